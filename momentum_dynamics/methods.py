@@ -1,0 +1,304 @@
+"""Momentum methods, each written once as a plain update rule.
+
+An update rule is an ordinary Python function of the method's state, a gradient
+oracle ``grad`` and the hyper-parameters::
+
+    def heavy_ball(x, v, grad, alpha, beta):
+        v = beta * v + alpha * grad(x)
+        return x - v, v
+
+The arguments before ``grad`` are the state (the iterate ``x`` first), the ones
+after it are the hyper-parameters. Called with NumPy arrays and a real gradient,
+the rule *is* the optimizer (see :mod:`momentum_dynamics.simulate`); called with
+SymPy symbols and the linear oracle ``grad(x) = lambda*x + xi`` it yields the
+exact state-space model (see :mod:`momentum_dynamics.symbolic`). Nothing else
+about a method is typed by hand.
+
+Conventions (those of the principles seed):
+
+.. math::
+
+    \\text{heavy ball:}\\quad v_t = \\beta v_{t-1} + \\alpha \\nabla f(x_{t-1}),
+    \\qquad x_t = x_{t-1} - v_t
+
+    \\text{Nesterov:}\\quad v_t = \\beta v_{t-1}
+    + \\alpha \\nabla f(x_{t-1} - \\beta v_{t-1}), \\qquad x_t = x_{t-1} - v_t
+
+    \\text{EMA momentum:}\\quad v_t = \\beta v_{t-1} + (1-\\beta) \\nabla f(x_{t-1}),
+    \\qquad x_t = x_{t-1} - \\alpha v_t
+
+Note the difference between the *trace* ``v = beta*v + g`` (heavy ball, PyTorch,
+optax) and the *EMA* ``v = beta*v + (1-beta)*g``: the EMA form has unit DC gain,
+so its effective learning rate is ``alpha`` instead of ``alpha/(1-beta)``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Method",
+    "gradient_descent",
+    "heavy_ball",
+    "nesterov",
+    "ema_momentum",
+    "get_method",
+    "register_method",
+    "unregister_method",
+    "available_methods",
+]
+
+
+# --------------------------------------------------------------------------
+# The update rules. These four functions are the only place the methods are
+# written down.
+# --------------------------------------------------------------------------
+
+
+def gradient_descent(x, grad, alpha):
+    r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`."""
+    return (x - alpha * grad(x),)
+
+
+def heavy_ball(x, v, grad, alpha, beta):
+    r"""Polyak's heavy ball in the seed's convention.
+
+    .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
+    """
+    v = beta * v + alpha * grad(x)
+    return x - v, v
+
+
+def nesterov(x, v, grad, alpha, beta):
+    r"""Nesterov's accelerated gradient: the gradient is taken at the look-ahead point.
+
+    .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1} - \beta v_{t-1}),
+              \qquad x_t = x_{t-1} - v_t
+    """
+    v = beta * v + alpha * grad(x - beta * v)
+    return x - v, v
+
+
+def ema_momentum(x, v, grad, alpha, beta):
+    r"""Momentum as an exponential moving average of the gradients.
+
+    .. math:: v_t = \beta v_{t-1} + (1-\beta) \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - \alpha v_t
+    """
+    v = beta * v + (1 - beta) * grad(x)
+    return x - alpha * v, v
+
+
+# --------------------------------------------------------------------------
+# Method objects and the registry
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Method:
+    """A momentum method: an update rule plus what its signature says.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"heavy_ball"``.
+    update : callable
+        The update rule ``update(*state, grad, **hyperparameters) -> new state``.
+        It may return a tuple (one entry per state variable) or, for a single
+        state variable, the new iterate alone.
+    state : tuple of str
+        Names of the state variables, iterate first (read off the signature).
+    hyperparameters : tuple of str
+        Names of the hyper-parameters (read off the signature), e.g.
+        ``("alpha", "beta")``.
+    title : str
+        Human-readable name used in figures and tables.
+    worst_case_at_endpoints : bool
+        True when it is known that, for fixed hyper-parameters, the spectral
+        radius over a curvature interval ``[mu, L]`` is largest at an endpoint
+        (true for the four shipped methods and tested). Otherwise worst cases are
+        searched on a dense sample of the interval.
+    """
+
+    name: str
+    update: Callable = field(repr=False)
+    state: tuple[str, ...]
+    hyperparameters: tuple[str, ...]
+    title: str = ""
+    worst_case_at_endpoints: bool = False
+
+    @classmethod
+    def from_update(
+        cls,
+        update: Callable,
+        name: str | None = None,
+        title: str | None = None,
+        worst_case_at_endpoints: bool = False,
+    ) -> Method:
+        """Build a method by reading the update rule's signature."""
+        if not callable(update):
+            raise TypeError(f"update must be callable; got {type(update).__name__}")
+        params = list(inspect.signature(update).parameters.values())
+        names = [p.name for p in params]
+        if "grad" not in names:
+            raise ValueError(
+                f"update rule {getattr(update, '__name__', update)!r} must take an argument "
+                f"named 'grad' between the state and the hyper-parameters; got {names}"
+            )
+        k = names.index("grad")
+        state, hyper = tuple(names[:k]), tuple(names[k + 1 :])
+        if not state:
+            raise ValueError("update rule must take at least one state argument (x) before grad")
+        if "alpha" not in hyper:
+            raise ValueError(
+                f"update rule must take the learning rate 'alpha' after grad; got {hyper}"
+            )
+        for p in params:
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise ValueError("update rule may not use *args or **kwargs")
+        name = name or update.__name__
+        return cls(
+            name=name,
+            update=update,
+            state=state,
+            hyperparameters=hyper,
+            title=title or name.replace("_", " "),
+            worst_case_at_endpoints=worst_case_at_endpoints,
+        )
+
+    @property
+    def order(self) -> int:
+        """Number of state variables per coordinate (degree of the polynomial)."""
+        return len(self.state)
+
+    @property
+    def has_momentum(self) -> bool:
+        """Whether the method has a momentum parameter ``beta``."""
+        return "beta" in self.hyperparameters
+
+    @property
+    def extra_hyperparameters(self) -> tuple[str, ...]:
+        """Hyper-parameters other than ``alpha`` and ``beta`` (e.g. ``nu`` for QHM)."""
+        return tuple(h for h in self.hyperparameters if h not in ("alpha", "beta"))
+
+    def step(self, state: tuple, grad: Callable, **hyperparameters) -> tuple:
+        """Apply the update rule once and return the new state as a tuple."""
+        out = self.update(*state, grad, **hyperparameters)
+        if not isinstance(out, tuple):
+            out = (out,)
+        if len(out) != self.order:
+            raise ValueError(
+                f"update rule of {self.name!r} returned {len(out)} values; "
+                f"expected {self.order} (one per state variable {self.state})"
+            )
+        return out
+
+
+_REGISTRY: dict[str, Method] = {}
+
+
+def register_method(
+    update: Callable,
+    name: str | None = None,
+    *,
+    title: str | None = None,
+    overwrite: bool = False,
+    worst_case_at_endpoints: bool = False,
+) -> Method:
+    """Register an update rule so that every analysis accepts it by name.
+
+    Parameters
+    ----------
+    update : callable
+        ``update(*state, grad, alpha, [beta, ...]) -> new state``.
+    name : str, optional
+        Registry name (default: the function's ``__name__``).
+    title : str, optional
+        Name used in figures.
+    overwrite : bool
+        Replace an existing registration of the same name.
+
+    Returns
+    -------
+    Method
+
+    Examples
+    --------
+    Quasi-hyperbolic momentum (Ma & Yarats 2019) with its extra parameter ``nu``:
+
+    >>> def qhm(x, v, grad, alpha, beta, nu):
+    ...     g = grad(x)
+    ...     v = beta * v + (1 - beta) * g
+    ...     return x - alpha * ((1 - nu) * g + nu * v), v
+    >>> m = register_method(qhm, overwrite=True)
+    >>> m.state, m.hyperparameters
+    (('x', 'v'), ('alpha', 'beta', 'nu'))
+    >>> unregister_method("qhm")
+    """
+    method = Method.from_update(
+        update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints
+    )
+    if method.name in _REGISTRY and not overwrite:
+        raise ValueError(
+            f"a method named {method.name!r} is already registered; pass overwrite=True "
+            "to replace it"
+        )
+    _REGISTRY[method.name] = method
+    return method
+
+
+def unregister_method(name: str) -> None:
+    """Remove a registered method (the shipped ones can be removed too)."""
+    if name not in _REGISTRY:
+        raise ValueError(f"no method named {name!r}; registered: {available_methods()}")
+    del _REGISTRY[name]
+
+
+def available_methods() -> list[str]:
+    """Names of the registered methods."""
+    return list(_REGISTRY)
+
+
+def get_method(method: str | Method) -> Method:
+    """Return the :class:`Method` for a registry name, or the method itself.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the valid ones.
+    TypeError
+        For anything that is neither a name nor a :class:`Method`.
+
+    Examples
+    --------
+    >>> get_method("heavy_ball").hyperparameters
+    ('alpha', 'beta')
+    >>> get_method("adamw")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown method: 'adamw'. It needs to be one of ['gd', 'heavy_ball', ...
+    """
+    if isinstance(method, Method):
+        return method
+    if isinstance(method, str):
+        try:
+            return _REGISTRY[method]
+        except KeyError:
+            raise ValueError(
+                f"Unknown method: {method!r}. It needs to be one of {available_methods()} "
+                "(or a Method object; see register_method)"
+            ) from None
+    raise TypeError(
+        f"method must be a method name (str) or a Method; got {type(method).__name__}"
+    )
+
+
+register_method(
+    gradient_descent, "gd", title="gradient descent", worst_case_at_endpoints=True
+)
+register_method(heavy_ball, "heavy_ball", title="heavy ball", worst_case_at_endpoints=True)
+register_method(nesterov, "nesterov", title="Nesterov", worst_case_at_endpoints=True)
+register_method(
+    ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True
+)

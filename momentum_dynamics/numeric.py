@@ -1,0 +1,737 @@
+"""Vectorised numeric analysis, evaluated from the exact symbolic derivations.
+
+Every function here broadcasts like a NumPy ufunc over ``alpha``, ``beta``,
+``curvature`` (or ``mu`` and ``L``) and returns arrays; 0-d input gives a Python
+scalar. The expressions come from :mod:`momentum_dynamics.symbolic` (derived from
+the update rule) and are compiled once per method with :func:`sympy.lambdify`.
+
+Accuracy. For two-state methods the poles are computed in closed form in real
+arithmetic. The discriminant is derived in the variable ``e = 1 - beta`` and
+expanded symbolically, so the large constant terms cancel *exactly* in SymPy
+instead of in floating point. For heavy ball, for instance,
+
+.. math:: (1 + \\beta - \\alpha\\lambda)^2 - 4\\beta = (e + \\alpha\\lambda)^2 - 4\\alpha\\lambda,
+
+whose terms are all of the size of ``alpha*lambda``: near a double root and for
+``beta`` close to 1 the rounding error stays of the order of
+``eps * alpha*lambda``, the problem's own conditioning, where the textbook form
+loses everything to cancellation. Methods with more states use batched
+``numpy.linalg.eigvals`` on companion matrices.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from . import symbolic as S
+from ._validation import (
+    as_real_array,
+    broadcast,
+    check_alpha,
+    check_beta,
+    check_curvature,
+    check_hyperparameters,
+    check_kappa,
+    check_spectrum,
+    to_output,
+)
+from .methods import Method, get_method
+
+__all__ = [
+    "poles",
+    "spectral_radius",
+    "is_stable",
+    "damping_regime",
+    "REGIMES",
+    "critical_beta",
+    "continuous_critical_beta",
+    "effective_learning_rate",
+    "convergence_rate",
+    "OptimalParameters",
+    "optimal_parameters",
+    "iterations_to_tolerance",
+    "RateRow",
+    "tuned_rates",
+]
+
+REGIMES = ("underdamped", "critical", "overdamped", "unstable")
+
+_CHUNK = 16384
+_THREADS = max(1, min(2, os.cpu_count() or 1))
+_POOL: ThreadPoolExecutor | None = None
+
+_e = sp.Symbol("e", real=True)  # 1 - beta
+
+
+# --------------------------------------------------------------------------
+# Compiled kernels
+# --------------------------------------------------------------------------
+
+
+class _Kernel(NamedTuple):
+    method: Method
+    variables: tuple[str, ...]  # argument names, in order, of the compiled functions
+    degree: int
+    coefficients: Callable  # -> tuple of coefficients a_{n-1}, ..., a_0 of the monic poly
+    quadratic: Callable | None  # -> (T, D, disc, disc_scale) for degree 2
+    critical: Callable | None  # (alpha, s, extras) -> (beta_1, pole_1, beta_2, pole_2, ...)
+    continuous: Callable | None  # (alpha, s, extras) -> leading-order critical beta
+
+
+def _lambdify(args, exprs):
+    return sp.lambdify(args, exprs, modules="numpy", cse=True)
+
+
+def _abs_terms(expr: sp.Expr, variables) -> sp.Expr:
+    """Sum of absolute values of the monomials: a scale for rounding errors."""
+    poly = sp.Poly(sp.expand(expr), *variables)
+    return sum(abs(c) * sp.prod([sp.Abs(v) ** k for v, k in zip(variables, mon, strict=True)])
+               for mon, c in poly.terms())
+
+
+@lru_cache(maxsize=None)
+def _kernel(method: Method) -> _Kernel:
+    syms = S.hyperparameter_symbols(method)
+    extras = [syms[h] for h in method.extra_hyperparameters]
+    if method.has_momentum:
+        names = ("alpha", "e", "curvature", *method.extra_hyperparameters)
+        args = [S.alpha, _e, S.curvature, *extras]
+        shift = {S.beta: 1 - _e}
+    else:
+        names = ("alpha", "curvature", *method.extra_hyperparameters)
+        args = [S.alpha, S.curvature, *extras]
+        shift = {}
+    poly = S._charpoly(method)
+    coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
+    if coeffs[0] != 1:
+        coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
+    n = poly.degree()
+    coefficients = _lambdify(args, coeffs[1:])
+    quadratic = None
+    if n == 2:
+        _, a1, a0 = coeffs
+        disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
+        scale = _abs_terms(disc, args)
+        quadratic = _lambdify(args, [-a1, a0, disc, scale])
+    critical = continuous = None
+    if method.has_momentum:
+        try:
+            c = S._critical_in_s(method)
+            cargs = [S.alpha, S._s, *extras]
+            flat = []
+            for b, p in zip(c.solutions, c.poles, strict=True):
+                flat += [b, p]
+            critical = _lambdify(cargs, flat)
+            continuous = _lambdify(
+                cargs, S._leading_order(c.solutions[c.stable_index])
+            )
+        except ValueError:
+            pass
+    return _Kernel(method, names, n, coefficients, quadratic, critical, continuous)
+
+
+# --------------------------------------------------------------------------
+# Chunked, threaded evaluation over broadcast inputs
+# --------------------------------------------------------------------------
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=_THREADS)
+    return _POOL
+
+
+def _run(func: Callable, inputs: list[np.ndarray], shape: tuple, dtypes: list) -> list[np.ndarray]:
+    """Evaluate ``func(*chunks) -> tuple of arrays`` over the broadcast inputs.
+
+    Chunks keep temporaries in cache and memory bounded; NumPy releases the GIL, so
+    halves of large inputs run on two threads.
+    """
+    outs = [np.empty(shape, dtype=d) for d in dtypes]
+    size = math.prod(shape)
+    if size <= _CHUNK:
+        res = func(*[np.broadcast_to(a, shape) for a in inputs])
+        for o, r in zip(outs, res, strict=True):
+            o[...] = r
+        return outs
+
+    def work(sl):
+        ins = [np.broadcast_to(a, shape)[sl] for a in inputs]
+        os_ = [o[sl] for o in outs]
+        it = np.nditer(
+            ins + os_,
+            flags=["external_loop", "buffered", "zerosize_ok", "refs_ok"],
+            op_flags=[["readonly"]] * len(ins) + [["writeonly"]] * len(os_),
+            buffersize=_CHUNK,
+        )
+        with it:
+            for ops in it:
+                res = func(*ops[: len(ins)])
+                for o, r in zip(ops[len(ins):], res, strict=True):
+                    o[...] = r
+
+    axis = int(np.argmax(shape))
+    parts = min(_THREADS, shape[axis])
+    bounds = np.linspace(0, shape[axis], parts + 1).astype(int)
+    slices = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        sl = [slice(None)] * len(shape)
+        sl[axis] = slice(lo, hi)
+        slices.append(tuple(sl))
+    if parts == 1:
+        work(slices[0])
+    else:
+        list(_pool().map(work, slices))
+    return outs
+
+
+# --------------------------------------------------------------------------
+# Argument handling
+# --------------------------------------------------------------------------
+
+
+class _Args(NamedTuple):
+    method: Method
+    kernel: _Kernel
+    values: list[np.ndarray]  # in kernel.variables order
+    shape: tuple[int, ...]
+    complex_: bool
+
+
+def _prepare(method, alpha, beta, curvature, params, *, allow_complex=True) -> _Args:
+    m = get_method(method)
+    a = check_alpha(alpha)
+    b = check_beta(beta, m)
+    if curvature is None:
+        raise TypeError("curvature (the Hessian eigenvalue lambda) is required")
+    lam = check_curvature(curvature, allow_complex=allow_complex)
+    extra = check_hyperparameters(m, params)
+    named = [(a, "alpha"), (b, "beta"), (lam, "curvature")] + [(v, k) for k, v in extra.items()]
+    shape = broadcast(*named)
+    k = _kernel(m)
+    values = [a]
+    if m.has_momentum:
+        values.append(1.0 - b)
+    values.append(lam)
+    values += [extra[h] for h in m.extra_hyperparameters]
+    return _Args(m, k, values, shape, lam.dtype.kind == "c")
+
+
+def _coeff_arrays(args: _Args, values: list[np.ndarray] | None = None) -> list[np.ndarray]:
+    vals = values if values is not None else args.values
+    res = args.kernel.coefficients(*vals)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
+    dtype = complex if args.complex_ else float
+    return [np.broadcast_to(np.asarray(c, dtype=dtype), shape) for c in res]
+
+
+def _rho_quadratic_real(T, D, disc):
+    sq = np.sqrt(np.abs(disc))
+    return np.where(disc >= 0, 0.5 * (np.abs(T) + sq), np.sqrt(np.maximum(D, 0.0)))
+
+
+def _roots_quadratic(T, D, disc):
+    """Both roots of z**2 - T z + D, larger modulus first, without cancellation."""
+    T = np.asarray(T)
+    disc = np.asarray(disc)
+    if T.dtype.kind != "c" and disc.dtype.kind != "c":
+        sq = np.sqrt(np.abs(disc))
+        real = disc >= 0
+        sign = np.where(T >= 0, 1.0, -1.0)
+        big = np.where(real, 0.5 * (T + sign * sq), 0.5 * T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            small = np.where(big != 0, D / np.where(big != 0, big, 1.0), 0.0)
+        r1 = np.where(real, big, 0.5 * T + 0.5j * sq)
+        r2 = np.where(real, small, 0.5 * T - 0.5j * sq)
+        return r1.astype(complex), r2.astype(complex)
+    sq = np.sqrt(disc.astype(complex))
+    plus, minus = 0.5 * (T + sq), 0.5 * (T - sq)
+    big = np.where(np.abs(plus) >= np.abs(minus), plus, minus)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.where(big != 0, D / np.where(big != 0, big, 1.0), 0.0)
+    return big, small
+
+
+# --------------------------------------------------------------------------
+# Poles and spectral radius
+# --------------------------------------------------------------------------
+
+
+def _poles_of(args: _Args) -> np.ndarray:
+    k = args.kernel
+    if k.degree == 1:
+        (a0,) = _coeff_arrays(args)
+        return (-a0)[..., None].astype(complex)
+    if k.degree == 2:
+        T, D, disc, _ = (np.asarray(v) for v in k.quadratic(*args.values))
+        if args.complex_:
+            T, D, disc = (v.astype(complex) for v in (T, D, disc))
+        T, D, disc = np.broadcast_arrays(T, D, disc)
+        r1, r2 = _roots_quadratic(T, D, disc)
+        return np.stack([r1, r2], axis=-1)
+    coeffs = _coeff_arrays(args)
+    n = k.degree
+    comp = np.zeros((*args.shape, n, n), dtype=complex if args.complex_ else float)
+    for i, c in enumerate(coeffs):
+        comp[..., 0, i] = -c
+    idx = np.arange(n - 1)
+    comp[..., idx + 1, idx] = 1.0
+    ev = np.linalg.eigvals(comp)
+    order = np.argsort(-np.abs(ev), axis=-1, kind="stable")
+    return np.take_along_axis(ev, order, axis=-1)
+
+
+def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """Poles (eigenvalues of the state matrix) for each parameter point.
+
+    Parameters
+    ----------
+    method : str or Method
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like or None
+        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    curvature : array_like
+        Hessian eigenvalue :math:`\\lambda`, real (any sign) or complex.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
+
+    Returns
+    -------
+    ndarray of complex, shape ``broadcast_shape + (order,)``
+        Sorted by decreasing modulus.
+
+    Examples
+    --------
+    >>> poles("heavy_ball", alpha=0.25, beta=0.25, curvature=1.0)
+    array([0.5+0.j, 0.5+0.j])
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    vals = [np.broadcast_to(v, args.shape) for v in args.values]
+    return _poles_of(args._replace(values=vals))
+
+
+def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """Largest pole modulus: the asymptotic linear rate on curvature ``lambda``.
+
+    .. math:: \\rho = \\max_i |z_i|, \\qquad \\|x_t - x^*\\| = O(t^{m-1}\\rho^t)
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles`; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> spectral_radius("heavy_ball", alpha=0.1, beta=0.9, curvature=1.0)
+    0.9486832980505138
+    >>> spectral_radius("gd", alpha=[0.5, 1.0, 2.5], curvature=1.0)
+    array([0.5, 0. , 1.5])
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    k = args.kernel
+    if k.degree == 2 and not args.complex_:
+        def f(*vals):
+            T, D, disc, _ = k.quadratic(*vals)
+            return (_rho_quadratic_real(T, D, disc),)
+
+        (out,) = _run(f, args.values, args.shape, [float])
+        return to_output(out)
+    if k.degree == 1:
+        def f1(*vals):
+            (a0,) = k.coefficients(*vals)
+            return (np.abs(a0),)
+
+        (out,) = _run(f1, args.values, args.shape, [float])
+        return to_output(out)
+    p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape) for v in args.values]))
+    return to_output(np.abs(p[..., 0]))
+
+
+def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """Whether all poles lie strictly inside the unit circle.
+
+    Examples
+    --------
+    >>> is_stable("heavy_ball", alpha=1.0, beta=0.5, curvature=[2.9, 3.1])
+    array([ True, False])
+    """
+    return to_output(np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+                     < 1.0)
+
+
+def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hyperparameters):
+    """Damping regime: ``"underdamped"``, ``"critical"``, ``"overdamped"`` or ``"unstable"``.
+
+    For two-state methods the regime is the sign of the discriminant (complex pair,
+    double pole, two real poles) when the method is stable. The discriminant counts
+    as zero when ``|disc| <= rtol * s`` with ``s`` the sum of the absolute values
+    of its terms (the scale of its rounding error). A one-state method (GD) has a
+    single real pole: stable means ``"overdamped"`` (a negative pole alternates in
+    sign but does not oscillate in the complex-pair sense; see :func:`poles`). For
+    higher orders the regime is read from the dominant pole (complex:
+    underdamped, repeated: critical, real: overdamped).
+
+    Curvature must be real.
+
+    Examples
+    --------
+    >>> damping_regime("heavy_ball", alpha=0.25, beta=[0.1, 0.25, 0.9, 1.0], curvature=1.0)
+    array(['overdamped', 'critical', 'underdamped', 'unstable'], dtype='<U11')
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters, allow_complex=False)
+    rtol = float(as_real_array(rtol, "rtol"))
+    k = args.kernel
+    out = np.empty(args.shape, dtype="<U11")
+    rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+    if k.degree == 1:
+        out[...] = "overdamped"
+    elif k.degree == 2:
+        _, _, disc, scale = (np.broadcast_to(np.asarray(v, float), args.shape)
+                             for v in k.quadratic(*args.values))
+        out[...] = np.where(np.abs(disc) <= rtol * scale, "critical",
+                            np.where(disc < 0, "underdamped", "overdamped"))
+    else:
+        p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape) for v in args.values]))
+        dom = p[..., 0]
+        tol = rtol * np.maximum(np.abs(dom), 1e-300)
+        repeated = np.abs(p[..., 1] - dom) <= np.sqrt(tol)
+        out[...] = np.where(np.abs(dom.imag) > tol, "underdamped",
+                            np.where(repeated, "critical", "overdamped"))
+    out[rho >= 1.0] = "unstable"
+    return out.item() if out.ndim == 0 else out
+
+
+# --------------------------------------------------------------------------
+# Critical damping and effective learning rate
+# --------------------------------------------------------------------------
+
+
+def _critical_inputs(method, alpha, curvature, params):
+    m = get_method(method)
+    if not m.has_momentum:
+        raise ValueError(
+            f"method {m.name!r} has no momentum parameter beta; critical damping is "
+            "defined for methods with one"
+        )
+    a = check_alpha(alpha)
+    lam = check_curvature(curvature, allow_complex=False)
+    extra = check_hyperparameters(m, params)
+    shape = broadcast((a, "alpha"), (lam, "curvature"), *[(v, k) for k, v in extra.items()])
+    k = _kernel(m)
+    h = a * lam
+    with np.errstate(invalid="ignore"):
+        s = np.where(h > 0, np.sqrt(np.abs(h)), np.nan)
+    return m, k, a, s, [extra[x] for x in m.extra_hyperparameters], shape
+
+
+def critical_beta(method, alpha, curvature, **hyperparameters):
+    """Momentum that makes the poles a stable double pole (exact, discrete time).
+
+    For heavy ball and Nesterov, with :math:`s = \\sqrt{\\alpha\\lambda}`:
+
+    .. math::
+
+        \\beta_c^{\\mathrm{HB}} = (1 - s)^2, \\qquad
+        \\beta_c^{\\mathrm{NAG}} = \\frac{1 - s}{1 + s},
+
+    both with the double pole :math:`1 - s`, stable for :math:`0 < \\alpha\\lambda < 4`.
+    The branch is chosen among all solutions of ``discriminant = 0`` as the real
+    beta in [-1, 1] whose double pole lies inside the unit circle.
+
+    Returns NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or
+    zero curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
+    Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
+    alternate in sign); for Nesterov the momentum is then negative.
+
+    Compare :func:`continuous_critical_beta`, the small-step approximation.
+
+    Examples
+    --------
+    >>> critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
+    0.81
+    >>> critical_beta("heavy_ball", alpha=0.01, curvature=[-1.0, 500.0])
+    array([nan, nan])
+    """
+    m, k, a, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
+    if k.critical is None:
+        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        flat = k.critical(a, s.astype(complex), *extras)
+        best = np.full(shape, np.nan)
+        best_mod = np.full(shape, np.inf)
+        for b, p in zip(flat[::2], flat[1::2], strict=True):
+            b = np.broadcast_to(np.asarray(b, complex), shape)
+            p = np.broadcast_to(np.asarray(p, complex), shape)
+            ok = ((np.abs(b.imag) <= 1e-12 * np.maximum(1, np.abs(b.real)))
+                  & (b.real >= -1) & (b.real <= 1) & (np.abs(p) < 1) & np.isfinite(b.real))
+            take = ok & (np.abs(p) < best_mod)
+            best = np.where(take, b.real, best)
+            best_mod = np.where(take, np.abs(p), best_mod)
+    return to_output(best)
+
+
+def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
+    """Small-step (continuous-time) approximation of the critical momentum.
+
+    The leading-order term of :func:`critical_beta` as :math:`\\alpha\\lambda \\to 0`,
+    derived by series expansion. For heavy ball and Nesterov it is the seed's
+    damping-ratio-one condition :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda}) = 1`:
+
+    .. math:: \\beta_c \\approx 1 - 2\\sqrt{\\alpha\\lambda},
+
+    which differs from the exact heavy-ball value :math:`(1-\\sqrt{\\alpha\\lambda})^2` by
+    exactly :math:`\\alpha\\lambda`. NaN where ``alpha*lambda <= 0``. The
+    approximation can fall below -1 or give an unstable setting for large
+    ``alpha*lambda``; it is returned as computed (it is an approximation).
+
+    Examples
+    --------
+    >>> continuous_critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
+    0.8
+    """
+    m, k, a, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
+    if k.continuous is None:
+        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    with np.errstate(invalid="ignore"):
+        out = np.broadcast_to(np.asarray(k.continuous(a, s, *extras), float), shape)
+    return to_output(np.where(np.isnan(s), np.nan, out))
+
+
+@lru_cache(maxsize=None)
+def _elr_function(method: Method):
+    syms = S.hyperparameter_symbols(method)
+    expr = S.effective_learning_rate(method)
+    return sp.lambdify([syms[h] for h in method.hyperparameters], expr, modules="numpy")
+
+
+def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
+    """Steady-state step per unit of a constant gradient (the terminal velocity).
+
+    .. math:: \\eta_{\\mathrm{eff}} = \\frac{\\alpha}{1 - \\beta}
+              \\quad\\text{(heavy ball, Nesterov)},\\qquad \\alpha \\quad\\text{(EMA, GD)}
+
+    ``inf`` for ``beta = 1`` (no steady state: the velocity grows without bound).
+
+    Examples
+    --------
+    >>> effective_learning_rate("heavy_ball", alpha=0.01, beta=[0.9, 0.99])
+    array([0.1, 1. ])
+    """
+    m = get_method(method)
+    a = check_alpha(alpha)
+    b = check_beta(beta, m)
+    extra = check_hyperparameters(m, hyperparameters)
+    vals = {"alpha": a, "beta": b, **extra}
+    shape = broadcast(*[(v, k) for k, v in vals.items()])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _elr_function(m)(*[vals[h] for h in m.hyperparameters])
+    out = np.broadcast_to(np.asarray(out, float), shape).copy()
+    out[~np.isfinite(out)] = np.inf
+    return to_output(out)
+
+
+# --------------------------------------------------------------------------
+# Worst case over a spectrum, tuning, rates versus kappa
+# --------------------------------------------------------------------------
+
+
+def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
+                     **hyperparameters):
+    """Worst-case spectral radius over all curvatures in ``[mu, L]``.
+
+    .. math:: \\rho(\\alpha, \\beta; \\mu, L) = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+
+    For the shipped methods the maximum is attained at an endpoint (the spectral
+    radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
+    other registered methods the interval is sampled at ``samples`` points (both
+    endpoints included, geometric spacing) and the maximum of the sample returned.
+
+    Examples
+    --------
+    >>> round(convergence_rate("gd", alpha=2 / 11, mu=1.0, L=10.0), 12)
+    0.818181818182
+    """
+    m = get_method(method)
+    if mu is None or L is None:
+        raise TypeError("mu and L (the spectrum bounds) are required")
+    mu_a, L_a = check_spectrum(mu, L)
+    check_alpha(alpha)
+    check_beta(beta, m)
+    if m.worst_case_at_endpoints:
+        lam = np.stack(np.broadcast_arrays(mu_a, L_a), axis=-1)
+    else:
+        n = int(samples)
+        if n < 2:
+            raise ValueError(f"samples must be >= 2; got {samples!r}")
+        t = np.linspace(0.0, 1.0, n)
+        lam = np.exp(np.log(mu_a)[..., None] * (1 - t) + np.log(L_a)[..., None] * t)
+        lam[..., 0], lam[..., -1] = mu_a, L_a
+    expand = lambda v: None if v is None else np.asarray(v, float)[..., None]  # noqa: E731
+    extra = {k: expand(v) for k, v in hyperparameters.items()}
+    rho = spectral_radius(m, expand(alpha), expand(beta), lam, **extra)
+    return to_output(np.max(rho, axis=-1))
+
+
+class OptimalParameters(NamedTuple):
+    """Tuned hyper-parameters and the worst-case rate they achieve."""
+
+    alpha: float | np.ndarray
+    beta: float | np.ndarray | None
+    rate: float | np.ndarray
+
+
+@lru_cache(maxsize=None)
+def _optimal_functions(method: Method, tuning: str):
+    opt = S.optimal_parameters(method, tuning)
+    f = lambda e: None if e is None else sp.lambdify([S.mu, S.L], e, "numpy")  # noqa: E731
+    return f(opt.alpha), f(opt.beta), f(opt.rate)
+
+
+def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
+    """Hyper-parameters minimising the worst-case rate over curvatures in ``[mu, L]``.
+
+    The closed forms of :func:`momentum_dynamics.symbolic.optimal_parameters` are
+    used for the shipped methods:
+
+    - GD: :math:`\\alpha = 2/(\\mu+L)`, rate :math:`(\\kappa-1)/(\\kappa+1)`;
+    - heavy ball: :math:`\\alpha = 4/(\\sqrt L+\\sqrt\\mu)^2`,
+      :math:`\\beta = ((\\sqrt\\kappa-1)/(\\sqrt\\kappa+1))^2`,
+      rate :math:`(\\sqrt\\kappa-1)/(\\sqrt\\kappa+1)`;
+    - Nesterov: :math:`\\alpha = 4/(3L+\\mu)`, rate :math:`1 - 2/\\sqrt{3\\kappa+1}`
+      (``tuning="standard"``: :math:`\\alpha = 1/L`, rate :math:`1 - 1/\\sqrt\\kappa`).
+
+    For other registered methods with momentum the minimax problem is solved
+    numerically (Nelder-Mead on ``(log alpha, beta)`` from the heavy-ball optimum;
+    scalar ``mu`` and ``L`` only, extra hyper-parameters held fixed).
+
+    Returns
+    -------
+    OptimalParameters
+        ``(alpha, beta, rate)``; ``beta`` is None for GD.
+
+    Examples
+    --------
+    >>> p = optimal_parameters("heavy_ball", mu=1.0, L=100.0)
+    >>> round(p.alpha, 12), round(p.beta, 12), round(p.rate, 12)
+    (0.03305785124, 0.669421487603, 0.818181818182)
+    """
+    m = get_method(method)
+    mu_a, L_a = check_spectrum(mu, L)
+    if tuning not in ("optimal", "standard"):
+        raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
+    if (m.name, tuning) in S._TUNINGS:
+        fa, fb, fr = _optimal_functions(m, tuning)
+        shape = broadcast((mu_a, "mu"), (L_a, "L"))
+        out = [None if f is None else to_output(np.broadcast_to(np.asarray(f(mu_a, L_a), float),
+                                                                shape).copy())
+               for f in (fa, fb, fr)]
+        return OptimalParameters(*out)
+    if tuning != "optimal":
+        raise ValueError(f"tuning {tuning!r} is only defined for 'nesterov'")
+    if mu_a.ndim or L_a.ndim:
+        raise ValueError("numeric tuning of a registered method takes scalar mu and L")
+    if not m.has_momentum:
+        raise ValueError(f"numeric tuning needs a method with momentum; {m.name!r} has none")
+    from scipy.optimize import minimize
+
+    mu_f, L_f = float(mu_a), float(L_a)
+    start = S.optimal_parameters("heavy_ball")
+    a0 = float(start.alpha.subs({S.mu: mu_f, S.L: L_f}))
+    b0 = float(start.beta.subs({S.mu: mu_f, S.L: L_f}))
+
+    def worst(x):
+        la, b = x
+        if not -1 <= b <= 1:
+            return 10.0
+        return convergence_rate(m, math.exp(la), b, mu_f, L_f, **hyperparameters)
+
+    best = None
+    for scale in (1.0, 0.5, 2.0):
+        r = minimize(worst, [math.log(a0 * scale), b0], method="Nelder-Mead",
+                     options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 4000})
+        if best is None or r.fun < best.fun:
+            best = r
+    return OptimalParameters(math.exp(best.x[0]), float(best.x[1]), float(best.fun))
+
+
+def iterations_to_tolerance(rate, tolerance=1e-6):
+    """Iterations ``k`` after which ``rate**k <= tolerance`` (asymptotic count).
+
+    .. math:: k = \\lceil \\log(\\text{tol}) / \\log(\\rho) \\rceil
+
+    ``rate`` must be in [0, 1) for a finite count; ``rate >= 1`` gives ``inf``
+    (no convergence); ``rate == 0`` gives 1.
+
+    Examples
+    --------
+    >>> iterations_to_tolerance(0.5, 1e-3)
+    10.0
+    """
+    r = as_real_array(rate, "rate")
+    if np.any(r < 0):
+        raise ValueError(f"rate must be >= 0; got {r[r < 0].flat[0].item()!r}")
+    tol = as_real_array(tolerance, "tolerance")
+    if np.any((tol <= 0) | (tol >= 1)):
+        raise ValueError(f"tolerance must lie in (0, 1); got {tolerance!r}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.ceil(np.log(tol) / np.log1p(r - 1.0))
+    k = np.where(r >= 1, np.inf, np.where(r == 0, 1.0, k))
+    return to_output(k)
+
+
+class RateRow(NamedTuple):
+    """One row of :func:`tuned_rates`."""
+
+    method: str
+    tuning: str
+    exact: sp.Expr
+    approximation: sp.Expr
+    exact_rate: float | np.ndarray
+    approximate_rate: float | np.ndarray
+    exact_iterations: float | np.ndarray
+    approximate_iterations: float | np.ndarray
+
+
+_RATE_TABLE = (("gd", "optimal"), ("heavy_ball", "optimal"), ("nesterov", "optimal"),
+               ("nesterov", "standard"))
+
+
+def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
+    """Tuned rates of GD, heavy ball and Nesterov versus ``kappa``: exact and approximate.
+
+    The exact rate is the worst-case spectral radius at the tuned parameters; the
+    approximation is its leading large-``kappa`` term (the seed's ``1 - 2/kappa``,
+    ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact for the
+    standard tuning, while the optimal tuning gives ``1 - 2/sqrt(3 kappa + 1)``).
+
+    Examples
+    --------
+    >>> [round(r.exact_rate, 6) for r in tuned_rates(100.0)]
+    [0.980198, 0.818182, 0.884722, 0.9]
+    """
+    k = check_kappa(kappa)
+    rows = []
+    for name, tuning in _RATE_TABLE:
+        exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
+        fe = sp.lambdify([S.kappa], exact, "numpy")
+        fa = sp.lambdify([S.kappa], approx, "numpy")
+        re = np.broadcast_to(np.asarray(fe(k), float), k.shape)
+        ra = np.broadcast_to(np.asarray(fa(k), float), k.shape)
+        rows.append(RateRow(name, tuning, exact, approx, to_output(re), to_output(ra),
+                            iterations_to_tolerance(re, tolerance),
+                            iterations_to_tolerance(np.clip(ra, 0, None), tolerance)))
+    return rows

@@ -1,0 +1,687 @@
+"""Exact SymPy models derived from a method's update rule.
+
+Every result here is *derived*, never typed in: the update rule of
+:mod:`momentum_dynamics.methods` is called with SymPy symbols and the linear
+gradient oracle of the quadratic :math:`f(x) = \\lambda x^2/2` with additive noise,
+
+.. math:: \\nabla f(x) = \\lambda x + \\xi,
+
+and the state-space matrices are read off as Jacobians of the new state:
+:math:`A = \\partial s_t/\\partial s_{t-1}`, :math:`B = \\partial s_t / \\partial \\xi`.
+Characteristic polynomials, discriminants, poles, Schur stability conditions,
+critically damped momentum, effective learning rates and optimal tuning all
+follow from :math:`A`.
+
+Symbols and assumptions: ``alpha`` (learning rate, positive), ``beta`` (momentum,
+real), ``lambda`` (curvature, real; the polynomial identities also hold for complex
+curvature), ``z`` (z-transform variable), ``mu`` and ``L`` (positive spectrum
+bounds), ``kappa`` (positive condition number). Extra hyper-parameters of a
+registered method (e.g. ``nu``) become real symbols of the same name.
+
+All derivations are cached per method: the second call returns at once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import sympy as sp
+
+from .methods import Method, get_method
+
+__all__ = [
+    "alpha",
+    "beta",
+    "curvature",
+    "z",
+    "xi",
+    "mu",
+    "L",
+    "kappa",
+    "gradient",
+    "hyperparameter_symbols",
+    "StateSpaceModel",
+    "state_space",
+    "transfer_function",
+    "characteristic_polynomial",
+    "discriminant",
+    "poles",
+    "stability_conditions",
+    "CriticalBeta",
+    "critical_beta",
+    "terminal_velocity",
+    "effective_learning_rate",
+    "OptimalParameters",
+    "optimal_parameters",
+    "tuned_rate",
+    "rate_approximation",
+]
+
+alpha = sp.Symbol("alpha", positive=True)
+beta = sp.Symbol("beta", real=True)
+curvature = sp.Symbol("lambda", real=True)
+z = sp.Symbol("z")
+xi = sp.Symbol("xi", real=True)
+mu = sp.Symbol("mu", positive=True)
+L = sp.Symbol("L", positive=True)
+kappa = sp.Symbol("kappa", positive=True)
+gradient = sp.Symbol("g", real=True)
+
+# Auxiliary: s = sqrt(alpha*lambda) > 0, used to put square roots into a clean form.
+_s = sp.Symbol("s", positive=True)
+
+
+def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
+    """The SymPy symbol used for each hyper-parameter of a method."""
+    m = get_method(method)
+    known = {"alpha": alpha, "beta": beta}
+    return {h: known.get(h, sp.Symbol(h, real=True)) for h in m.hyperparameters}
+
+
+def _require_polynomial(expr, what: str, method: Method):
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(
+            f"the update rule of {method.name!r} returned {type(expr).__name__} for {what}; "
+            "it must use plain arithmetic so that it also works on SymPy symbols"
+        )
+    return expr
+
+
+class _Linearisation(NamedTuple):
+    state: tuple[sp.Symbol, ...]
+    A: sp.ImmutableMatrix
+    B: sp.ImmutableMatrix
+    new_state: tuple[sp.Expr, ...]
+
+
+@lru_cache(maxsize=None)
+def _linearise(method: Method) -> _Linearisation:
+    state = tuple(sp.Symbol(f"{n}_prev") for n in method.state)
+    params = hyperparameter_symbols(method)
+    try:
+        new = method.step(state, lambda x: curvature * x + xi, **params)
+    except Exception as exc:  # noqa: BLE001 - a user rule that cannot take symbols
+        raise TypeError(
+            f"the update rule of {method.name!r} could not be evaluated on SymPy symbols "
+            f"({type(exc).__name__}: {exc}); write it with plain arithmetic"
+        ) from exc
+    new = tuple(sp.expand(_require_polynomial(sp.sympify(e), n, method))
+                for e, n in zip(new, method.state, strict=True))
+    M = sp.Matrix(new)
+    A = M.jacobian(state)
+    B = M.jacobian([xi])
+    residual = sp.expand(M - A * sp.Matrix(state) - B * xi)
+    if residual != sp.zeros(len(state), 1) or any(
+        e.has(*state, xi) for e in list(A) + list(B)
+    ):
+        raise ValueError(
+            f"the update rule of {method.name!r} is not linear in its state and gradient "
+            "on a quadratic; it has no state-space model"
+        )
+    return _Linearisation(state, sp.ImmutableMatrix(A), sp.ImmutableMatrix(B), new)
+
+
+class StateSpaceModel(NamedTuple):
+    """Discrete-time model :math:`s[k+1] = A s[k] + B \\xi[k]`, :math:`x[k] = C s[k] + D \\xi[k]`.
+
+    This is python-control's convention (``dt=True``): :math:`\\xi[k]` is the noise of
+    the gradient evaluated from state :math:`s[k]`, i.e. during the step that makes
+    :math:`s[k+1]`; the output is the current iterate, so :math:`D = 0` and the
+    transfer function has a one-step delay.
+    """
+
+    A: sp.ImmutableMatrix
+    B: sp.ImmutableMatrix
+    C: sp.ImmutableMatrix
+    D: sp.ImmutableMatrix
+
+
+@lru_cache(maxsize=None)
+def _state_space(method: Method) -> StateSpaceModel:
+    lin = _linearise(method)
+    n = len(lin.state)
+    C = sp.ImmutableMatrix([[1] + [0] * (n - 1)])
+    return StateSpaceModel(lin.A, lin.B, C, sp.ImmutableMatrix([[0]]))
+
+
+def state_space(method: str | Method) -> StateSpaceModel:
+    """State-space matrices on :math:`f(x)=\\lambda x^2/2` with gradient noise as input.
+
+    Parameters
+    ----------
+    method : str or Method
+
+    Returns
+    -------
+    StateSpaceModel
+        ``(A, B, C, D)`` as immutable SymPy matrices; the state is ordered as the
+        update rule's arguments (iterate first) and the output is the iterate.
+
+    Examples
+    --------
+    >>> A, B, C, D = state_space("heavy_ball")
+    >>> A
+    Matrix([
+    [-alpha*lambda + 1, -beta],
+    [     alpha*lambda,  beta]])
+    >>> B.T
+    Matrix([[-alpha, alpha]])
+    """
+    return _state_space(get_method(method))
+
+
+@lru_cache(maxsize=None)
+def _charpoly(method: Method) -> sp.Poly:
+    A = _linearise(method).A
+    return sp.Poly(sp.expand((z * sp.eye(A.shape[0]) - A).det()), z)
+
+
+@lru_cache(maxsize=None)
+def _transfer(method: Method, output: int) -> sp.Expr:
+    lin = _linearise(method)
+    n = len(lin.state)
+    den = _charpoly(method).as_expr()
+    # C adj(zI - A) B with C selecting one state: a polynomial numerator over det(zI - A).
+    num = ((z * sp.eye(n) - lin.A).adjugate() * lin.B)[output, 0]
+    num = sp.factor(sp.expand(num))
+    g = sp.gcd(sp.Poly(num, z), sp.Poly(den, z))
+    if g.degree() > 0:
+        num = sp.factor(sp.quo(sp.Poly(num, z), g).as_expr())
+        den = sp.quo(sp.Poly(den, z), g).as_expr()
+    return num / sp.collect(sp.expand(den), z)
+
+
+def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
+    """Transfer function from gradient noise :math:`\\xi` to a state variable, in ``z``.
+
+    .. math:: G(z) = C (zI - A)^{-1} B
+
+    Parameters
+    ----------
+    method : str or Method
+    output : str
+        Name of the state variable observed (default the iterate ``"x"``).
+
+    Returns
+    -------
+    Expr
+        A rational function of ``z``; the denominator is the characteristic
+        polynomial (unless a pole cancels).
+
+    Examples
+    --------
+    >>> transfer_function("heavy_ball")
+    -alpha*z/(beta + z**2 + z*(alpha*lambda - beta - 1))
+    >>> transfer_function("heavy_ball", output="v")
+    alpha*(z - 1)/(beta + z**2 + z*(alpha*lambda - beta - 1))
+    """
+    m = get_method(method)
+    if output not in m.state:
+        raise ValueError(
+            f"output must be one of the state variables {list(m.state)} of {m.name!r}; "
+            f"got {output!r}"
+        )
+    return _transfer(m, m.state.index(output))
+
+
+def characteristic_polynomial(method: str | Method) -> sp.Expr:
+    """Characteristic polynomial :math:`\\det(zI - A)`, collected in powers of ``z``.
+
+    Examples
+    --------
+    >>> characteristic_polynomial("heavy_ball")
+    beta + z**2 + z*(alpha*lambda - beta - 1)
+    >>> characteristic_polynomial("nesterov")
+    -alpha*beta*lambda + beta + z**2 + z*(alpha*beta*lambda + alpha*lambda - beta - 1)
+    """
+    return sp.collect(_charpoly(get_method(method)).as_expr(), z)
+
+
+@lru_cache(maxsize=None)
+def _discriminant(method: Method) -> sp.Expr:
+    return sp.factor(sp.discriminant(_charpoly(method)))
+
+
+def discriminant(method: str | Method) -> sp.Expr:
+    """Discriminant of the characteristic polynomial in ``z``, factored.
+
+    For a quadratic :math:`z^2 - Tz + D` this is :math:`T^2 - 4D`: negative for a
+    complex pole pair (underdamped), zero for a double pole (critical damping),
+    positive for two real poles (overdamped).
+
+    Examples
+    --------
+    >>> discriminant("nesterov")
+    (alpha*lambda - 1)*(alpha*beta**2*lambda + 2*alpha*beta*lambda + alpha*lambda - beta**2 + 2*beta - 1)
+    """
+    return _discriminant(get_method(method))
+
+
+def poles(method: str | Method) -> list[sp.Expr]:
+    """Roots of the characteristic polynomial (with multiplicity), simplified.
+
+    Examples
+    --------
+    >>> poles("gd")
+    [-alpha*lambda + 1]
+    """
+    p = _charpoly(get_method(method))
+    out = []
+    for root, mult in sp.roots(p).items():
+        out.extend([sp.simplify(root)] * mult)
+    if len(out) != p.degree():
+        raise ValueError(
+            f"SymPy found no closed form for the poles of {get_method(method).name!r}; "
+            "use the numeric poles() instead"
+        )
+    return out
+
+
+def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
+    """Schur-Cohn reduction: expressions that must all be > 0 (real coefficients).
+
+    ``coeffs`` are in descending powers. At each step |a_0| < |a_n| is required and
+    the degree is reduced by ``(a_n p - a_0 p*)/z``.
+    """
+    conds = []
+    c = [sp.expand(x) for x in coeffs]
+    while len(c) > 1:
+        an, a0 = c[0], c[-1]
+        conds.append(sp.factor(an**2 - a0**2))
+        rev = c[::-1]
+        c = [sp.expand(an * c[i] - a0 * rev[i]) for i in range(len(c) - 1)]
+    return conds
+
+
+@lru_cache(maxsize=None)
+def _stability(method: Method) -> sp.Boolean:
+    p = _charpoly(method)
+    n = p.degree()
+    coeffs = p.all_coeffs()
+    if n == 1:
+        pos = [p.as_expr().subs(z, 1), -p.as_expr().subs(z, -1)]
+    elif n == 2:
+        # Jury: p(1) > 0, p(-1) > 0 and |a_0| < 1 for a monic real quadratic.
+        a0 = coeffs[-1]
+        pos = [p.as_expr().subs(z, 1), p.as_expr().subs(z, -1), 1 - a0, 1 + a0]
+    else:
+        pos = [p.as_expr().subs(z, 1), (-1) ** n * p.as_expr().subs(z, -1)]
+        pos += _schur_cohn(coeffs)
+    return sp.And(*[sp.factor(e) > 0 for e in pos])
+
+
+def stability_conditions(method: str | Method) -> sp.Boolean:
+    """Exact conditions for all poles strictly inside the unit circle.
+
+    Jury's conditions for degree one and two, the Schur-Cohn reduction for higher
+    degrees. Valid for real hyper-parameters and real curvature.
+
+    Examples
+    --------
+    >>> stability_conditions("heavy_ball")
+    (alpha*lambda > 0) & (beta + 1 > 0) & (1 - beta > 0) & (-alpha*lambda + 2*beta + 2 > 0)
+    """
+    return _stability(get_method(method))
+
+
+# --------------------------------------------------------------------------
+# Critical damping
+# --------------------------------------------------------------------------
+
+
+class CriticalBeta(NamedTuple):
+    """Momentum values that make the two poles coincide (discriminant zero).
+
+    Attributes
+    ----------
+    solutions : tuple of Expr
+        Every real solution of ``discriminant = 0`` in ``beta`` (for
+        ``alpha*lambda > 0``), simplified.
+    stable : Expr
+        The solution whose double pole is stable; NaN-valued outside ``condition``.
+    double_pole : Expr
+        That double pole (its sign says whether the critically damped iterates
+        approach monotonically (positive) or alternate in sign (negative)).
+    condition : Boolean or None
+        Where ``stable`` is a real momentum in [-1, 1] with a stable double pole,
+        as an interval of ``alpha*lambda`` (None when SymPy cannot reduce it).
+    continuous : Expr
+        The leading-order approximation for small ``alpha*lambda`` (the
+        continuous-time, damping-ratio-one reading; for heavy ball the seed's
+        :math:`1 - 2\\sqrt{\\alpha\\lambda}`).
+    """
+
+    solutions: tuple[sp.Expr, ...]
+    stable: sp.Expr
+    double_pole: sp.Expr
+    condition: sp.Boolean | None
+    continuous: sp.Expr
+
+
+def _in_s(expr: sp.Expr) -> sp.Expr:
+    """Rewrite with alpha*lambda = s**2 (s > 0), simplify."""
+    return sp.factor(sp.simplify(expr.subs(curvature, _s**2 / alpha)))
+
+
+def _from_s(expr: sp.Expr) -> sp.Expr:
+    return expr.subs(_s, sp.sqrt(alpha * curvature))
+
+
+class _CriticalInS(NamedTuple):
+    solutions: tuple[sp.Expr, ...]  # beta(s)
+    poles: tuple[sp.Expr, ...]  # double pole(s) of each solution
+    stable_index: int
+    interval: sp.Set | None  # of s
+
+
+def _double_pole(poly_in_z: sp.Poly) -> sp.Expr:
+    n = poly_in_z.degree()
+    if n == 2:
+        a2, a1, _ = poly_in_z.all_coeffs()
+        return sp.factor(sp.simplify(-a1 / (2 * a2)))
+    g = sp.gcd(poly_in_z, poly_in_z.diff(z))
+    r = sp.roots(g)
+    if not r:
+        return sp.nan
+    return sp.factor(sp.simplify(max(r, key=lambda q: r[q])))
+
+
+@lru_cache(maxsize=None)
+def _critical_in_s(method: Method) -> _CriticalInS:
+    if not method.has_momentum:
+        raise ValueError(
+            f"method {method.name!r} has no momentum parameter beta; critical_beta is "
+            "defined for methods with one"
+        )
+    disc = _discriminant(method)
+    raw = sp.solve(sp.numer(sp.together(disc)), beta)
+    sols, poles_ = [], []
+    for sol in raw:
+        bs = _in_s(sol)
+        if bs.has(sp.I):
+            continue
+        p = sp.Poly(_charpoly(method).as_expr().subs(beta, bs).subs(curvature, _s**2 / alpha), z)
+        sols.append(bs)
+        poles_.append(_double_pole(p))
+    if not sols:
+        raise ValueError(f"no real critical beta exists for method {method.name!r}")
+    # Identify the stable branch at a probe point alpha*lambda = 1/4 (s = 1/2) with
+    # the extra hyper-parameters at 1/2: a real beta in [-1, 1] with |double pole| < 1.
+    probe = {_s: sp.Rational(1, 2), alpha: 1}
+    probe.update({sym: sp.Rational(1, 2) for name, sym in hyperparameter_symbols(method).items()
+                  if name not in ("alpha", "beta")})
+    best, best_mod = None, None
+    for i, (bs, p) in enumerate(zip(sols, poles_, strict=True)):
+        bv, pv = complex(bs.subs(probe)), complex(p.subs(probe))
+        if abs(bv.imag) < 1e-12 and -1 <= bv.real <= 1 and abs(pv) < 1:
+            if best is None or abs(pv) < best_mod:
+                best, best_mod = i, abs(pv)
+    if best is None:
+        raise ValueError(
+            f"no critical beta of method {method.name!r} gives a stable double pole"
+        )
+    interval = None
+    try:
+        bs, p = sols[best], poles_[best]
+        interval = sp.Interval.open(0, sp.oo)
+        for expr in (sp.factor((p - 1) * (p + 1)), bs - 1, -1 - bs):
+            strict = expr is not bs - 1 and expr is not -1 - bs
+            rel = expr < 0 if strict else expr <= 0
+            interval = interval.intersect(sp.solveset(rel, _s, sp.S.Reals))
+        if not isinstance(interval, (sp.Interval, sp.Union)):
+            interval = None
+    except (NotImplementedError, TypeError, ValueError):
+        interval = None
+    return _CriticalInS(tuple(sols), tuple(poles_), best, interval)
+
+
+def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
+    if interval is None:
+        return None
+    h = sp.Symbol("h", positive=True)
+    # s = sqrt(h) is increasing, so the interval maps endpoint-wise to h = s**2.
+    rel = interval.as_relational(_s).subs(_s, sp.sqrt(h))
+    rel = rel.replace(
+        lambda e: isinstance(e, sp.core.relational.Relational),
+        lambda e: e.func(e.lhs**2, e.rhs**2),
+    )
+    return sp.And(alpha * curvature > 0, rel.subs(h, alpha * curvature))
+
+
+def _leading_order(expr_in_s: sp.Expr) -> sp.Expr:
+    """Constant term plus the first non-vanishing power of s."""
+    ser = sp.series(expr_in_s, _s, 0, 6).removeO()
+    ser = sp.expand(ser)
+    c0 = ser.subs(_s, 0)
+    rest = sp.Poly(sp.expand(ser - c0), _s)
+    terms = sorted(rest.terms(), key=lambda t: t[0][0])
+    if not terms:
+        return c0
+    (k,), c = terms[0]
+    return c0 + c * _s**k
+
+
+@lru_cache(maxsize=None)
+def _critical_beta(method: Method) -> CriticalBeta:
+    c = _critical_in_s(method)
+    i = c.stable_index
+    return CriticalBeta(
+        solutions=tuple(_from_s(s) for s in c.solutions),
+        stable=_from_s(c.solutions[i]),
+        double_pole=_from_s(c.poles[i]),
+        condition=_interval_to_condition(c.interval),
+        continuous=_from_s(_leading_order(c.solutions[i])),
+    )
+
+
+def critical_beta(method: str | Method) -> CriticalBeta:
+    """Momentum for critical damping: the discriminant's zeros in ``beta``.
+
+    Assumes ``alpha*lambda > 0`` (for negative curvature no real critical momentum
+    exists). See :class:`CriticalBeta` for the fields.
+
+    Examples
+    --------
+    >>> c = critical_beta("heavy_ball")
+    >>> c.stable, c.double_pole
+    ((sqrt(alpha)*sqrt(lambda) - 1)**2, -sqrt(alpha)*sqrt(lambda) + 1)
+    >>> c.condition
+    (alpha*lambda > 0) & (alpha*lambda < 4)
+    >>> c.continuous
+    -2*sqrt(alpha)*sqrt(lambda) + 1
+    """
+    return _critical_beta(get_method(method))
+
+
+# --------------------------------------------------------------------------
+# Effective learning rate
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _terminal(method: Method) -> tuple[dict, sp.Expr]:
+    state = tuple(sp.Symbol(f"{n}_ss") for n in method.state)
+    params = hyperparameter_symbols(method)
+    new = method.step(state, lambda x: gradient, **params)
+    eqs = [sp.Eq(new[i], state[i]) for i in range(1, len(state))]
+    sol = sp.solve(eqs, state[1:], dict=True) if eqs else [{}]
+    if not sol:
+        raise ValueError(f"method {method.name!r} has no steady state under a constant gradient")
+    sol = sol[0]
+    step = sp.simplify((new[0] - state[0]).subs(sol))
+    if step.has(state[0]):
+        raise ValueError(f"the steady step of {method.name!r} depends on the iterate")
+    velocity = {method.state[i]: sp.factor(sol[state[i]]) for i in range(1, len(state))}
+    return velocity, sp.factor(sp.simplify(-step / gradient))
+
+
+def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
+    """Fixed point of the non-iterate state under a constant gradient ``g``.
+
+    Examples
+    --------
+    >>> terminal_velocity("heavy_ball")
+    {'v': -alpha*g/(beta - 1)}
+    """
+    return dict(_terminal(get_method(method))[0])
+
+
+def effective_learning_rate(method: str | Method) -> sp.Expr:
+    """Step per unit gradient once the state has reached its constant-gradient fixed point.
+
+    .. math:: x_t - x_{t-1} \\to -\\eta_{\\mathrm{eff}}\\, g
+
+    Examples
+    --------
+    >>> effective_learning_rate("heavy_ball")
+    -alpha/(beta - 1)
+    >>> effective_learning_rate("ema_momentum")
+    alpha
+    """
+    return _terminal(get_method(method))[1]
+
+
+# --------------------------------------------------------------------------
+# Optimal tuning over a spectrum [mu, L]
+# --------------------------------------------------------------------------
+
+
+class OptimalParameters(NamedTuple):
+    """Tuned hyper-parameters and the worst-case linear rate they give."""
+
+    alpha: sp.Expr
+    beta: sp.Expr | None
+    rate: sp.Expr
+
+
+# Optimality conditions (equal ripple), per method and tuning. Only the conditions
+# are stated here; the formulas are solved for by SymPy.
+#   "opposite_poles":     pole(alpha*mu) = -pole(alpha*L)          (GD)
+#   "critical_both_ends": critically damped at mu and at L, opposite double poles
+#                         (Polyak's heavy ball)
+#   "critical_mu_root_L": critically damped at mu, and -rate is a pole at L
+#                         (Lessard, Recht & Packard 2016, Nesterov on quadratics)
+#   "standard":           alpha = 1/L and critically damped at mu (Nesterov's choice)
+_TUNINGS = {
+    ("gd", "optimal"): "opposite_poles",
+    ("heavy_ball", "optimal"): "critical_both_ends",
+    ("nesterov", "optimal"): "critical_mu_root_L",
+    ("nesterov", "standard"): "standard",
+    ("ema_momentum", "optimal"): "critical_both_ends",
+}
+
+
+def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    sols = [sp.simplify(s) for s in sp.solve(eq, var)]
+    probe = {mu: 1, L: 10}
+    good = [s for s in sols if s.subs(probe).is_positive and sp.simplify(s.subs(probe) - 1) != 0]
+    if len(good) != 1:
+        good = [s for s in sols if s.subs(probe).is_positive]
+    return good[0]
+
+
+@lru_cache(maxsize=None)
+def _optimal(method: Method, tuning: str) -> OptimalParameters:
+    key = (method.name, tuning)
+    if key not in _TUNINGS:
+        known = sorted({f"{m!r} ({t})" for m, t in _TUNINGS})
+        raise ValueError(
+            f"no closed-form tuning {tuning!r} for method {method.name!r}; known: "
+            f"{', '.join(known)}. For other methods use the numeric "
+            "momentum_dynamics.optimal_parameters, which optimises numerically"
+        )
+    rule = _TUNINGS[key]
+    a = sp.Symbol("a", positive=True)  # sqrt(alpha*mu)
+    ratio = L / mu
+    if rule == "opposite_poles":
+        pole = poles(method)[0]
+        at = lambda h: pole.subs(curvature, h / alpha)  # noqa: E731
+        sq = _positive_solution(sp.numer(sp.together(at(a**2) + at(a**2 * ratio))), a)
+        alpha_opt = sp.simplify(sq**2 / mu)
+        return OptimalParameters(alpha_opt, None, sp.factor(sp.simplify(at(sq**2))))
+    c = _critical_in_s(method)
+    beta_s, pole_s = c.solutions[c.stable_index], c.poles[c.stable_index]
+    if rule == "standard":
+        sq = sp.sqrt(mu / L)
+    elif rule == "critical_both_ends":
+        eq = pole_s.subs(_s, a) + pole_s.subs(_s, a * sp.sqrt(ratio))
+        sq = _positive_solution(sp.numer(sp.together(eq)), a)
+    else:  # critical_mu_root_L
+        pol_L = _charpoly(method).as_expr().subs(
+            {beta: beta_s.subs(_s, a), curvature: a**2 * ratio / alpha}
+        )
+        eq = sp.factor(pol_L.subs(z, -pole_s.subs(_s, a)))
+        sols = [s for s in sp.solve(sp.numer(sp.together(eq)), a)
+                if sp.simplify(s - 1) != 0 and s.subs({mu: 1, L: 10}).is_positive]
+        sq = sp.simplify(sols[0])
+    alpha_opt = sp.simplify(sq**2 / mu)
+    beta_opt = sp.factor(sp.simplify(beta_s.subs(_s, sq)))
+    # At the optimum the slowest pole is the (positive) double pole at mu.
+    rate = sp.factor(sp.simplify(pole_s.subs(_s, sq)))
+    return OptimalParameters(alpha_opt, beta_opt, rate)
+
+
+def optimal_parameters(method: str | Method, tuning: str = "optimal") -> OptimalParameters:
+    """Hyper-parameters minimising the worst-case rate over curvatures in [mu, L].
+
+    Parameters
+    ----------
+    method : {"gd", "heavy_ball", "nesterov", "ema_momentum"} or Method
+    tuning : {"optimal", "standard"}
+        ``"standard"`` is Nesterov's textbook choice ``alpha = 1/L`` with the
+        momentum critically damped at ``mu``; it gives exactly the seed's
+        :math:`1 - 1/\\sqrt{\\kappa}`.
+
+    Returns
+    -------
+    OptimalParameters
+        ``(alpha, beta, rate)`` in terms of ``mu`` and ``L``; ``beta`` is None for GD.
+
+    References
+    ----------
+    Polyak (1964); Lessard, Recht & Packard, "Analysis and design of optimization
+    algorithms via integral quadratic constraints", SIAM J. Optim. 26 (2016).
+
+    Examples
+    --------
+    >>> optimal_parameters("gd")
+    OptimalParameters(alpha=2/(L + mu), beta=None, rate=(L - mu)/(L + mu))
+    >>> optimal_parameters("nesterov").alpha
+    4/(3*L + mu)
+    """
+    if tuning not in ("optimal", "standard"):
+        raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
+    return _optimal(get_method(method), tuning)
+
+
+def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
+    """The tuned worst-case rate as a function of ``kappa = L/mu`` (exact).
+
+    Examples
+    --------
+    >>> tuned_rate("heavy_ball")
+    (sqrt(kappa) - 1)/(sqrt(kappa) + 1)
+    """
+    r = optimal_parameters(method, tuning).rate
+    return sp.factor(sp.simplify(r.subs(L, kappa * mu)))
+
+
+def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr:
+    """Leading-order large-``kappa`` form of :func:`tuned_rate` (an approximation).
+
+    ``1 - c/kappa**p`` with the first non-vanishing term of the expansion in
+    :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the seed's
+    :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}`.
+
+    Examples
+    --------
+    >>> rate_approximation("gd")
+    1 - 2/kappa
+    >>> rate_approximation("nesterov", "standard")
+    1 - 1/sqrt(kappa)
+    """
+    t = sp.Symbol("t", positive=True)
+    r = tuned_rate(method, tuning).subs(kappa, 1 / t**2)
+    lead = _leading_order(r.subs(t, _s)).subs(_s, 1 / sp.sqrt(kappa))
+    return sp.expand(lead)
