@@ -1,5 +1,70 @@
-"""momentum_dynamics: momentum optimizers as discrete-time dynamical systems."""
+"""momentum_dynamics: momentum optimizers as discrete-time dynamical systems.
 
-from .methods import Method, available_methods, get_method, register_method, unregister_method
+The numeric analysis functions are available at the top level and broadcast like
+NumPy ufuncs; their exact SymPy counterparts live in :mod:`momentum_dynamics.symbolic`
+under the same names.
+
+>>> import momentum_dynamics as md
+>>> md.critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
+0.81
+>>> md.symbolic.critical_beta("heavy_ball").stable
+(sqrt(alpha)*sqrt(lambda) - 1)**2
+"""
+
+from . import symbolic
+from .methods import (
+    Method,
+    available_methods,
+    ema_momentum,
+    get_method,
+    gradient_descent,
+    heavy_ball,
+    nesterov,
+    register_method,
+    unregister_method,
+)
+from .numeric import (
+    REGIMES,
+    OptimalParameters,
+    RateRow,
+    continuous_critical_beta,
+    convergence_rate,
+    critical_beta,
+    damping_regime,
+    effective_learning_rate,
+    is_stable,
+    iterations_to_tolerance,
+    optimal_parameters,
+    poles,
+    spectral_radius,
+    tuned_rates,
+)
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "symbolic",
+    "Method",
+    "available_methods",
+    "get_method",
+    "register_method",
+    "unregister_method",
+    "gradient_descent",
+    "heavy_ball",
+    "nesterov",
+    "ema_momentum",
+    "REGIMES",
+    "OptimalParameters",
+    "RateRow",
+    "poles",
+    "spectral_radius",
+    "is_stable",
+    "damping_regime",
+    "critical_beta",
+    "continuous_critical_beta",
+    "effective_learning_rate",
+    "convergence_rate",
+    "optimal_parameters",
+    "iterations_to_tolerance",
+    "tuned_rates",
+]

@@ -81,7 +81,8 @@ class _Kernel(NamedTuple):
     variables: tuple[str, ...]  # argument names, in order, of the compiled functions
     degree: int
     coefficients: Callable  # -> tuple of coefficients a_{n-1}, ..., a_0 of the monic poly
-    quadratic: Callable | None  # -> (T, D, disc, disc_scale) for degree 2
+    quadratic: Callable | None  # -> (T, D, disc) of z**2 - T z + D, for degree 2
+    disc_scale: Callable | None  # -> sum of |terms| of disc: the scale of its rounding error
     critical: Callable | None  # (alpha, s, extras) -> (beta_1, pole_1, beta_2, pole_2, ...)
     continuous: Callable | None  # (alpha, s, extras) -> leading-order critical beta
 
@@ -115,12 +116,12 @@ def _kernel(method: Method) -> _Kernel:
         coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
     n = poly.degree()
     coefficients = _lambdify(args, coeffs[1:])
-    quadratic = None
+    quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
         disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
-        scale = _abs_terms(disc, args)
-        quadratic = _lambdify(args, [-a1, a0, disc, scale])
+        quadratic = _lambdify(args, [-a1, a0, disc])
+        disc_scale = _lambdify(args, _abs_terms(disc, args))
     critical = continuous = None
     if method.has_momentum:
         try:
@@ -135,7 +136,7 @@ def _kernel(method: Method) -> _Kernel:
             )
         except ValueError:
             pass
-    return _Kernel(method, names, n, coefficients, quadratic, critical, continuous)
+    return _Kernel(method, names, n, coefficients, quadratic, disc_scale, critical, continuous)
 
 
 # --------------------------------------------------------------------------
@@ -272,7 +273,7 @@ def _poles_of(args: _Args) -> np.ndarray:
         (a0,) = _coeff_arrays(args)
         return (-a0)[..., None].astype(complex)
     if k.degree == 2:
-        T, D, disc, _ = (np.asarray(v) for v in k.quadratic(*args.values))
+        T, D, disc = (np.asarray(v) for v in k.quadratic(*args.values))
         if args.complex_:
             T, D, disc = (v.astype(complex) for v in (T, D, disc))
         T, D, disc = np.broadcast_arrays(T, D, disc)
@@ -345,8 +346,7 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     k = args.kernel
     if k.degree == 2 and not args.complex_:
         def f(*vals):
-            T, D, disc, _ = k.quadratic(*vals)
-            return (_rho_quadratic_real(T, D, disc),)
+            return (_rho_quadratic_real(*k.quadratic(*vals)),)
 
         (out,) = _run(f, args.values, args.shape, [float])
         return to_output(out)
@@ -400,8 +400,8 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     if k.degree == 1:
         out[...] = "overdamped"
     elif k.degree == 2:
-        _, _, disc, scale = (np.broadcast_to(np.asarray(v, float), args.shape)
-                             for v in k.quadratic(*args.values))
+        disc = np.broadcast_to(np.asarray(k.quadratic(*args.values)[2], float), args.shape)
+        scale = np.broadcast_to(np.asarray(k.disc_scale(*args.values), float), args.shape)
         out[...] = np.where(np.abs(disc) <= rtol * scale, "critical",
                             np.where(disc < 0, "underdamped", "overdamped"))
     else:
