@@ -64,7 +64,7 @@ __all__ = [
 
 REGIMES = ("underdamped", "critical", "overdamped", "unstable")
 
-_CHUNK = 16384
+_CHUNK = 65536
 _THREADS = max(1, min(2, os.cpu_count() or 1))
 _POOL: ThreadPoolExecutor | None = None
 
@@ -89,6 +89,27 @@ class _Kernel(NamedTuple):
 
 def _lambdify(args, exprs):
     return sp.lambdify(args, exprs, modules="numpy", cse=True)
+
+
+def _compile_in_product(args, exprs):
+    """Compile ``exprs``; through ``h = alpha*lambda`` when they depend on nothing else.
+
+    On a quadratic the gradient enters only as ``alpha*lambda*x`` for most methods, so
+    computing the product once per chunk saves work in the hot loop.
+    """
+    h = sp.Symbol("h", real=True)
+    in_h = [sp.expand(e.subs(S.curvature, h / S.alpha)) for e in exprs]
+    if any(e.has(S.alpha) for e in in_h):
+        return _lambdify(args, exprs)
+    rest = [a for a in args if a not in (S.alpha, S.curvature)]
+    f = _lambdify([h, *rest], in_h)
+    i_alpha, i_lam = args.index(S.alpha), args.index(S.curvature)
+    others = [i for i in range(len(args)) if i not in (i_alpha, i_lam)]
+
+    def compiled(*vals):
+        return f(vals[i_alpha] * vals[i_lam], *[vals[i] for i in others])
+
+    return compiled
 
 
 def _abs_terms(expr: sp.Expr, variables) -> sp.Expr:
@@ -120,7 +141,7 @@ def _kernel(method: Method) -> _Kernel:
     if n == 2:
         _, a1, a0 = coeffs
         disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
-        quadratic = _lambdify(args, [-a1, a0, disc])
+        quadratic = _compile_in_product(args, [-a1, a0, disc])
         disc_scale = _lambdify(args, _abs_terms(disc, args))
     critical = continuous = None
     if method.has_momentum:
@@ -152,46 +173,38 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _run(func: Callable, inputs: list[np.ndarray], shape: tuple, dtypes: list) -> list[np.ndarray]:
-    """Evaluate ``func(*chunks) -> tuple of arrays`` over the broadcast inputs.
+    """Evaluate ``func(*blocks) -> tuple of arrays`` over the broadcast inputs.
 
-    Chunks keep temporaries in cache and memory bounded; NumPy releases the GIL, so
-    halves of large inputs run on two threads.
+    The inputs are never expanded to the full shape: they are cut into blocks along
+    the longest axis (an input of extent 1 there is passed whole) and broadcast
+    inside ``func``. Blocks of about ``_CHUNK`` points keep temporaries in cache and
+    memory bounded; NumPy releases the GIL, so blocks run on two threads.
     """
     outs = [np.empty(shape, dtype=d) for d in dtypes]
     size = math.prod(shape)
-    if size <= _CHUNK:
-        res = func(*[np.broadcast_to(a, shape) for a in inputs])
+    nd = len(shape)
+    ins = [np.asarray(a).reshape((1,) * (nd - np.ndim(a)) + np.shape(a)) for a in inputs]
+    if size <= _CHUNK or nd == 0:
+        res = func(*ins)
         for o, r in zip(outs, res, strict=True):
             o[...] = r
         return outs
-
-    def work(sl):
-        ins = [np.broadcast_to(a, shape)[sl] for a in inputs]
-        os_ = [o[sl] for o in outs]
-        it = np.nditer(
-            ins + os_,
-            flags=["external_loop", "buffered", "zerosize_ok", "refs_ok"],
-            op_flags=[["readonly"]] * len(ins) + [["writeonly"]] * len(os_),
-            buffersize=_CHUNK,
-        )
-        with it:
-            for ops in it:
-                res = func(*ops[: len(ins)])
-                for o, r in zip(ops[len(ins):], res, strict=True):
-                    o[...] = r
-
     axis = int(np.argmax(shape))
-    parts = min(_THREADS, shape[axis])
-    bounds = np.linspace(0, shape[axis], parts + 1).astype(int)
-    slices = []
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        sl = [slice(None)] * len(shape)
-        sl[axis] = slice(lo, hi)
-        slices.append(tuple(sl))
-    if parts == 1:
-        work(slices[0])
+    per_index = size // shape[axis]
+    step = max(1, _CHUNK // max(per_index, 1))
+    starts = range(0, shape[axis], step)
+
+    def work(lo):
+        sl = (slice(None),) * axis + (slice(lo, lo + step),)
+        res = func(*[a if a.shape[axis] == 1 else a[sl] for a in ins])
+        for o, r in zip(outs, res, strict=True):
+            o[sl] = r
+
+    if _THREADS == 1 or len(starts) == 1:
+        for lo in starts:
+            work(lo)
     else:
-        list(_pool().map(work, slices))
+        list(_pool().map(work, starts))
     return outs
 
 
@@ -236,8 +249,12 @@ def _coeff_arrays(args: _Args, values: list[np.ndarray] | None = None) -> list[n
 
 
 def _rho_quadratic_real(T, D, disc):
-    sq = np.sqrt(np.abs(disc))
-    return np.where(disc >= 0, 0.5 * (np.abs(T) + sq), np.sqrt(np.maximum(D, 0.0)))
+    # Real poles: the larger modulus (|T| + sqrt(disc))/2 is >= sqrt(|D|) since the
+    # poles multiply to D. Complex pair: the modulus is sqrt(D) >= |T|/2. So one
+    # maximum covers both cases without branching.
+    r = np.sqrt(np.maximum(disc, 0.0))
+    r = 0.5 * (r + np.abs(T))
+    return np.maximum(r, np.sqrt(np.maximum(D, 0.0)))
 
 
 def _roots_quadratic(T, D, disc):
