@@ -65,10 +65,15 @@ def main(argv=None):
         flat_a = np.broadcast_to(alpha, (n, n)).ravel()[:k]
         flat_b = np.broadcast_to(beta, (n, n)).ravel()[:k]
 
-        def loop(flat_a=flat_a, flat_b=flat_b, method=method):
+        def loop(flat_a=flat_a, flat_b=flat_b, method=method, k=k):
+            # The obvious per-point code: build the 2x2 matrix, take its eigenvalues.
             out = np.empty(k)
             for i in range(k):
-                Ai = state_matrices(method, np.asarray(flat_a[i]), np.asarray(flat_b[i]))
+                h, b = flat_a[i] * curvature, flat_b[i]
+                if method == "heavy_ball":
+                    Ai = np.array([[1 - h, -b], [h, b]])
+                else:
+                    Ai = np.array([[1 - h, -b * (1 - h)], [h, b * (1 - h)]])
                 out[i] = np.abs(np.linalg.eigvals(Ai)).max()
             return out
 

@@ -12,6 +12,15 @@ under the same names.
 """
 
 from . import symbolic
+from .conventions import (
+    MethodParameters,
+    from_keras_sgd,
+    from_optax_sgd,
+    from_pytorch_sgd,
+    to_keras_sgd,
+    to_optax_sgd,
+    to_pytorch_sgd,
+)
 from .methods import (
     Method,
     available_methods,
@@ -39,6 +48,7 @@ from .numeric import (
     spectral_radius,
     tuned_rates,
 )
+from .simulate import Quadratic, Trajectory, empirical_rate, sign_changes, simulate
 
 __version__ = "0.1.0"
 
@@ -67,4 +77,16 @@ __all__ = [
     "optimal_parameters",
     "iterations_to_tolerance",
     "tuned_rates",
+    "Quadratic",
+    "Trajectory",
+    "simulate",
+    "empirical_rate",
+    "sign_changes",
+    "MethodParameters",
+    "from_pytorch_sgd",
+    "from_optax_sgd",
+    "from_keras_sgd",
+    "to_pytorch_sgd",
+    "to_optax_sgd",
+    "to_keras_sgd",
 ]

@@ -110,7 +110,9 @@ def _flag(value, name: str) -> bool:
 # --------------------------------------------------------------------------
 
 
-def from_pytorch_sgd(lr, momentum=0.0, dampening=0.0, nesterov=False) -> MethodParameters:
+def from_pytorch_sgd(
+    lr: float, momentum: float = 0.0, dampening: float = 0.0, nesterov: bool = False
+) -> MethodParameters:
     r"""Our parameters for ``torch.optim.SGD(params, lr, momentum, dampening, nesterov)``.
 
     PyTorch's rule (``torch/optim/sgd.py``, without weight decay), with
@@ -139,10 +141,11 @@ def from_pytorch_sgd(lr, momentum=0.0, dampening=0.0, nesterov=False) -> MethodP
 
     .. math:: v_0 = \frac{\gamma\tau}{\mu} \nabla f(p_0),
 
-    (then :math:`\beta v_0 + \alpha g_1 = \gamma g_1`); with ``v0 = 0`` the two
-    trajectories differ by the response to the single impulse
-    :math:`\gamma\tau g_1`, which decays at the method's rate (same limit, same
-    asymptotic rate). ``dampening = momentum`` is the EMA form: our
+    (then :math:`\beta v_0 + \alpha g_1 = \gamma g_1`; for a tiny momentum this
+    :math:`v_0` is huge and may overflow although :math:`\beta v_0` does not).
+    With ``v0 = 0`` the two trajectories differ by the response to the single
+    impulse :math:`\gamma\tau g_1` in the first step, which decays at the
+    method's rate (same limit, same asymptotic rate). ``dampening = momentum`` is the EMA form: our
     ``ema_momentum`` with ``alpha = lr, beta = momentum`` is the same iteration
     as the heavy ball returned here, up to that first step.
 
@@ -226,7 +229,9 @@ def from_pytorch_sgd(lr, momentum=0.0, dampening=0.0, nesterov=False) -> MethodP
     return MethodParameters("heavy_ball", lr * (1 - d), m)
 
 
-def from_optax_sgd(learning_rate, momentum=None, nesterov=False) -> MethodParameters:
+def from_optax_sgd(
+    learning_rate: float, momentum: float | None = None, nesterov: bool = False
+) -> MethodParameters:
     r"""Our parameters for ``optax.sgd(learning_rate, momentum, nesterov)``.
 
     optax chains ``trace(decay=momentum, nesterov=nesterov)`` and a scaling by
@@ -282,7 +287,9 @@ def from_optax_sgd(learning_rate, momentum=None, nesterov=False) -> MethodParame
     return MethodParameters("nesterov" if nest else "heavy_ball", lr, m)
 
 
-def from_keras_sgd(learning_rate, momentum=0.0, nesterov=False) -> MethodParameters:
+def from_keras_sgd(
+    learning_rate: float, momentum: float = 0.0, nesterov: bool = False
+) -> MethodParameters:
     r"""Our parameters for ``keras.optimizers.SGD(learning_rate, momentum, nesterov)``.
 
     Keras' documented rule, with :math:`g_t = \nabla f(w_{t-1})`, learning rate
@@ -345,7 +352,8 @@ _SHIPPED = {
 }
 
 
-def _to_library(method: str | Method, alpha, beta) -> tuple[float, float, bool]:
+def _to_library(method: str | Method, alpha: float, beta: float | None
+                ) -> tuple[float, float, bool]:
     """(learning rate, momentum, nesterov) of the trace form, exact from step one."""
     m = get_method(method)
     kind = _SHIPPED.get(m.update)
@@ -375,7 +383,7 @@ def _to_library(method: str | Method, alpha, beta) -> tuple[float, float, bool]:
     return a, b, kind == "nesterov" and b > 0
 
 
-def to_pytorch_sgd(method: str | Method, alpha, beta=None) -> dict:
+def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``torch.optim.SGD`` reproducing one of our methods.
 
     The inverse of :func:`from_pytorch_sgd` with ``dampening = 0`` (exact from step
@@ -413,7 +421,7 @@ def to_pytorch_sgd(method: str | Method, alpha, beta=None) -> dict:
     return {"lr": lr, "momentum": mom, "dampening": 0.0, "nesterov": nest}
 
 
-def to_optax_sgd(method: str | Method, alpha, beta=None) -> dict:
+def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``optax.sgd`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (optax's trace is PyTorch's undampened buffer);
@@ -428,7 +436,7 @@ def to_optax_sgd(method: str | Method, alpha, beta=None) -> dict:
     return {"learning_rate": lr, "momentum": mom if mom > 0 else None, "nesterov": nest}
 
 
-def to_keras_sgd(method: str | Method, alpha, beta=None) -> dict:
+def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``keras.optimizers.SGD`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (Keras' velocity is minus our ``v``).

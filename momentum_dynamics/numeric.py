@@ -25,7 +25,7 @@ import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -119,7 +119,7 @@ def _abs_terms(expr: sp.Expr, variables) -> sp.Expr:
                for mon, c in poly.terms())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kernel(method: Method) -> _Kernel:
     syms = S.hyperparameter_symbols(method)
     extras = [syms[h] for h in method.extra_hyperparameters]
@@ -528,7 +528,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     return to_output(np.where(np.isnan(s), np.nan, out))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _elr_function(method: Method):
     syms = S.hyperparameter_symbols(method)
     expr = S.effective_learning_rate(method)
@@ -570,7 +570,10 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
                      **hyperparameters):
     """Worst-case spectral radius over all curvatures in ``[mu, L]``.
 
-    .. math:: \\rho(\\alpha, \\beta; \\mu, L) = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+    .. math::
+
+        \\rho(\\alpha, \\beta; \\mu, L)
+        = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
 
     For the shipped methods the maximum is attained at an endpoint (the spectral
     radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
@@ -611,7 +614,7 @@ class OptimalParameters(NamedTuple):
     rate: float | np.ndarray
 
 
-@lru_cache(maxsize=None)
+@cache
 def _optimal_functions(method: Method, tuning: str):
     opt = S.optimal_parameters(method, tuning)
     f = lambda e: None if e is None else sp.lambdify([S.mu, S.L], e, "numpy")  # noqa: E731

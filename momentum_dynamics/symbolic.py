@@ -23,7 +23,7 @@ All derivations are cached per method: the second call returns at once.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import sympy as sp
@@ -95,7 +95,7 @@ class _Linearisation(NamedTuple):
     new_state: tuple[sp.Expr, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _linearise(method: Method) -> _Linearisation:
     state = tuple(sp.Symbol(f"{n}_prev") for n in method.state)
     params = hyperparameter_symbols(method)
@@ -137,7 +137,7 @@ class StateSpaceModel(NamedTuple):
     D: sp.ImmutableMatrix
 
 
-@lru_cache(maxsize=None)
+@cache
 def _state_space(method: Method) -> StateSpaceModel:
     lin = _linearise(method)
     n = len(lin.state)
@@ -171,13 +171,13 @@ def state_space(method: str | Method) -> StateSpaceModel:
     return _state_space(get_method(method))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _charpoly(method: Method) -> sp.Poly:
     A = _linearise(method).A
     return sp.Poly(sp.expand((z * sp.eye(A.shape[0]) - A).det()), z)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _transfer(method: Method, output: int) -> sp.Expr:
     lin = _linearise(method)
     n = len(lin.state)
@@ -238,7 +238,7 @@ def characteristic_polynomial(method: str | Method) -> sp.Expr:
     return sp.collect(_charpoly(get_method(method)).as_expr(), z)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _discriminant(method: Method) -> sp.Expr:
     return sp.factor(sp.discriminant(_charpoly(method)))
 
@@ -253,7 +253,8 @@ def discriminant(method: str | Method) -> sp.Expr:
     Examples
     --------
     >>> discriminant("nesterov")
-    (alpha*lambda - 1)*(alpha*beta**2*lambda + 2*alpha*beta*lambda + alpha*lambda - beta**2 + 2*beta - 1)
+    (alpha*lambda - 1)*(alpha*beta**2*lambda + 2*alpha*beta*lambda + alpha*lambda
+    - beta**2 + 2*beta - 1)
     """
     return _discriminant(get_method(method))
 
@@ -294,7 +295,7 @@ def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
     return conds
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stability(method: Method) -> sp.Boolean:
     p = _charpoly(method)
     n = p.degree()
@@ -387,7 +388,7 @@ def _double_pole(poly_in_z: sp.Poly) -> sp.Expr:
     return sp.factor(sp.simplify(max(r, key=lambda q: r[q])))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _critical_in_s(method: Method) -> _CriticalInS:
     if not method.has_momentum:
         raise ValueError(
@@ -462,7 +463,7 @@ def _leading_order(expr_in_s: sp.Expr) -> sp.Expr:
     return c0 + c * _s**k
 
 
-@lru_cache(maxsize=None)
+@cache
 def _critical_beta(method: Method) -> CriticalBeta:
     c = _critical_in_s(method)
     i = c.stable_index
@@ -499,7 +500,7 @@ def critical_beta(method: str | Method) -> CriticalBeta:
 # --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _terminal(method: Method) -> tuple[dict, sp.Expr]:
     state = tuple(sp.Symbol(f"{n}_ss") for n in method.state)
     params = hyperparameter_symbols(method)
@@ -581,7 +582,7 @@ def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
     return good[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _optimal(method: Method, tuning: str) -> OptimalParameters:
     key = (method.name, tuning)
     if key not in _TUNINGS:
