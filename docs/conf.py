@@ -1,4 +1,7 @@
-"""Sphinx configuration: API pages are generated from the numpydoc docstrings."""
+"""Sphinx configuration: API pages are generated from the numpydoc docstrings.
+
+Build with ``pip install ".[docs]" && sphinx-build -b html docs docs/_build/html``.
+"""
 
 import os
 import sys
@@ -14,7 +17,10 @@ extensions = [
     "sphinx.ext.viewcode",
     "numpydoc",
 ]
+templates_path = ["_templates"]
 autosummary_generate = True
+# Module pages list what the module's ``__all__`` exports, not everything it imports.
+autosummary_ignore_module_all = False
 numpydoc_show_class_members = False
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_templates"]
 html_theme = "alabaster"

@@ -209,13 +209,11 @@ def from_pytorch_sgd(
     if not 0 <= d <= 1:
         raise ValueError(f"dampening must lie in [0, 1]; got {d!r}")
     nest = _flag(nesterov, "nesterov")
-    if nest and d != 0:
+    if nest and (m == 0 or d != 0):
         raise ValueError(
-            f"nesterov=True requires dampening=0 (as in PyTorch); got dampening={d!r}"
-        )
-    if nest and m == 0:
-        raise ValueError(
-            "nesterov=True requires momentum > 0 (as in PyTorch); got momentum=0.0"
+            "Nesterov momentum requires a momentum and zero dampening (as in PyTorch): "
+            f"nesterov=True needs momentum > 0 and dampening=0; got momentum={m!r}, "
+            f"dampening={d!r}"
         )
     if m == 0:
         return MethodParameters("gd", lr, None)
@@ -252,8 +250,9 @@ def from_optax_sgd(
     ``nesterov=True`` optax's parameter is our look-ahead point
     :math:`x_t - \beta v_t`. With ``momentum=None`` optax applies no trace (and
     ignores ``nesterov``): gradient descent. ``momentum=0.0`` keeps a trace that
-    equals the gradient; the result (heavy ball or Nesterov with ``beta = 0``)
-    is gradient descent as well.
+    equals the gradient (also the Nesterov update is then the gradient), so it
+    is gradient descent as well and is returned as ``"gd"``, like PyTorch's and
+    Keras' ``momentum=0``: equal iterations give equal :class:`MethodParameters`.
 
     Parameters
     ----------
@@ -284,6 +283,8 @@ def from_optax_sgd(
     if momentum is None:
         return MethodParameters("gd", lr, None)
     m = _momentum(momentum)
+    if m == 0:
+        return MethodParameters("gd", lr, None)
     return MethodParameters("nesterov" if nest else "heavy_ball", lr, m)
 
 

@@ -65,8 +65,9 @@ def _as_hessian(value, name: str) -> tuple[np.ndarray | None, np.ndarray | None]
     if worst > _SYM_RTOL * scale:
         i, j = (int(k) for k in np.unravel_index(np.argmax(asym), asym.shape))
         raise ValueError(
-            f"{name} must be symmetric (a Hessian); got {name}[{i}, {j}]={arr[i, j]!r} but "
-            f"{name}[{j}, {i}]={arr[j, i]!r} (allowed relative asymmetry {_SYM_RTOL:g})"
+            f"{name} must be symmetric (a Hessian); got {name}[{i}, {j}]={float(arr[i, j])!r} "
+            f"but {name}[{j}, {i}]={float(arr[j, i])!r} (allowed relative asymmetry "
+            f"{_SYM_RTOL:g})"
         )
     return 0.5 * (arr + arr.T), None
 
@@ -454,10 +455,24 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     determines the state, so :math:`r_t` stays within constant factors of
     :math:`\rho^t` even when the iterates oscillate and single errors pass
     through zero (underdamped regime); the fit over many steps averages the
-    oscillation out. With a usable tail of a few hundred steps the tapered fit is
-    accurate to about ``1e-6`` relative for the shipped methods; with a few tens of
-    steps (a fast rate and a non-zero minimiser, where rounding ends the usable run
-    after about :math:`\log(10^{-12})/\log\rho` steps) expect ``1e-3``.
+    oscillation out. The fit starts after a quarter of the usable run by default
+    (the taper already gives the start little weight, and more points average
+    the oscillation better than a later start removes transients).
+
+    Accuracy is limited by the other modes, not by the fit: a mode of modulus
+    :math:`\rho_2 < \rho` biases the estimate by a share decaying like
+    :math:`(\rho_2/\rho)^t`, so nearly equal moduli (gradient descent at two
+    close curvatures) cannot be told apart in a finite run; modes of *equal*
+    modulus and different frequencies (heavy ball underdamped at several
+    curvatures, all of modulus :math:`\sqrt\beta`) beat, which the fit averages
+    only over a window longer than the beat period. A survey of random 3-D
+    quadratics (the four shipped methods, :math:`0.05 < \rho < 0.999`) gave,
+    with ``x_star = 0`` (runs end at underflow, hundreds to thousands of
+    usable steps), a median relative error of ``1e-9``, a 90th percentile of
+    ``5e-7`` and a worst case of ``2e-3`` (two modes 0.4 % apart). With a
+    non-zero minimiser rounding ends the usable run after about
+    :math:`\log(10^{-12})/\log\rho` steps (a few tens for a fast rate), and
+    the 90th percentile grew to about ``2e-3``, the worst case to a few percent.
 
     For a generic ``x0`` (one exciting the slowest mode) the result estimates the
     spectral radius :math:`\max_\lambda \rho(A(\lambda))` over the Hessian's
