@@ -207,7 +207,10 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     -------
     Expr
         A rational function of ``z``; the denominator is the characteristic
-        polynomial (unless a pole cancels).
+        polynomial (unless a pole cancels for all parameter values). A pole-zero
+        cancellation that happens only at special values (e.g. ``z = 1`` in the
+        velocity's transfer function at ``lambda = 0``) is not performed; apply
+        :func:`sympy.cancel` after substituting numbers.
 
     Examples
     --------
