@@ -262,24 +262,29 @@ def discriminant(method: str | Method) -> sp.Expr:
     return _discriminant(get_method(method))
 
 
-def poles(method: str | Method) -> list[sp.Expr]:
-    """Roots of the characteristic polynomial (with multiplicity), simplified.
-
-    Examples
-    --------
-    >>> poles("gd")
-    [-alpha*lambda + 1]
-    """
-    p = _charpoly(get_method(method))
+@lru_cache(maxsize=None)
+def _poles(method: Method) -> tuple[sp.Expr, ...]:
+    p = _charpoly(method)
     out = []
     for root, mult in sp.roots(p).items():
         out.extend([sp.simplify(root)] * mult)
     if len(out) != p.degree():
         raise ValueError(
-            f"SymPy found no closed form for the poles of {get_method(method).name!r}; "
+            f"SymPy found no closed form for the poles of {method.name!r}; "
             "use the numeric poles() instead"
         )
-    return out
+    return tuple(out)
+
+
+def poles(method: str | Method) -> tuple[sp.Expr, ...]:
+    """Roots of the characteristic polynomial (with multiplicity), simplified.
+
+    Examples
+    --------
+    >>> poles("gd")
+    (-alpha*lambda + 1,)
+    """
+    return _poles(get_method(method))
 
 
 def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
