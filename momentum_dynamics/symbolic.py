@@ -262,7 +262,7 @@ def discriminant(method: str | Method) -> sp.Expr:
     return _discriminant(get_method(method))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _poles(method: Method) -> tuple[sp.Expr, ...]:
     p = _charpoly(method)
     out = []
