@@ -11,7 +11,7 @@ under the same names.
 (sqrt(alpha)*sqrt(lambda) - 1)**2
 """
 
-from . import symbolic
+from . import plotting, symbolic
 from .conventions import (
     MethodParameters,
     from_keras_sgd,
@@ -54,6 +54,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "symbolic",
+    "plotting",
     "Method",
     "available_methods",
     "get_method",
