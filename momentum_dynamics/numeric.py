@@ -95,21 +95,81 @@ def _compile_in_product(args, exprs):
     """Compile ``exprs``; through ``h = alpha*lambda`` when they depend on nothing else.
 
     On a quadratic the gradient enters only as ``alpha*lambda*x`` for most methods, so
-    computing the product once per chunk saves work in the hot loop.
+    computing the product once per chunk saves work in the hot loop. The expressions
+    are factored, and a factor ``h - 1`` (Nesterov's ``1 - alpha*lambda``) is evaluated
+    from the exact product: where ``|h - 1| < 2**-10`` the rounding error of
+    ``alpha*lambda`` is recovered with Dekker's two-product and added back, so the
+    poles stay accurate relative to their own size when ``alpha*lambda`` is near 1.
     """
     h = sp.Symbol("h", real=True)
-    in_h = [sp.expand(e.subs(S.curvature, h / S.alpha)) for e in exprs]
+    g = sp.Symbol("g", real=True)  # h - 1, computed without cancellation
+    in_h = [sp.factor(sp.expand(e.subs(S.curvature, h / S.alpha))) for e in exprs]
     if any(e.has(S.alpha) for e in in_h):
         return _lambdify(args, exprs)
+    in_hg = [e.subs(h - 1, g) for e in in_h]
+    uses_g = any(e.has(g) for e in in_hg)
     rest = [a for a in args if a not in (S.alpha, S.curvature)]
-    f = _lambdify([h, *rest], in_h)
+    f = _lambdify([h, g, *rest], in_hg)
     i_alpha, i_lam = args.index(S.alpha), args.index(S.curvature)
     others = [i for i in range(len(args)) if i not in (i_alpha, i_lam)]
 
     def compiled(*vals):
-        return f(vals[i_alpha] * vals[i_lam], *[vals[i] for i in others])
+        a, lam = vals[i_alpha], vals[i_lam]
+        prod = a * lam
+        gap = prod - 1.0
+        if uses_g:
+            near = np.abs(gap) < 2.0**-10
+            if np.any(near):
+                a_b, lam_b, gap = np.broadcast_arrays(a, lam, np.array(gap, dtype=float))
+                gap = gap.copy()
+                gap[near] += _two_product_error(a_b[near], lam_b[near])
+        return f(prod, gap, *[vals[i] for i in others])
 
     return compiled
+
+
+def _from_beta(f):
+    def g(alpha, beta, *rest):
+        return f(alpha, 1.0 - beta, *rest)
+
+    return g
+
+
+def _choose_by_beta(raw_e, raw_b):
+    """(T, D, disc) of ``z**2 - T z + D``, each point in its accurate form.
+
+    For ``beta >= 1/2`` the forms derived in ``e = 1 - beta`` (their constants cancel
+    exactly in SymPy, which matters as beta -> 1); for ``beta < 1/2`` the forms in
+    beta itself, with ``disc = T*T - 4D`` (accurate for a small double pole, where
+    ``1 - beta`` would round beta away).
+    """
+
+    def quadratic(alpha, beta, *rest):
+        big = np.asarray(beta >= 0.5)
+        if big.all():
+            return raw_e(alpha, 1.0 - beta, *rest)
+        T, D = raw_b(alpha, beta, *rest)
+        disc = T * T - 4.0 * D
+        if not big.any():
+            return T, D, disc
+        Te, De, disc_e = raw_e(alpha, 1.0 - beta, *rest)
+        return (np.where(big, Te, T), np.where(big, De, D), np.where(big, disc_e, disc))
+
+    return quadratic
+
+
+def _split(x):
+    c = 134217729.0 * x  # 2**27 + 1
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+def _two_product_error(a, b):
+    """The rounding error of ``a*b`` (Dekker): ``a*b = fl(a*b) + error`` exactly."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
 def _abs_terms(expr: sp.Expr, variables) -> sp.Expr:
@@ -124,7 +184,7 @@ def _kernel(method: Method) -> _Kernel:
     syms = S.hyperparameter_symbols(method)
     extras = [syms[h] for h in method.extra_hyperparameters]
     if method.has_momentum:
-        names = ("alpha", "e", "curvature", *method.extra_hyperparameters)
+        names = ("alpha", "beta", "curvature", *method.extra_hyperparameters)
         args = [S.alpha, _e, S.curvature, *extras]
         shift = {S.beta: 1 - _e}
     else:
@@ -136,13 +196,22 @@ def _kernel(method: Method) -> _Kernel:
     if coeffs[0] != 1:
         coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
     n = poly.degree()
-    coefficients = _lambdify(args, coeffs[1:])
+    # Compiled functions take beta; those derived in e = 1 - beta get it inside.
+    in_e = (lambda f: _from_beta(f)) if method.has_momentum else (lambda f: f)
+    coefficients = in_e(_lambdify(args, coeffs[1:]))
     quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
         disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
-        quadratic = _compile_in_product(args, [-a1, a0, disc])
-        disc_scale = _lambdify(args, _abs_terms(disc, args))
+        raw_e = _compile_in_product(args, [-a1, a0, disc])
+        if method.has_momentum:
+            b_args = [S.alpha, S.beta, S.curvature, *extras]
+            _, b1, b0 = poly.all_coeffs()
+            raw_b = _compile_in_product(b_args, [sp.expand(-b1), sp.expand(b0)])
+            quadratic = _choose_by_beta(raw_e, raw_b)
+        else:
+            quadratic = raw_e
+        disc_scale = in_e(_lambdify(args, _abs_terms(disc, args)))
     critical = continuous = None
     if method.has_momentum:
         try:
@@ -234,7 +303,7 @@ def _prepare(method, alpha, beta, curvature, params, *, allow_complex=True) -> _
     k = _kernel(m)
     values = [a]
     if m.has_momentum:
-        values.append(1.0 - b)
+        values.append(b)
     values.append(lam)
     values += [extra[h] for h in m.extra_hyperparameters]
     return _Args(m, k, values, shape, lam.dtype.kind == "c")

@@ -95,10 +95,6 @@ def test_beta_near_one(method, u, alpha, lam_exp):
 @example(method="heavy_ball", h_exp=-2.0, d=0.0, alpha=0.3)
 def test_near_double_root(method, h_exp, d, alpha):
     h = 10.0**h_exp
-    if 0.81 <= h <= 1.21:
-        # a small double pole 1 - sqrt(h): the contract is not met there, see
-        # test_small_double_pole_near_unit_step below
-        return
     lam = h / alpha
     beta = critical(method, alpha * lam) * (1 + d)
     if not -1 <= beta <= 1:
@@ -142,9 +138,6 @@ NESTEROV_NEAR_H_ONE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Nesterov spectral radius near alpha*lambda = 1 "
-                   "returns 0 (relative error 1): h = alpha*lambda is rounded before 1 - h is "
-                   "formed, so the small factor (1 - h) of T, D and the discriminant is lost")
 @pytest.mark.parametrize("alpha, beta, lam", NESTEROV_NEAR_H_ONE)
 def test_nesterov_near_unit_step(alpha, beta, lam):
     check("nesterov", alpha, beta, lam)
@@ -161,15 +154,11 @@ SMALL_DOUBLE_POLE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: near a double root with a small double pole "
-                   "(alpha*lambda ~ 1) the relative error of spectral_radius is 2-3x the "
-                   "contract's bound: the discriminant in e = 1 - beta, (e+h)^2 - 4h for "
-                   "heavy ball (expanded in h for Nesterov), cancels O(1) terms where the "
-                   "textbook T^2 - 4D has only small ones")
 @pytest.mark.parametrize("method, alpha, beta, lam", SMALL_DOUBLE_POLE)
 def test_small_double_pole_near_unit_step(method, alpha, beta, lam):
     h = alpha * lam
-    assert abs(beta - critical(method, h)) <= 1e-12 * abs(critical(method, h))
+    # Near a double root (the float closed form itself is only good to ~1e-10 here).
+    assert abs(beta - critical(method, h)) <= 1e-9 * abs(critical(method, h))
     check(method, alpha, beta, lam)
 
 
