@@ -465,8 +465,10 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     For two-state methods the regime is the sign of the discriminant (complex pair,
     double pole, two real poles) when the method is stable. The discriminant counts
     as zero when ``|disc| <= rtol * s`` with ``s`` the sum of the absolute values
-    of its terms (the scale of its rounding error). A one-state method (GD) has a
-    single real pole: stable means ``"overdamped"`` (a negative pole alternates in
+    of its terms (the scale of its rounding error), or when it changes sign as beta
+    moves by 8 units in the last place (the rounding of beta itself, which matters
+    for small ``alpha*lambda``, where the critical beta is close to 1). A one-state
+    method (GD) has a single real pole: stable means ``"overdamped"`` (a negative pole alternates in
     sign but does not oscillate in the complex-pair sense; see :func:`poles`). For
     higher orders the regime is read from the dominant pole (complex:
     underdamped, repeated: critical, real: overdamped).
@@ -479,7 +481,10 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     array(['overdamped', 'critical', 'underdamped', 'unstable'], dtype='<U11')
     """
     args = _prepare(method, alpha, beta, curvature, hyperparameters, allow_complex=False)
-    rtol = float(as_real_array(rtol, "rtol"))
+    rtol = as_real_array(rtol, "rtol")
+    if rtol.ndim or rtol < 0:
+        raise ValueError(f"rtol must be a scalar >= 0; got {rtol!r}")
+    rtol = float(rtol)
     k = args.kernel
     out = np.empty(args.shape, dtype="<U11")
     rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
@@ -488,7 +493,17 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     elif k.degree == 2:
         disc = np.broadcast_to(np.asarray(k.quadratic(*args.values)[2], float), args.shape)
         scale = np.broadcast_to(np.asarray(k.disc_scale(*args.values), float), args.shape)
-        out[...] = np.where(np.abs(disc) <= rtol * scale, "critical",
+        near_zero = np.abs(disc) <= rtol * scale
+        if k.method.has_momentum:
+            vals = list(args.values)
+            b = np.asarray(vals[1], float)
+            ulps = 8 * np.spacing(np.abs(b))
+            vals[1] = b - ulps
+            lo = np.asarray(k.quadratic(*vals)[2], float)
+            vals[1] = b + ulps
+            hi = np.asarray(k.quadratic(*vals)[2], float)
+            near_zero = near_zero | np.broadcast_to(lo * hi <= 0, args.shape)
+        out[...] = np.where(near_zero, "critical",
                             np.where(disc < 0, "underdamped", "overdamped"))
     else:
         p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape) for v in args.values]))
@@ -610,7 +625,9 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     .. math:: \\eta_{\\mathrm{eff}} = \\frac{\\alpha}{1 - \\beta}
               \\quad\\text{(heavy ball, Nesterov)},\\qquad \\alpha \\quad\\text{(EMA, GD)}
 
-    ``inf`` for ``beta = 1`` (no steady state: the velocity grows without bound).
+    NaN where ``|beta| = 1``: there is no steady state (at ``beta = 1`` the heavy-ball
+    velocity grows without bound and the EMA velocity never moves; at ``beta = -1``
+    the step alternates).
 
     Examples
     --------
@@ -626,7 +643,8 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = _elr_function(m)(*[vals[h] for h in m.hyperparameters])
     out = np.broadcast_to(np.asarray(out, float), shape).copy()
-    out[~np.isfinite(out)] = np.inf
+    if b is not None:
+        out[np.broadcast_to(np.abs(b) == 1, shape)] = np.nan
     return to_output(out)
 
 
@@ -658,8 +676,11 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     if mu is None or L is None:
         raise TypeError("mu and L (the spectrum bounds) are required")
     mu_a, L_a = check_spectrum(mu, L)
-    check_alpha(alpha)
-    check_beta(beta, m)
+    a = check_alpha(alpha)
+    b = check_beta(beta, m)
+    extra = check_hyperparameters(m, hyperparameters)
+    broadcast((a, "alpha"), (b, "beta"), (mu_a, "mu"), (L_a, "L"),
+              *[(v, k) for k, v in extra.items()])
     if m.worst_case_at_endpoints:
         lam = np.stack(np.broadcast_arrays(mu_a, L_a), axis=-1)
     else:
@@ -669,9 +690,9 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
         t = np.linspace(0.0, 1.0, n)
         lam = np.exp(np.log(mu_a)[..., None] * (1 - t) + np.log(L_a)[..., None] * t)
         lam[..., 0], lam[..., -1] = mu_a, L_a
-    expand = lambda v: None if v is None else np.asarray(v, float)[..., None]  # noqa: E731
-    extra = {k: expand(v) for k, v in hyperparameters.items()}
-    rho = spectral_radius(m, expand(alpha), expand(beta), lam, **extra)
+    expand = lambda v: None if v is None else v[..., None]  # noqa: E731
+    rho = spectral_radius(m, expand(a), expand(b), lam,
+                          **{k: expand(v) for k, v in extra.items()})
     return to_output(np.max(rho, axis=-1))
 
 
@@ -720,6 +741,7 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     """
     m = get_method(method)
     mu_a, L_a = check_spectrum(mu, L)
+    check_hyperparameters(m, hyperparameters)
     if tuning not in ("optimal", "standard"):
         raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
     if (m.name, tuning) in S._TUNINGS:
@@ -776,6 +798,7 @@ def iterations_to_tolerance(rate, tolerance=1e-6):
     tol = as_real_array(tolerance, "tolerance")
     if np.any((tol <= 0) | (tol >= 1)):
         raise ValueError(f"tolerance must lie in (0, 1); got {tolerance!r}")
+    broadcast((r, "rate"), (tol, "tolerance"))
     with np.errstate(divide="ignore", invalid="ignore"):
         k = np.ceil(np.log(tol) / np.log1p(r - 1.0))
     k = np.where(r >= 1, np.inf, np.where(r == 0, 1.0, k))
@@ -813,6 +836,9 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     [0.980198, 0.818182, 0.884722, 0.9]
     """
     k = check_kappa(kappa)
+    tol = as_real_array(tolerance, "tolerance")
+    shape = broadcast((k, "kappa"), (tol, "tolerance"))
+    k = np.broadcast_to(k, shape)
     rows = []
     for name, tuning in _RATE_TABLE:
         exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)

@@ -312,9 +312,6 @@ def test_damping_regime_is_critical_at_the_closed_form(name, beta_c):
             assert md.damping_regime(name, alpha, bc - 1e-3 * (1 - bc), h / alpha) == "overdamped"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: damping_regime does not classify the library's own "
-                   "critical_beta as 'critical' for small alpha*lambda (beta near 1): the "
-                   "tolerance rtol*sum|terms| ignores the rounding of the float beta itself")
 @pytest.mark.parametrize("name, h", [("heavy_ball", 1e-10), ("ema_momentum", 1e-6),
                                      ("ema_momentum", 1e-8), ("ema_momentum", 1e-10)])
 def test_damping_regime_of_critical_beta_for_small_steps(name, h):
@@ -481,15 +478,21 @@ def test_effective_learning_rate_vs_simulation(name):
         np.testing.assert_allclose(got, alpha, rtol=1e-15)
 
 
-def test_effective_learning_rate_beta_one_is_inf():
-    assert md.effective_learning_rate("heavy_ball", 0.1, 1.0) == math.inf
-    np.testing.assert_array_equal(md.effective_learning_rate("nesterov", 0.1, [0.5, 1.0]),
-                                  [0.2, math.inf])
+def test_effective_learning_rate_has_no_steady_state_at_unit_beta():
+    # simulation: at beta = 1 the heavy-ball step grows linearly (no steady state); at
+    # beta = -1 it alternates between alpha*g and 0
+    x, v, steps = 0.0, 0.0, []
+    for _ in range(6):
+        x_new, v = hand_step("heavy_ball", x, v, lambda y: 1.0, 0.1, -1.0)
+        steps.append(x_new - x)
+        x = x_new
+    np.testing.assert_allclose(steps, [-0.1, 0.0] * 3, atol=1e-15)
+    assert math.isnan(md.effective_learning_rate("heavy_ball", 0.1, 1.0))
+    assert math.isnan(md.effective_learning_rate("heavy_ball", 0.1, -1.0))
+    got = md.effective_learning_rate("nesterov", 0.1, [0.5, 1.0])
+    assert got[0] == pytest.approx(0.2, rel=1e-15) and math.isnan(got[1])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: effective_learning_rate('ema_momentum', alpha, "
-                   "beta=1) returns alpha, but with beta = 1 the velocity never moves (no "
-                   "steady state); the docstring promises inf for beta = 1")
 def test_effective_learning_rate_ema_beta_one():
     # simulation: v stays at v0 = 0, so the iterate never moves under any gradient
     x, v = 0.0, 0.0

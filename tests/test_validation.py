@@ -269,58 +269,36 @@ def test_symbolic_rejects_nonlinear_rules():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: optimal_parameters silently ignores unknown "
-                   "keyword arguments for methods with a closed-form tuning "
-                   "(optimal_parameters('heavy_ball', 1, 10, nu=3) returns Polyak's values)")
 def test_optimal_parameters_refuses_unknown_keywords():
     with pytest.raises(TypeError, match="nu"):
         md.optimal_parameters("heavy_ball", 1.0, 10.0, nu=3.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: convergence_rate converts extra hyper-parameters "
-                   "with np.asarray(v, float) before validating them: nu='x' raises "
-                   "\"could not convert string to float: 'x'\", which does not name nu")
 def test_convergence_rate_names_a_bad_extra_hyperparameter():
     with pytest.raises(ERR, match="nu"):
         md.convergence_rate("qhm_v", 0.1, 0.5, 1.0, 10.0, nu="x")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: convergence_rate accepts a string for an extra "
-                   "hyper-parameter: convergence_rate('qhm', 0.1, 0.5, 1.0, 10.0, nu='0.5') "
-                   "returns a rate (np.asarray('0.5', float) == 0.5) where every other "
-                   "function raises TypeError 'nu must be a number'")
 def test_convergence_rate_refuses_string_nu():
     with pytest.raises(TypeError, match="nu"):
         md.convergence_rate("qhm_v", 0.1, 0.5, 1.0, 10.0, nu="0.5")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: iterations_to_tolerance with rate shape (3,) and "
-                   "tolerance shape (2,) raises NumPy's 'operands could not be broadcast' "
-                   "without naming rate or tolerance")
 def test_iterations_to_tolerance_names_bad_shapes():
     with pytest.raises(ValueError, match="rate.*tolerance"):
         md.iterations_to_tolerance(np.full(3, 0.5), np.full(2, 1e-3))
 
 
-@pytest.mark.xfail(strict=True, reason="AWKWARD: convergence_rate with alpha shape (3,) and mu "
-                   "shape (4,) reports 'alpha with shape (3, 1), beta with shape (1,), "
-                   "curvature with shape (4, 2)': internal shapes and an argument the caller "
-                   "never passed, not mu")
 def test_convergence_rate_names_mu_in_shape_errors():
     with pytest.raises(ValueError, match=r"mu with shape \(4,\)"):
         md.convergence_rate("heavy_ball", np.full(3, 0.1), 0.5, np.ones(4), 10.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: damping_regime accepts a negative rtol "
-                   "(rtol=-1 silently makes 'critical' impossible)")
 def test_damping_regime_refuses_negative_rtol():
     with pytest.raises(ValueError, match="rtol"):
         md.damping_regime("heavy_ball", 0.25, 0.25, 1.0, rtol=-1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: tuned_rates with kappa shape (3,) and tolerance "
-                   "shape (2,) raises NumPy's 'operands could not be broadcast together with "
-                   "shapes (2,) (3,)' (note: reversed) without naming kappa or tolerance")
 def test_tuned_rates_names_bad_shapes():
     with pytest.raises(ValueError, match="kappa.*tolerance|tolerance.*kappa"):
         md.tuned_rates(np.array([10.0, 100.0, 1000.0]), np.array([1e-3, 1e-6]))
