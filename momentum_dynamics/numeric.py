@@ -321,9 +321,16 @@ def _rho_quadratic_real(T, D, disc):
     # Real poles: the larger modulus (|T| + sqrt(disc))/2 is >= sqrt(|D|) since the
     # poles multiply to D. Complex pair: the modulus is sqrt(D) >= |T|/2. So one
     # maximum covers both cases without branching.
-    r = np.sqrt(np.maximum(disc, 0.0))
-    r = 0.5 * (r + np.abs(T))
-    return np.maximum(r, np.sqrt(np.maximum(D, 0.0)))
+    r = np.maximum(disc, 0.0)
+    d = np.maximum(D, 0.0)
+    if r.ndim == 0 or d.ndim == 0 or r.shape != d.shape:
+        return np.maximum(0.5 * (np.sqrt(r) + np.abs(T)), np.sqrt(d))
+    # In place: these temporaries are ours, and allocation is a good part of the cost.
+    np.sqrt(r, out=r)
+    r += np.abs(T)
+    r *= 0.5
+    np.sqrt(d, out=d)
+    return np.maximum(r, d, out=r)
 
 
 def _roots_quadratic(T, D, disc):
