@@ -64,7 +64,7 @@ __all__ = [
 
 REGIMES = ("underdamped", "critical", "overdamped", "unstable")
 
-_CHUNK = 65536
+_CHUNK = 131072
 _THREADS = max(1, min(2, os.cpu_count() or 1))
 _POOL: ThreadPoolExecutor | None = None
 
