@@ -261,14 +261,14 @@ def available_methods() -> list[str]:
 
 
 def get_method(method: str | Method) -> Method:
-    """Return the :class:`Method` for a registry name, or the method itself.
+    """Return the :class:`~momentum_dynamics.methods.Method` for a registry name, or the method itself.
 
     Raises
     ------
     ValueError
         For an unknown name, listing the valid ones.
     TypeError
-        For anything that is neither a name nor a :class:`Method`.
+        For anything that is neither a name nor a :class:`~momentum_dynamics.methods.Method`.
 
     Examples
     --------
