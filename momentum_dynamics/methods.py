@@ -261,7 +261,7 @@ def available_methods() -> list[str]:
 
 
 def get_method(method: str | Method) -> Method:
-    """Return the :class:`~momentum_dynamics.methods.Method` for a registry name, or the method itself.
+    """Return the :class:`~momentum_dynamics.methods.Method` for a name, or the method itself.
 
     Raises
     ------

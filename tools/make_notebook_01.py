@@ -643,6 +643,26 @@ ax.legend()
 plt.show()
 """)
 
+md(r"""
+The package's diagram shows the same regions with the damping regimes, spectral-radius
+contours and the critically damped momentum (exact, solid; continuous approximation,
+dashed). Its critical curve is checked against the closed forms.
+""")
+
+code(r"""
+from momentum_dynamics.plotting import plot_stability_region
+
+drawn = plot_stability_region(("heavy_ball", "nesterov"), resolution=200)
+h_line = drawn.lines[0].get_xdata()
+assert np.allclose(drawn.lines[0].get_ydata(),
+                   np.where(h_line < 4, (1 - np.sqrt(h_line))**2, np.nan), equal_nan=True)
+h_line = drawn.lines[2].get_xdata()
+assert np.allclose(drawn.lines[2].get_ydata(),
+                   np.where(h_line < 4, (1 - np.sqrt(h_line)) / (1 + np.sqrt(h_line)), np.nan),
+                   equal_nan=True)
+plt.show()
+""")
+
 # ---------------------------------------------------------------------------
 md(r"""
 ## 6. Rates versus the condition number
