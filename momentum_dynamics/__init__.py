@@ -21,6 +21,7 @@ from .conventions import (
     to_optax_sgd,
     to_pytorch_sgd,
 )
+from .lti import state_space_matrices, sympy_to_control, to_statespace, to_transfer_function
 from .methods import (
     Method,
     available_methods,
@@ -32,6 +33,7 @@ from .methods import (
     register_method,
     unregister_method,
 )
+from .noise import StationaryCovariance, stationary_covariance
 from .numeric import (
     REGIMES,
     OptimalParameters,
@@ -90,4 +92,10 @@ __all__ = [
     "to_pytorch_sgd",
     "to_optax_sgd",
     "to_keras_sgd",
+    "state_space_matrices",
+    "to_statespace",
+    "to_transfer_function",
+    "sympy_to_control",
+    "StationaryCovariance",
+    "stationary_covariance",
 ]
