@@ -21,6 +21,13 @@ from .conventions import (
     to_optax_sgd,
     to_pytorch_sgd,
 )
+from .filters import (
+    EMAFilter,
+    ema_cutoff_frequency,
+    ema_filter,
+    ema_group_delay,
+    ema_noise_bandwidth,
+)
 from .lti import state_space_matrices, sympy_to_control, to_statespace, to_transfer_function
 from .methods import (
     Method,
@@ -98,4 +105,9 @@ __all__ = [
     "sympy_to_control",
     "StationaryCovariance",
     "stationary_covariance",
+    "EMAFilter",
+    "ema_filter",
+    "ema_cutoff_frequency",
+    "ema_noise_bandwidth",
+    "ema_group_delay",
 ]

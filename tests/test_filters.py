@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+import scipy.signal
+
+from momentum_dynamics.filters import (
+    ema_cutoff_frequency,
+    ema_filter,
+    ema_group_delay,
+    ema_noise_bandwidth,
+)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.3, 0.9, 0.99])
+def test_frequency_response_matches_freqz_and_the_recursion(beta):
+    f = ema_filter(beta)
+    w = np.linspace(0, np.pi, 9)
+    _, h_ref = scipy.signal.freqz([1 - beta], [1, -beta], worN=w)
+    _, h_ctrl = scipy.signal.freqz(f.control.num[0][0], f.control.den[0][0], worN=w)
+    np.testing.assert_allclose(h_ctrl, h_ref, rtol=1e-12, atol=1e-15)
+    _, h_dlti = f.scipy.freqresp(w)
+    np.testing.assert_allclose(h_dlti, h_ref, rtol=1e-12, atol=1e-15)
+    # impulse response of the update rule v = beta v + (1 - beta) g
+    v, h = 0.0, []
+    for k in range(20):
+        v = beta * v + (1 - beta) * (1.0 if k == 0 else 0.0)
+        h.append(v)
+    _, (y,) = f.scipy.impulse(n=20)
+    np.testing.assert_allclose(np.squeeze(y), h, atol=1e-15)
+    assert abs(h_ref[0]) == pytest.approx(1.0)                     # unit DC gain
+    assert np.all(np.diff(np.abs(h_ref)) <= 1e-15)                 # low-pass
+
+
+@pytest.mark.parametrize("beta", [0.2, 0.5, 0.9, 0.999])
+def test_cutoff_is_the_half_power_point(beta):
+    wc = ema_cutoff_frequency(beta)
+    _, h = scipy.signal.freqz([1 - beta], [1, -beta], worN=[wc])
+    assert abs(h[0]) ** 2 == pytest.approx(0.5, rel=1e-10)
+
+
+def test_cutoff_nan_where_gain_never_halves():
+    b = 3 - 2 * np.sqrt(2)
+    out = ema_cutoff_frequency([0.0, 0.1, b - 1e-9, b + 1e-9])
+    assert np.isnan(out[:3]).all() and np.isfinite(out[3])
+    _, h = scipy.signal.freqz([1 - 0.1], [1, -0.1], worN=[np.pi])
+    assert abs(h[0]) ** 2 > 0.5
+
+
+def test_noise_bandwidth_is_the_variance_reduction():
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=400000)
+    beta = 0.8
+    v = scipy.signal.lfilter([1 - beta], [1, -beta], g)[1000:]
+    assert v.var() == pytest.approx(ema_noise_bandwidth(beta), rel=0.02)
+
+
+def test_group_delay_matches_scipy_and_ramp_lag():
+    beta = 0.7
+    w = np.array([0.0, 0.3, 1.0])
+    _, gd = scipy.signal.group_delay(([1 - beta, 0.0], [1, -beta]), w=w)
+    np.testing.assert_allclose(ema_group_delay(beta, w), gd, rtol=1e-9)
+    # EMA of a ramp lags it by beta/(1 - beta) steps
+    t = np.arange(300.0)
+    v = scipy.signal.lfilter([1 - beta], [1, -beta], t)
+    assert t[-1] - v[-1] == pytest.approx(beta / (1 - beta), rel=1e-9)
+
+
+def test_bad_beta():
+    for f in (ema_cutoff_frequency, ema_noise_bandwidth, ema_group_delay, ema_filter):
+        with pytest.raises(ValueError, match="beta"):
+            f(1.0)
