@@ -1,5 +1,12 @@
 """Figures: stability regions and rates (matplotlib; Axes in, what was drawn out)."""
 
+from .poles import (
+    bode_compare,
+    plot_pole_trajectories,
+    pole_trajectory_data,
+    pole_zero_compare,
+    regime_settings,
+)
 from .regions import (
     REGIME_COLORS,
     RegionData,
@@ -10,6 +17,11 @@ from .regions import (
 )
 
 __all__ = [
+    "bode_compare",
+    "plot_pole_trajectories",
+    "pole_trajectory_data",
+    "pole_zero_compare",
+    "regime_settings",
     "REGIME_COLORS",
     "RegionData",
     "RegionPlot",

@@ -1,0 +1,56 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import scipy.signal  # noqa: E402
+
+from momentum_dynamics.plotting import (  # noqa: E402
+    bode_compare,
+    plot_pole_trajectories,
+    pole_zero_compare,
+    regime_settings,
+)
+
+
+def test_regime_settings_bracket_the_closed_form_critical_beta():
+    h = 0.3
+    (_, lo), (_, crit), (_, hi) = regime_settings("heavy_ball", h)
+    assert crit == pytest.approx((1 - np.sqrt(h)) ** 2, rel=1e-14)
+    for b, sign in ((lo, 1), (hi, -1)):
+        disc = (1 + b - h) ** 2 - 4 * b
+        assert np.sign(disc) == sign
+
+
+def test_bode_magnitude_matches_freqz():
+    a, lam = 0.1, 1.0
+    cp = bode_compare("heavy_ball", a, lam, omega=np.array([0.01, 0.1, 1.0]))
+    for line, (_, b) in zip(cp.lines[0, 0], regime_settings("heavy_ball", a * lam),
+                            strict=True):
+        # gradient noise -> x: -alpha z / (z^2 - (1 + b - h) z + b), in powers of z^-1
+        _, h = scipy.signal.freqz([0, -a], [1, -(1 + b - a * lam), b], worN=line.get_xdata())
+        np.testing.assert_allclose(line.get_ydata(), np.abs(h), rtol=1e-9)
+    plt.close(cp.figure)
+
+
+def test_pole_zero_map_and_trajectories_draw_the_eigenvalues():
+    cp = pole_zero_compare("nesterov", 0.2, 1.0)
+    assert cp.axes[0, 0].get_xlabel() == "Re z"
+    plt.close(cp.figure)
+    out = plot_pole_trajectories("heavy_ball", 0.1, 1.0, beta=0.8)
+    (ln,) = out.lines
+    # the marked double pole is 1 - sqrt(alpha*lambda)
+    assert ln.get_xdata()[0] == pytest.approx(1 - np.sqrt(0.1), rel=1e-9)
+    offsets = out.axes[0].collections[0].get_offsets()
+    b = np.linspace(0, 0.999, 400)
+    ev = [np.linalg.eigvals(np.array([[0.9, -bb], [0.1, bb]])) for bb in b]
+    radii = np.sort(np.abs(offsets[:, 0] + 1j * offsets[:, 1]))
+    expected = np.sort(np.concatenate([np.abs(e) for e in ev]))
+    np.testing.assert_allclose(np.sort(np.concatenate([radii, np.abs(
+        out.axes[0].collections[1].get_offsets() @ np.array([1, 1j]))])), expected, rtol=1e-9,
+        atol=1e-12)
+    plt.close(out.figure)
+    with pytest.raises(ValueError, match="critical beta"):
+        regime_settings("heavy_ball", 9.0)
