@@ -66,7 +66,49 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--kappa", type=_number, required=True, help="condition number L/mu (>= 1)")
     t.add_argument("--tolerance", type=_number, default=1e-6,
                    help="target reduction of the error (default 1e-6)")
+    for verb, what in (("bode", "Bode plot"), ("poles", "pole-zero map and pole trajectories")):
+        q = sub.add_parser(verb, help=f"{what} (PNG), one setting per damping regime",
+                           description=f"{what} of a method on one curvature, comparing an "
+                           "overdamped, the critically damped and an underdamped momentum.")
+        q.add_argument("--method", default="heavy_ball", help=f"one of {methods}")
+        q.add_argument("--alpha", type=_number, default=0.1, help="learning rate (> 0)")
+        q.add_argument("--curvature", type=_number, default=1.0, help="Hessian eigenvalue")
+        q.add_argument("--out", default=f"{verb}.png", help="output file")
+        q.add_argument("--dpi", type=int, default=150)
     return p
+
+
+def _out_path(text):
+    out = Path(text).expanduser().resolve()
+    if not out.parent.is_dir():
+        raise ValueError(f"--out: directory {str(out.parent)!r} does not exist")
+    return out
+
+
+def _bode(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import bode_compare
+
+    out = _out_path(args.out)
+    bode_compare(args.method, args.alpha, args.curvature).figure.savefig(out, dpi=args.dpi)
+    print(f"wrote {out}")
+
+
+def _poles(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_pole_trajectories, pole_zero_compare
+
+    out = _out_path(args.out)
+    pole_zero_compare(args.method, args.alpha, args.curvature).figure.savefig(out, dpi=args.dpi)
+    traj = out.with_name(out.stem + "_trajectories" + out.suffix)
+    plot_pole_trajectories(args.method, args.alpha, args.curvature).figure.savefig(
+        traj, dpi=args.dpi)
+    print(f"wrote {out}")
+    print(f"wrote {traj}")
 
 
 def _region(args) -> None:
@@ -149,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        {"region": _region, "critical-beta": _critical_beta, "rates": _rates}[args.command](args)
+        {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
+         "bode": _bode, "poles": _poles}[args.command](args)
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

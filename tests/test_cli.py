@@ -13,6 +13,17 @@ def test_region_writes_png(tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("verb", ["bode", "poles"])
+def test_bode_and_poles_write_pngs(verb, tmp_path, capsys):
+    out = tmp_path / f"{verb}.png"
+    assert main([verb, "--out", str(out), "--dpi", "40"]) == 0
+    written = [line.split(" ", 1)[1] for line in capsys.readouterr().out.splitlines()]
+    assert str(out) in written
+    for path in written:
+        with open(path, "rb") as f:
+            assert f.read(4) == b"\x89PNG"
+
+
 def test_critical_beta_prints_exact_and_approximation(capsys):
     assert main(["critical-beta", "--alpha", "0.04", "--curvature", "1"]) == 0
     text = capsys.readouterr().out
@@ -46,6 +57,8 @@ def test_rates_table(capsys):
     (["region", "--method", "adam"], "adam"),
     (["region", "--out", "/nonexistent/dir/x.png"], "--out"),
     (["frobnicate"], "invalid choice"),
+    (["bode", "--alpha", "1", "--curvature", "9"], "critical beta"),
+    (["poles", "--method", "gd"], "momentum"),
     ([], "required"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(argv, word, capsys):
