@@ -57,6 +57,17 @@ def _scalar(value, name):
     return arr.item()
 
 
+def _scalar_hyperparameters(m: Method, alpha, beta, hyperparameters: dict) -> list[float]:
+    """Validated scalar hyper-parameters, in the order of the method's update rule."""
+    vals = {"alpha": _scalar(check_alpha(alpha), "alpha")}
+    b = check_beta(beta, m)
+    if b is not None:
+        vals["beta"] = _scalar(b, "beta")
+    vals.update({k: _scalar(v, k)
+                 for k, v in check_hyperparameters(m, hyperparameters).items()})
+    return [vals[h] for h in m.hyperparameters]
+
+
 def _hessian_matrix(hessian, curvature):
     if (hessian is None) == (curvature is None):
         raise TypeError("give exactly one of curvature (a scalar) and hessian (a matrix)")
@@ -93,13 +104,7 @@ def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=No
            [ 0.2,  0.9]])
     """
     m = get_method(method)
-    a = _scalar(check_alpha(alpha), "alpha")
-    b = check_beta(beta, m)
-    extra = {k: _scalar(v, k) for k, v in check_hyperparameters(m, hyperparameters).items()}
-    vals = {"alpha": a, **extra}
-    if b is not None:
-        vals["beta"] = _scalar(b, "beta")
-    args = [vals[h] for h in m.hyperparameters]
+    args = _scalar_hyperparameters(m, alpha, beta, hyperparameters)
     H = _hessian_matrix(hessian, curvature)
     d = H.shape[0]
     powers = [np.eye(d)]

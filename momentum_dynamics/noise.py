@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_alpha, check_beta, check_hyperparameters
-from .lti import _entry_polynomials, _scalar
+from .lti import _entry_polynomials, _scalar_hyperparameters
 from .methods import get_method
 
 __all__ = ["StationaryCovariance", "stationary_covariance"]
@@ -140,13 +139,8 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
     (0.027777777777778, 0.027777777777778)
     """
     m = get_method(method)
-    a = _scalar(check_alpha(alpha), "alpha")
-    b = check_beta(beta, m)
-    extra = {k: _scalar(v, k) for k, v in check_hyperparameters(m, hyperparameters).items()}
-    vals = {"alpha": a, **extra}
-    if b is not None:
-        vals["beta"] = _scalar(b, "beta")
-    args = [vals[h] for h in m.hyperparameters]
+    args = _scalar_hyperparameters(m, alpha, beta, hyperparameters)
+    a = args[m.hyperparameters.index("alpha")]
     lam, Q, diagonal_h = _hessian(hessian)
     d, n = lam.size, m.order
     Sigma, diagonal_s = _noise(noise_cov, d)
