@@ -30,6 +30,18 @@ __all__ = [
 ]
 
 
+def _compile_in_curvature(expr, args) -> list:
+    """Coefficients of ``expr`` in ascending powers of lambda, each compiled in ``args``."""
+    coeffs = sp.Poly(expr, S.curvature).all_coeffs()[::-1]
+    return [sp.lambdify(args, c, "numpy") for c in coeffs]
+
+
+def _evaluate_in_curvature(coeffs, values, curvature):
+    """Evaluate compiled coefficients at hyper-parameter ``values`` and ``curvature``."""
+    curvature = np.asarray(curvature, dtype=float)
+    return sum(float(f(*values)) * curvature**k for k, f in enumerate(coeffs))
+
+
 @cache
 def _entry_polynomials(method: Method):
     """Coefficients (in powers of lambda) of every entry of A and B, compiled."""
@@ -38,14 +50,8 @@ def _entry_polynomials(method: Method):
     args = [syms[h] for h in method.hyperparameters]
 
     def compile_matrix(M):
-        rows = []
-        for i in range(M.shape[0]):
-            row = []
-            for j in range(M.shape[1]):
-                coeffs = sp.Poly(M[i, j], S.curvature).all_coeffs()[::-1]  # ascending
-                row.append([sp.lambdify(args, c, "numpy") for c in coeffs])
-            rows.append(row)
-        return rows
+        return [[_compile_in_curvature(M[i, j], args) for j in range(M.shape[1])]
+                for i in range(M.shape[0])]
 
     return compile_matrix(model.A), compile_matrix(model.B)
 

@@ -83,8 +83,6 @@ class _Kernel(NamedTuple):
     coefficients: Callable  # -> tuple of coefficients a_{n-1}, ..., a_0 of the monic poly
     quadratic: Callable | None  # -> (T, D, disc) of z**2 - T z + D, for degree 2
     disc_scale: Callable | None  # -> sum of |terms| of disc: the scale of its rounding error
-    critical: Callable | None  # (alpha, s, extras) -> (beta_1, pole_1, beta_2, pole_2, ...)
-    continuous: Callable | None  # (alpha, s, extras) -> leading-order critical beta
 
 
 def _lambdify(args, exprs):
@@ -117,7 +115,8 @@ def _compile_in_product(args, exprs):
         a, lam = vals[i_alpha], vals[i_lam]
         prod = a * lam
         gap = prod - 1.0
-        if uses_g:
+        # Dekker's correction is for real products; complex curvatures go as they are.
+        if uses_g and not np.iscomplexobj(gap):
             near = np.abs(gap) < 2.0**-10
             if np.any(near):
                 a_b, lam_b, gap = np.broadcast_arrays(a, lam, np.array(gap, dtype=float))
@@ -212,21 +211,26 @@ def _kernel(method: Method) -> _Kernel:
         else:
             quadratic = raw_e
         disc_scale = in_e(_lambdify(args, _abs_terms(disc, args)))
-    critical = continuous = None
-    if method.has_momentum:
-        try:
-            c = S._critical_in_s(method)
-            cargs = [S.alpha, S._s, *extras]
-            flat = []
-            for b, p in zip(c.solutions, c.poles, strict=True):
-                flat += [b, p]
-            critical = _lambdify(cargs, flat)
-            continuous = _lambdify(
-                cargs, S._leading_order(c.solutions[c.stable_index])
-            )
-        except ValueError:
-            pass
-    return _Kernel(method, names, n, coefficients, quadratic, disc_scale, critical, continuous)
+    return _Kernel(method, names, n, coefficients, quadratic, disc_scale)
+
+
+@cache
+def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
+    """(critical, continuous) compiled, or Nones; separate from ``_kernel`` because the
+    derivation is costly for high-order user methods and only critical_beta needs it."""
+    if not method.has_momentum:
+        return None, None
+    extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    try:
+        c = S._critical_in_s(method)
+    except ValueError:
+        return None, None
+    cargs = [S.alpha, S._s, *extras]
+    flat = []
+    for b, p in zip(c.solutions, c.poles, strict=True):
+        flat += [b, p]
+    return (_lambdify(cargs, flat),
+            _lambdify(cargs, S._leading_order(c.solutions[c.stable_index])))
 
 
 # --------------------------------------------------------------------------
@@ -539,7 +543,7 @@ def _critical_inputs(method, alpha, curvature, params):
     lam = check_curvature(curvature, allow_complex=False)
     extra = check_hyperparameters(m, params)
     shape = broadcast((a, "alpha"), (lam, "curvature"), *[(v, k) for k, v in extra.items()])
-    k = _kernel(m)
+    k = _critical_kernel(m)
     h = a * lam
     with np.errstate(invalid="ignore"):
         s = np.where(h > 0, np.sqrt(np.abs(h)), np.nan)
@@ -574,11 +578,12 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
     >>> critical_beta("heavy_ball", alpha=0.01, curvature=[-1.0, 500.0])
     array([nan, nan])
     """
-    m, k, a, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
-    if k.critical is None:
+    m, (critical, _), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
+                                                             hyperparameters)
+    if critical is None:
         raise ValueError(f"no real critical beta exists for method {m.name!r}")
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        flat = k.critical(a, s.astype(complex), *extras)
+        flat = critical(a, s.astype(complex), *extras)
         best = np.full(shape, np.nan)
         best_mod = np.full(shape, np.inf)
         for b, p in zip(flat[::2], flat[1::2], strict=True):
@@ -611,11 +616,12 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     >>> continuous_critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
     0.8
     """
-    m, k, a, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
-    if k.continuous is None:
+    m, (_, continuous), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
+                                                               hyperparameters)
+    if continuous is None:
         raise ValueError(f"no real critical beta exists for method {m.name!r}")
     with np.errstate(invalid="ignore"):
-        out = np.broadcast_to(np.asarray(k.continuous(a, s, *extras), float), shape)
+        out = np.broadcast_to(np.asarray(continuous(a, s, *extras), float), shape)
     return to_output(np.where(np.isnan(s), np.nan, out))
 
 

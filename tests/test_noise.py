@@ -71,3 +71,137 @@ def test_heavy_ball_monte_carlo():
 def test_bad_inputs(kwargs, err, word):
     with pytest.raises(err, match=word):
         stationary_covariance("heavy_ball", **kwargs)
+
+
+def exact_state_covariance(method, alpha, beta, curvatures, Sigma, digits=40):
+    """Dense Kronecker solve at ``digits`` digits of the exact (symbolic) model.
+
+    The entries of A and B are evaluated from the SymPy state space at high precision,
+    so the reference is the covariance of the method itself, not of a rounded matrix.
+    """
+    import mpmath
+    import sympy as sp
+
+    from momentum_dynamics import symbolic as S
+    from momentum_dynamics.methods import get_method
+
+    m = get_method(method)
+    ss, syms = S.state_space(m), S.hyperparameter_symbols(m)
+    sub = {syms["alpha"]: sp.Float(alpha, digits)}
+    if beta is not None:
+        sub[syms["beta"]] = sp.Float(beta, digits)
+    d, n = len(curvatures), m.order
+    N = n * d
+    with mpmath.workdps(digits):
+        A, B = mpmath.zeros(N, N), mpmath.zeros(N, d)
+        for k, lam in enumerate(curvatures):
+            at = {**sub, S.curvature: sp.Float(lam, digits)}
+            Ak, Bk = ss.A.subs(at), ss.B.subs(at)
+            for r in range(n):
+                B[r * d + k, k] = mpmath.mpf(str(Bk[r, 0]))
+                for c in range(n):
+                    A[r * d + k, c * d + k] = mpmath.mpf(str(Ak[r, c]))
+        Qn = B * mpmath.matrix(np.asarray(Sigma).tolist()) * B.T
+        K = mpmath.eye(N * N)
+        for i in range(N):
+            for k in range(N):
+                if A[i, k] == 0:
+                    continue
+                for j in range(N):
+                    for l in range(N):
+                        K[i * N + j, k * N + l] -= A[i, k] * A[j, l]
+        x = mpmath.lu_solve(K, mpmath.matrix([Qn[i, j] for i in range(N) for j in range(N)]))
+        return np.array([[float(x[i * N + j]) for j in range(N)] for i in range(N)])
+
+
+@pytest.mark.parametrize("method, beta", [("heavy_ball", 0.999), ("heavy_ball", -0.5),
+                                          ("nesterov", 0.999), ("ema_momentum", 0.999),
+                                          ("ema_momentum", 0.3), ("gd", None)])
+def test_every_entry_to_machine_precision(method, beta):
+    """Entrywise relative accuracy near beta -> 1 and lambda -> 0, where dense solvers
+    lose 4 to 9 digits (the EMA form's velocity has no level component at all)."""
+    rng = np.random.default_rng(3)
+    lam = np.array([1e-6, 1e-3, 0.5])
+    M = rng.normal(size=(3, 3))
+    Sigma = M @ M.T
+    ref = exact_state_covariance(method, 0.5, beta, lam, Sigma)
+    ours = stationary_covariance(method, 0.5, beta, lam, Sigma).state
+    np.testing.assert_allclose(ours, ref, rtol=1e-13, atol=0)
+
+
+def test_hessian_forms_agree_and_blocks_match_dlyap():
+    rng = np.random.default_rng(5)
+    d = 6
+    H = random_spd(rng, d)
+    w, Q = np.linalg.eigh(H)
+    Sigma = random_spd(rng, d, 0.0)
+    dense = stationary_covariance("nesterov", 0.5, 0.8, H, Sigma)
+    pair = stationary_covariance("nesterov", 0.5, 0.8, (w, Q), Sigma)
+    A, B = state_space_matrices("nesterov", 0.5, 0.8, hessian=H)
+    P = control.dlyap(A, B @ Sigma @ B.T)
+    scale = np.abs(P).max()
+    for r in (dense, pair):
+        np.testing.assert_allclose(r.state, P, rtol=0, atol=1e-11 * scale)
+        np.testing.assert_allclose(r.block("x", "v"), P[:d, d:], rtol=0, atol=1e-11 * scale)
+        np.testing.assert_allclose(r.block("v"), P[d:, d:], rtol=0, atol=1e-11 * scale)
+        np.testing.assert_allclose(r.block("v", eigenbasis=True), Q.T @ P[d:, d:] @ Q,
+                                   rtol=0, atol=1e-11 * scale)
+        assert r.total_variance == pytest.approx(np.trace(P[:d, :d]), rel=1e-11)
+        assert not r.codiagonal
+    assert stationary_covariance("nesterov", 0.5, 0.8, (w, Q), 2.0).codiagonal
+
+
+def test_codiagonal_noise_with_rotated_hessian_matches_dense():
+    rng = np.random.default_rng(6)
+    d = 5
+    H = random_spd(rng, d)
+    w, Q = np.linalg.eigh(H)
+    Sigma = (Q * rng.uniform(0.5, 2.0, d)) @ Q.T  # diagonal in H's eigenbasis
+    r = stationary_covariance("heavy_ball", 0.3, 0.9, H, Sigma)
+    assert r.codiagonal
+    A, B = state_space_matrices("heavy_ball", 0.3, 0.9, hessian=H)
+    P = scipy.linalg.solve_discrete_lyapunov(A, B @ Sigma @ B.T)
+    np.testing.assert_allclose(r.state, P, rtol=0, atol=1e-11 * np.abs(P).max())
+
+
+def test_order_three_method_uses_kronecker_solves():
+    """A user method with three state variables (two momentum buffers)."""
+    import momentum_dynamics as md
+
+    def double_buffer(x, v, u, grad, alpha, beta):
+        v = beta * v + grad(x)
+        u = beta * u + v
+        return x - alpha * (1 - beta) ** 2 * u, v, u
+
+    md.register_method(double_buffer, overwrite=True)
+    try:
+        rng = np.random.default_rng(8)
+        H = random_spd(rng, 4)
+        Sigma = random_spd(rng, 4, 0.0)
+        r = stationary_covariance("double_buffer", 0.1, 0.6, H, Sigma)
+        A, B = state_space_matrices("double_buffer", 0.1, 0.6, hessian=H)
+        P = control.dlyap(A, B @ Sigma @ B.T)
+        np.testing.assert_allclose(r.state, P, rtol=0, atol=1e-11 * np.abs(P).max())
+        diag = stationary_covariance("double_buffer", 0.1, 0.6, np.diag(H), 0.7)
+        A, B = state_space_matrices("double_buffer", 0.1, 0.6, hessian=np.diag(np.diag(H)))
+        P = control.dlyap(A, 0.7 * B @ B.T)
+        np.testing.assert_allclose(diag.state, P, rtol=0, atol=1e-11 * np.abs(P).max())
+    finally:
+        md.unregister_method("double_buffer")
+
+
+@pytest.mark.parametrize("hessian, word", [
+    (([1.0, 2.0], np.eye(3)), "eigenvectors must have shape"),
+    (([1.0, 2.0], [[1.0, 1.0], [0.0, 1.0]]), "orthonormal"),
+    (([1.0, np.nan], np.eye(2)), "finite"),
+    ([[1.0, np.inf], [np.inf, 1.0]], "finite"),
+])
+def test_bad_hessian_forms(hessian, word):
+    with pytest.raises(ValueError, match=word):
+        stationary_covariance("heavy_ball", 0.1, 0.5, hessian)
+
+
+def test_unknown_state_component():
+    r = stationary_covariance("heavy_ball", 0.1, 0.5, [1.0])
+    with pytest.raises(ValueError, match="state component"):
+        r.block("w")
