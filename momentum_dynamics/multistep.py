@@ -194,7 +194,8 @@ class Consistency(NamedTuple):
         The order :math:`p` for generic hyper-parameters.
     special_orders : dict
         ``{beta: order}`` for the real momenta in [-1, 1] at which the order is
-        higher (and the method still consistent).
+        higher (and the method still consistent). Solutions that depend on extra
+        hyper-parameters are kept unless they provably lie outside [-1, 1].
     """
 
     rho_at_one: sp.Expr
@@ -417,9 +418,14 @@ def boundary_locus(method: str | Method, beta=None, *, n: int = 721,
 
     Examples
     --------
+    Heavy ball's locus is the ellipse :math:`(1+\\beta)(1-\\cos\\theta)
+    - i(1-\\beta)\\sin\\theta`:
+
     >>> loc = boundary_locus("heavy_ball", 0.5, n=5)
-    >>> np.round(loc.points, 12)
-    array([0. +0.j , 1.5-0.5j, 3. +0.j , 1.5+0.5j, 0. -0.j ])
+    >>> loc.points.real.round(12) + 0.0
+    array([0. , 1.5, 3. , 1.5, 0. ])
+    >>> loc.points.imag.round(12) + 0.0
+    array([ 0. , -0.5,  0. ,  0.5,  0. ])
     """
     m = get_method(method)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
