@@ -11,7 +11,7 @@ under the same names.
 (sqrt(alpha)*sqrt(lambda) - 1)**2
 """
 
-from . import plotting, symbolic
+from . import multistep, plotting, symbolic
 from .conventions import (
     MethodParameters,
     from_keras_sgd,
@@ -40,6 +40,7 @@ from .methods import (
     register_method,
     unregister_method,
 )
+from .multistep import absolute_stability_mask, boundary_locus
 from .noise import StationaryCovariance, stationary_covariance
 from .numeric import (
     REGIMES,
@@ -110,4 +111,7 @@ __all__ = [
     "ema_cutoff_frequency",
     "ema_noise_bandwidth",
     "ema_group_delay",
+    "multistep",
+    "boundary_locus",
+    "absolute_stability_mask",
 ]

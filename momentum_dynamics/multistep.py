@@ -475,31 +475,7 @@ def absolute_stability_mask(method: str | Method, alpha, beta=None, hl=None, **h
     names = (["beta"] if m.has_momentum else []) + list(m.extra_hyperparameters)
     shape = broadcast((a, "alpha"), (h, "hl"), *zip(params, names, strict=True))
     curvature = np.broadcast_to(h / a, shape).astype(complex)
-    # numeric.spectral_radius fails on complex curvature with |alpha*lambda - 1| < 2**-10
-    # for some methods (its exact-product correction assumes real input); those points
-    # are decided from the companion matrix of p instead.
-    near = np.abs(np.broadcast_to(a, shape) * curvature - 1.0) < 2.0**-9
-    r = np.empty(shape)
-    safe = np.broadcast_to(curvature, shape).copy()
-    safe[near] = 0.0  # placeholder (alpha*lambda = 0), overwritten below
-    r[...] = spectral_radius(m, a, beta, safe, **hyperparameters)
-    if np.any(near):
-        bp = [np.broadcast_to(p, shape)[near] for p in params]
-        r[near] = _radius_from_companion(m, bp, np.broadcast_to(h, shape)[near])
-    return to_output(r < 1.0)
-
-
-def _radius_from_companion(m: Method, params: list[np.ndarray], h: np.ndarray) -> np.ndarray:
-    rc, sc = _coefficient_function(m)(*params)
-    coeffs = [np.broadcast_to(np.asarray(r_, dtype=float) + h * np.asarray(s_, dtype=float),
-                              h.shape) for r_, s_ in zip(rc, sc, strict=True)]
-    k = len(coeffs) - 1
-    comp = np.zeros((*h.shape, k, k), dtype=complex)
-    for i, c in enumerate(coeffs[1:]):
-        comp[..., 0, i] = -c / coeffs[0]
-    idx = np.arange(k - 1)
-    comp[..., idx + 1, idx] = 1.0
-    return np.abs(np.linalg.eigvals(comp)).max(axis=-1)
+    return to_output(spectral_radius(m, a, beta, curvature, **hyperparameters) < 1.0)
 
 
 # --------------------------------------------------------------------------

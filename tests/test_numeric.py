@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -718,3 +719,20 @@ def test_continuous_critical_beta_ema():
                                rtol=1e-14)
     exact = ((1 - h) / (1 + h)) ** 2
     np.testing.assert_allclose(md.critical_beta("ema_momentum", 1.0, h), exact, rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["heavy_ball", "nesterov", "gd", "ema_momentum"])
+def test_complex_curvature_near_unit_product(method):
+    """The exact-product correction near alpha*lambda = 1 is for real input only."""
+    beta = None if method == "gd" else 0.5
+    lam = np.array([1.0 + 0.0j, 1.0 + 1e-4j, 1.0 - 3e-4, 0.9995 - 2e-4j])
+    rho = md.spectral_radius(method, 1.0, beta, lam)
+    poly = md.symbolic.characteristic_polynomial(method)
+    syms = md.symbolic.hyperparameter_symbols(method)
+    for value, r in zip(lam, rho, strict=True):
+        sub = {syms["alpha"]: 1.0, md.symbolic.curvature: value}
+        if beta is not None:
+            sub[syms["beta"]] = beta
+        coeffs = [complex(c) for c in
+                  sp.Poly(poly.subs(sub), md.symbolic.z).all_coeffs()]
+        assert r == pytest.approx(np.abs(np.roots(coeffs)).max(), rel=1e-12)

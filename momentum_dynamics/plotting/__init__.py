@@ -1,5 +1,6 @@
 """Figures: stability regions and rates (matplotlib; Axes in, what was drawn out)."""
 
+from .multistep import AbsoluteStabilityPlot, plot_absolute_stability_regions
 from .poles import (
     bode_compare,
     plot_pole_trajectories,
@@ -17,6 +18,8 @@ from .regions import (
 )
 
 __all__ = [
+    "AbsoluteStabilityPlot",
+    "plot_absolute_stability_regions",
     "bode_compare",
     "plot_pole_trajectories",
     "pole_trajectory_data",
