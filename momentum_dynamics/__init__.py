@@ -27,6 +27,10 @@ from .filters import (
     ema_filter,
     ema_group_delay,
     ema_noise_bandwidth,
+    gradient_filter,
+    gradient_filter_system,
+    ramp_lag,
+    tracking_lag,
 )
 from .lti import state_space_matrices, sympy_to_control, to_statespace, to_transfer_function
 from .methods import (
@@ -111,6 +115,10 @@ __all__ = [
     "ema_cutoff_frequency",
     "ema_noise_bandwidth",
     "ema_group_delay",
+    "gradient_filter",
+    "gradient_filter_system",
+    "tracking_lag",
+    "ramp_lag",
     "multistep",
     "boundary_locus",
     "absolute_stability_mask",

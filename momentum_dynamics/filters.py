@@ -1,4 +1,4 @@
-"""The exponential moving average as an IIR low-pass filter.
+"""Momentum as a filter of the gradient sequence; the EMA as an IIR low-pass filter.
 
 EMA momentum's velocity ``v_t = beta v_{t-1} + (1 - beta) g_t`` is the first-order
 IIR filter
@@ -10,10 +10,18 @@ function from gradient to ``v`` at zero curvature, without python-control's one-
 state delay). Its magnitude response is
 
 .. math:: |H(e^{i\\omega})|^2 = \\frac{(1-\\beta)^2}{1 - 2\\beta\\cos\\omega + \\beta^2}.
+
+Every method filters the gradient the same way when the gradient is an external signal
+(zero curvature, e.g. a drifting target or batch-norm statistics): :func:`gradient_filter`
+derives that filter for any state variable (or the step ``x_t - x_{t-1}``) from the update
+rule. Heavy ball's velocity is :math:`\\alpha z/(z - \\beta)`, whose DC gain
+:math:`\\alpha/(1-\\beta)` is the effective learning rate; :func:`tracking_lag` gives the
+lag of the filtered signal behind a sinusoid and a ramp.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 import control
@@ -22,7 +30,16 @@ import scipy.signal
 import sympy as sp
 
 from . import symbolic as S
-from ._validation import as_real_array, to_output
+from ._validation import (
+    as_real_array,
+    broadcast,
+    check_alpha,
+    check_beta,
+    check_hyperparameters,
+    to_output,
+)
+from .lti import sympy_to_control
+from .methods import Method, get_method
 
 __all__ = [
     "EMAFilter",
@@ -31,6 +48,11 @@ __all__ = [
     "ema_cutoff_frequency",
     "ema_noise_bandwidth",
     "ema_group_delay",
+    "gradient_filter",
+    "gradient_filter_system",
+    "TrackingLag",
+    "tracking_lag",
+    "ramp_lag",
 ]
 
 
@@ -140,3 +162,191 @@ def ema_group_delay(beta, omega=0.0):
     w = as_real_array(omega, "omega")
     c = np.cos(w)
     return to_output(b * (c - b) / (1 - 2 * b * c + b * b))
+
+
+# --------------------------------------------------------------------------
+# Any method as a filter of an external gradient signal
+# --------------------------------------------------------------------------
+
+
+@cache
+def _gradient_filter(method: Method, output: str) -> sp.Expr:
+    lin = S._linearise(method)
+    A0 = lin.A.subs(S.curvature, 0)
+    n = len(lin.state)
+    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * lin.B / (S.z * sp.eye(n) - A0).det()
+    if output == "step":
+        H = (S.z - 1) * resolvent_b[0, 0]
+    else:
+        H = S.z * resolvent_b[method.state.index(output), 0]
+    return sp.factor(sp.cancel(sp.together(H)))
+
+
+def _filter_output(m: Method, output: str) -> str:
+    allowed = [*m.state, "step"]
+    if output not in allowed:
+        raise ValueError(f"output must be one of {allowed} for {m.name!r}; got {output!r}")
+    return output
+
+
+def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
+    """The method as a filter of an external gradient sequence :math:`g_t`, in ``z``.
+
+    At zero curvature the gradient does not depend on the iterate, and each state
+    variable is a linear filter of :math:`g`:
+
+    .. math:: H(z) = z\\, e_s^\\top (zI - A_0)^{-1} B, \\qquad
+              H_{\\text{step}}(z) = (z - 1)\\, e_x^\\top (zI - A_0)^{-1} B,
+
+    with :math:`A_0` the state matrix at :math:`\\lambda = 0`. The factor ``z`` removes
+    the state-space convention's one-step delay, so that :math:`v_t` responds to
+    :math:`g_t` (the seed's indexing). ``output="step"`` is :math:`x_t - x_{t-1}`.
+
+    Examples
+    --------
+    >>> gradient_filter("heavy_ball")
+    alpha*z/(-beta + z)
+    >>> gradient_filter("heavy_ball", "step").subs(S.z, 1)  # minus the effective LR
+    -alpha/(1 - beta)
+    >>> gradient_filter("ema_momentum")
+    -z*(beta - 1)/(-beta + z)
+    """
+    m = get_method(method)
+    return _gradient_filter(m, _filter_output(m, output))
+
+
+def _filter_values(m: Method, alpha, beta, hyperparameters) -> tuple[list, tuple]:
+    a = check_alpha(alpha)
+    b = check_beta(beta, m)
+    extra = check_hyperparameters(m, hyperparameters)
+    named = {"alpha": a, **({"beta": b} if b is not None else {}), **extra}
+    shape = broadcast(*[(v, k) for k, v in named.items()])
+    return [named[h] for h in m.hyperparameters], shape
+
+
+def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
+                           **hyperparameters) -> control.TransferFunction:
+    """:func:`gradient_filter` with numbers, as a python-control transfer function.
+
+    Its DC gain (``control.dcgain``) is the steady response to a constant gradient:
+    for the step it is minus the effective learning rate.
+
+    Examples
+    --------
+    >>> G = gradient_filter_system("heavy_ball", 0.1, 0.9)
+    >>> G.num[0][0], G.den[0][0]
+    (array([0.1, 0. ]), array([ 1. , -0.9]))
+    >>> round(float(G.dcgain()), 12)
+    1.0
+    """
+    m = get_method(method)
+    values, shape = _filter_values(m, alpha, beta, hyperparameters)
+    if shape:
+        raise ValueError("gradient_filter_system takes scalar hyper-parameters")
+    syms = S.hyperparameter_symbols(m)
+    H = gradient_filter(m, output).subs(
+        {syms[h]: float(v) for h, v in zip(m.hyperparameters, values, strict=True)})
+    return sympy_to_control(sp.cancel(H), dt=dt)
+
+
+@cache
+def _lag_functions(method: Method, output: str):
+    H = _gradient_filter(method, output)
+    syms = S.hyperparameter_symbols(method)
+    args = [syms[h] for h in method.hyperparameters]
+    ramp = sp.simplify(-sp.diff(H, S.z).subs(S.z, 1) / H.subs(S.z, 1))
+    return (sp.lambdify([S.z, *args], H, "numpy"), sp.lambdify(args, ramp, "numpy"), ramp)
+
+
+class TrackingLag(NamedTuple):
+    """Steady-state response of a filter to a drifting gradient (see :func:`tracking_lag`).
+
+    Attributes
+    ----------
+    gain : ndarray
+        :math:`|H(e^{i\\omega})| / |H(1)|`, the amplitude relative to a constant gradient.
+    radians : ndarray
+        Phase lag :math:`-\\arg(H(e^{i\\omega})/H(1))` in radians.
+    steps : ndarray
+        The same lag in steps, ``radians / omega`` (at ``omega = 0`` its limit, the ramp
+        lag).
+    """
+
+    gain: np.ndarray
+    radians: np.ndarray
+    steps: np.ndarray
+
+
+def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
+                 **hyperparameters) -> TrackingLag:
+    """Lag of a momentum state behind a sinusoidal gradient :math:`g_t = \\cos(\\omega t)`.
+
+    In steady state the filtered signal is :math:`|H|\\cos(\\omega t - \\phi)` with
+
+    .. math:: \\phi(\\omega) = -\\arg \\frac{H(e^{i\\omega})}{H(1)}, \\qquad
+              \\text{lag in steps} = \\phi/\\omega \\xrightarrow[\\omega\\to0]{}
+              \\tau = -\\frac{H'(1)}{H(1)}.
+
+    For heavy ball's velocity and the EMA, :math:`\\phi = \\operatorname{atan2}(\\beta
+    \\sin\\omega, 1 - \\beta\\cos\\omega)` and :math:`\\tau = \\beta/(1-\\beta)`: both grow
+    with beta, which is how high momentum amplifies the phase difference between the
+    velocity and a drifting gradient (the seed's batch-norm reading). NaN where the
+    filter has no steady state (``|beta| = 1``, or ``output="x"``, which integrates the
+    gradient).
+
+    Parameters
+    ----------
+    method, alpha, beta, **hyperparameters
+        As in :func:`momentum_dynamics.spectral_radius`; broadcast with ``omega``.
+    omega : array_like
+        Angular frequency in radians per step, in [0, pi].
+    output : str
+        A state variable or ``"step"``.
+
+    Examples
+    --------
+    >>> lag = tracking_lag("heavy_ball", 0.1, 0.9, omega=[0.0, 0.1])
+    >>> lag.steps.round(4), lag.radians.round(4) + 0.0
+    (array([9.    , 7.1018]), array([0.    , 0.7102]))
+    """
+    m = get_method(method)
+    out = _filter_output(m, output)
+    values, shape = _filter_values(m, alpha, beta, hyperparameters)
+    w = as_real_array(omega, "omega")
+    bad = (w < 0) | (w > np.pi)
+    if np.any(bad):
+        raise ValueError(f"omega must lie in [0, pi] radians per step; got "
+                         f"{w[bad].flat[0].item()!r}")
+    H, ramp, _ = _lag_functions(m, out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dc = np.asarray(H(1.0 + 0j, *values), dtype=complex)
+        # No steady state to lag behind: the iterate integrates the gradient (pole at 1).
+        dc = np.where(np.isfinite(dc) & (dc != 0), dc, np.nan)
+        ratio = H(np.exp(1j * w), *values) / dc
+        radians = -np.angle(ratio)
+        tau = ramp(*values)
+        steps = np.where(w > 0, radians / np.where(w > 0, w, 1.0), tau + 0 * radians)
+        gain = np.abs(ratio)
+        if m.has_momentum:
+            b = np.asarray(values[m.hyperparameters.index("beta")], dtype=float)
+            undefined = np.abs(b) >= 1
+            gain, radians, steps = (np.where(undefined, np.nan, q)
+                                    for q in (gain, radians, steps))
+    full = np.broadcast_shapes(shape, w.shape)
+    return TrackingLag(*(to_output(np.broadcast_to(np.asarray(q, float), full))
+                         for q in (gain, radians, steps)))
+
+
+def ramp_lag(method, alpha, beta=None, *, output="v", **hyperparameters):
+    """Lag in steps behind a ramp gradient :math:`g_t = r t`: :math:`\\tau = -H'(1)/H(1)`.
+
+    The filtered signal tends to :math:`H(1)\\, r\\,(t - \\tau)`. For heavy ball,
+    Nesterov and the EMA velocity :math:`\\tau = \\beta/(1-\\beta)` (exact, not an
+    approximation); for the step of gradient descent 0. NaN where ``|beta| = 1``.
+
+    Examples
+    --------
+    >>> ramp_lag("heavy_ball", 0.1, [0.5, 0.9, 0.99]).round(10)
+    array([ 1.,  9., 99.])
+    """
+    return tracking_lag(method, alpha, beta, 0.0, output=output, **hyperparameters).steps
