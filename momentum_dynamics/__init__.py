@@ -11,7 +11,7 @@ under the same names.
 (sqrt(alpha)*sqrt(lambda) - 1)**2
 """
 
-from . import multistep, plotting, symbolic
+from . import applications, multistep, plotting, symbolic
 from .conventions import (
     MethodParameters,
     from_keras_sgd,
@@ -69,6 +69,7 @@ __version__ = "0.1.0"
 __all__ = [
     "symbolic",
     "plotting",
+    "applications",
     "Method",
     "available_methods",
     "get_method",

@@ -1,4 +1,5 @@
-"""Command line: ``momentum-dynamics region | critical-beta | rates``.
+"""Command line: ``momentum-dynamics region | critical-beta | rates | bode | poles |
+variance | multistep-region``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
 exit status 2; never a traceback.
@@ -75,6 +76,49 @@ def _build_parser() -> argparse.ArgumentParser:
         q.add_argument("--curvature", type=_number, default=1.0, help="Hessian eigenvalue")
         q.add_argument("--out", default=f"{verb}.png", help="output file")
         q.add_argument("--dpi", type=int, default=150)
+
+    v = sub.add_parser(
+        "variance", help="server-momentum variance against beta (table and PNG)",
+        description="Federated server momentum (FedAvgM) on a quadratic whose curvatures "
+        "spread geometrically over [L/kappa, L]: the stationary variance of the global "
+        "model against the server momentum beta, from discrete Lyapunov equations, and "
+        "the variance-minimising stable beta for each server learning rate. With the "
+        "defaults (one local step of size 1, every client sampled from an infinite "
+        "population) this is plain momentum SGD with gradient noise.")
+    v.add_argument("--method", default="heavy_ball", help=f"server optimizer ({methods})")
+    v.add_argument("--server-lr", type=_number, nargs="+", default=[0.5, 1.0, 1.5],
+                   help="server learning rates (one curve each); default 0.5 1 1.5")
+    v.add_argument("--hold", choices=["server_lr", "effective_lr"], default="server_lr",
+                   help="keep the server learning rate or the effective rate "
+                   "lr/(1-beta) fixed across beta")
+    v.add_argument("--kappa", type=_number, default=100.0, help="condition number (>= 1)")
+    v.add_argument("--L", type=_number, default=1.0, help="largest curvature (> 0)")
+    v.add_argument("--dim", type=int, default=50, help="dimension d")
+    v.add_argument("--heterogeneity", type=_number, default=1.0,
+                   help="variance of the client optima around the global one, per "
+                   "coordinate")
+    v.add_argument("--clients-per-round", type=int, default=10)
+    v.add_argument("--total-clients", type=int, default=None,
+                   help="population size (default: infinite)")
+    v.add_argument("--local-steps", type=int, default=1)
+    v.add_argument("--local-lr", type=_number, default=1.0)
+    v.add_argument("--objective", choices=["total_variance", "excess_loss"],
+                   default="total_variance")
+    v.add_argument("--betas", type=int, default=397, help="points of the beta sweep")
+    v.add_argument("--out", default="variance.png", help="output figure")
+    v.add_argument("--dpi", type=int, default=150)
+    v.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    ms = sub.add_parser(
+        "multistep-region", help="absolute-stability regions of the LMM reading (PNG)",
+        description="Each method read as a linear multistep method for gradient flow: its "
+        "absolute-stability region in the complex alpha*lambda plane with the boundary "
+        "locus and the exact real stability interval.")
+    ms.add_argument("--method", nargs="+", default=["gd", "heavy_ball", "nesterov"],
+                    help=f"methods to draw ({methods})")
+    ms.add_argument("--beta", type=_number, default=0.9, help="momentum in [-1, 1]")
+    ms.add_argument("--out", default="multistep_region.png", help="output file")
+    ms.add_argument("--dpi", type=int, default=150)
     return p
 
 
@@ -109,6 +153,67 @@ def _poles(args) -> None:
         traj, dpi=args.dpi)
     print(f"wrote {out}")
     print(f"wrote {traj}")
+
+
+def _variance(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    from .applications import server_momentum_model, server_variance
+    from .methods import get_method
+    from .plotting import plot_variance_versus_beta
+
+    get_method(args.method)
+    out = _out_path(args.out)
+    if args.kappa < 1:
+        raise ValueError(f"--kappa must be >= 1; got {args.kappa:g}")
+    if args.L <= 0:
+        raise ValueError(f"--L must be positive; got {args.L:g}")
+    if not 1 <= args.dim <= 5000:
+        raise ValueError(f"--dim must be in [1, 5000]; got {args.dim}")
+    if not 5 <= args.betas <= 100000:
+        raise ValueError(f"--betas must be in [5, 100000]; got {args.betas}")
+    if args.heterogeneity < 0:
+        raise ValueError(f"--heterogeneity must be >= 0; got {args.heterogeneity:g}")
+    curvatures = np.geomspace(args.L / args.kappa, args.L, args.dim)
+    model = server_momentum_model(curvatures, args.heterogeneity,
+                                  clients_per_round=args.clients_per_round,
+                                  total_clients=args.total_clients,
+                                  local_steps=args.local_steps, local_lr=args.local_lr)
+    betas = np.linspace(-0.99, 0.99, args.betas)
+    kw = dict(method=args.method, hold=args.hold, objective=args.objective)
+    print(f"server momentum: {args.method}, d = {args.dim}, curvatures in "
+          f"[{args.L / args.kappa:g}, {args.L:g}], {args.clients_per_round} clients per round"
+          + (f" of {args.total_clients}" if args.total_clients else "")
+          + f", {args.local_steps} local step(s) of {args.local_lr:g}; objective "
+          f"{args.objective}, {args.hold} held fixed")
+    head = f"{args.hold:>12}{'beta*':>10}{'value at beta*':>18}{'value at beta=0':>18}" \
+           f"{'stable betas':>22}"
+    plot = plot_variance_versus_beta(model, args.server_lr, betas=betas,
+                                     progress=not args.no_progress, **kw)
+    print(head)
+    print("-" * len(head))
+    for lr, best in zip(args.server_lr, plot.results, strict=True):
+        at_zero = server_variance(model, lr, 0.0, **kw)
+        stable = f"[{best.stable_betas[0]:.3f}, {best.stable_betas[1]:.3f}]"
+        print(f"{lr:>12g}{best.beta:>10.4f}{best.value:>18.6g}{at_zero:>18.6g}{stable:>22}"
+              + ("   (beta* at the end of the searched range)" if best.at_boundary else ""))
+    plot.ax.figure.savefig(out, dpi=args.dpi)
+    print(f"wrote {out}")
+
+
+def _multistep_region(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_absolute_stability_regions
+
+    out = _out_path(args.out)
+    drawn = plot_absolute_stability_regions(tuple(args.method), beta=args.beta)
+    drawn.ax.figure.savefig(out, dpi=args.dpi)
+    print(f"wrote {out}")
 
 
 def _region(args) -> None:
@@ -192,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
-         "bode": _bode, "poles": _poles}[args.command](args)
+         "bode": _bode, "poles": _poles, "variance": _variance,
+         "multistep-region": _multistep_region}[args.command](args)
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

@@ -59,6 +59,11 @@ def test_rates_table(capsys):
     (["frobnicate"], "invalid choice"),
     (["bode", "--alpha", "1", "--curvature", "9"], "critical beta"),
     (["poles", "--method", "gd"], "momentum"),
+    (["variance", "--server-lr", "50", "--no-progress"], "no momentum"),
+    (["variance", "--kappa", "0.5"], "kappa"),
+    (["variance", "--clients-per-round", "0"], "clients_per_round"),
+    (["variance", "--method", "adam"], "adam"),
+    (["multistep-region", "--beta", "2"], "beta"),
     ([], "required"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(argv, word, capsys):
@@ -66,3 +71,25 @@ def test_bad_arguments_give_one_line_and_exit_2(argv, word, capsys):
     err = capsys.readouterr().err
     assert err.startswith("momentum-dynamics: error:") and word in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_variance_table_matches_the_one_direction_closed_form(tmp_path, capsys):
+    """d = 1, h = server_lr * L: beta* = sqrt(h) - 1 and the heavy-ball variance
+    lr^2 s^2 (1+b) / (h (1-b) (2(1+b) - h)) with s^2 = L^2 * heterogeneity / M."""
+    out = tmp_path / "v.png"
+    argv = ["variance", "--dim", "1", "--kappa", "1", "--L", "1", "--server-lr", "2.25",
+            "--clients-per-round", "4", "--no-progress", "--betas", "201", "--out", str(out)]
+    assert main(argv) == 0
+    row = [line for line in capsys.readouterr().out.splitlines()
+           if line.strip().startswith("2.25")][0].split()
+    b, h, s2 = 0.5, 2.25, 1 / 4
+    assert float(row[1]) == pytest.approx(b, abs=1e-4)
+    closed = 2.25**2 * s2 * (1 + b) / (h * (1 - b) * (2 * (1 + b) - h))
+    assert float(row[2]) == pytest.approx(closed, rel=1e-5)
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_multistep_region_writes_png(tmp_path, capsys):
+    out = tmp_path / "m.png"
+    assert main(["multistep-region", "--out", str(out), "--dpi", "40"]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"

@@ -54,3 +54,30 @@ def test_pole_zero_map_and_trajectories_draw_the_eigenvalues():
     plt.close(out.figure)
     with pytest.raises(ValueError, match="critical beta"):
         regime_settings("heavy_ball", 9.0)
+
+
+def test_tracking_lag_figure_lines_and_markers_agree_with_formula():
+    from momentum_dynamics.plotting import plot_tracking_lag
+
+    p = plot_tracking_lag("heavy_ball", 0.1, (0.5, 0.9), omega=np.geomspace(1e-2, 3, 50))
+    for line, beta in zip(p.lines, (0.5, 0.9), strict=True):
+        w, phase = line.get_data()
+        np.testing.assert_allclose(phase, np.arctan2(beta * np.sin(w), 1 - beta * np.cos(w)),
+                                   rtol=1e-12)
+    for markers, beta in zip(p.simulated, (0.5, 0.9), strict=True):  # simulated by the rule
+        w, phase = markers.get_data()
+        np.testing.assert_allclose(phase, np.arctan2(beta * np.sin(w), 1 - beta * np.cos(w)),
+                                   atol=1e-6)
+    assert p.axes[0].get_xlabel() and p.axes[1].get_ylabel() == "lag (steps)"
+
+
+def test_variance_figure_marks_the_optimum_of_each_curve():
+    from momentum_dynamics.applications import server_momentum_model
+    from momentum_dynamics.plotting import plot_variance_versus_beta
+
+    fq = server_momentum_model([1.0], 1.0, clients_per_round=2)
+    p = plot_variance_versus_beta(fq, (0.5, 2.0), betas=np.linspace(-0.95, 0.95, 77))
+    for marker, lr in zip(p.optima, (0.5, 2.0), strict=True):
+        x, _ = marker.get_data()
+        assert x[0] == pytest.approx(np.sqrt(lr) - 1, abs=1e-6)  # one direction: sqrt(h) - 1
+    assert "beta" in p.ax.get_xlabel()

@@ -16,8 +16,18 @@ from .regions import (
     plot_stability_region,
     stability_region_data,
 )
+from .signals import (
+    TrackingLagPlot,
+    VarianceCurvesPlot,
+    plot_tracking_lag,
+    plot_variance_versus_beta,
+)
 
 __all__ = [
+    "TrackingLagPlot",
+    "VarianceCurvesPlot",
+    "plot_tracking_lag",
+    "plot_variance_versus_beta",
     "AbsoluteStabilityPlot",
     "plot_absolute_stability_regions",
     "bode_compare",
