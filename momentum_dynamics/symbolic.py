@@ -56,6 +56,8 @@ __all__ = [
     "optimal_parameters",
     "tuned_rate",
     "rate_approximation",
+    "sigma",
+    "stationary_covariance",
 ]
 
 alpha = sp.Symbol("alpha", positive=True)
@@ -67,6 +69,7 @@ mu = sp.Symbol("mu", positive=True)
 L = sp.Symbol("L", positive=True)
 kappa = sp.Symbol("kappa", positive=True)
 gradient = sp.Symbol("g", real=True)
+sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient noise
 
 # Auxiliary: s = sqrt(alpha*lambda) > 0, used to put square roots into a clean form.
 _s = sp.Symbol("s", positive=True)
@@ -694,3 +697,46 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
     r = tuned_rate(method, tuning).subs(kappa, 1 / t**2)
     lead = _leading_order(r.subs(t, _s)).subs(_s, 1 / sp.sqrt(kappa))
     return sp.expand(lead)
+
+
+@cache
+def _stationary_covariance(method: Method) -> sp.Matrix:
+    model = _state_space(method)
+    A, B = model.A, model.B
+    n = A.shape[0]
+    unknowns = sp.symbols(f"_p0:{n * (n + 1) // 2}")
+    P = sp.zeros(n, n)
+    k = 0
+    for i in range(n):
+        for j in range(i, n):
+            P[i, j] = P[j, i] = unknowns[k]
+            k += 1
+    eqs = P - A * P * A.T - sigma**2 * B * B.T
+    sol = sp.solve([eqs[i, j] for i in range(n) for j in range(i, n)], unknowns, dict=True)
+    if len(sol) != 1:
+        raise ValueError(f"no unique stationary covariance for method {method.name!r}")
+    return P.subs(sol[0]).applyfunc(sp.factor)
+
+
+def stationary_covariance(method: str | Method) -> sp.Matrix:
+    """Stationary covariance of the state on one curvature under gradient noise.
+
+    Solves the discrete Lyapunov equation :math:`P = A P A^\\top + \\sigma^2 B B^\\top`
+    of the scalar model (gradient ``lambda*x + xi``, ``Var(xi) = sigma**2``) exactly.
+    Valid where the method is stable (:func:`stability_conditions`); outside, the
+    expression is not a covariance. The numeric, d-dimensional version is
+    :func:`momentum_dynamics.stationary_covariance`.
+
+    Returns
+    -------
+    Matrix
+        ``order x order``, in the method's state order (``x`` first).
+
+    Examples
+    --------
+    >>> stationary_covariance("heavy_ball")[0, 0]
+    alpha*sigma**2*(beta + 1)/(lambda*(beta - 1)*(alpha*lambda - 2*beta - 2))
+    >>> stationary_covariance("gd")[0, 0]
+    -alpha*sigma**2/(lambda*(alpha*lambda - 2))
+    """
+    return _stationary_covariance(get_method(method))

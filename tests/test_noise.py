@@ -205,3 +205,30 @@ def test_unknown_state_component():
     r = stationary_covariance("heavy_ball", 0.1, 0.5, [1.0])
     with pytest.raises(ValueError, match="state component"):
         r.block("w")
+
+
+@pytest.mark.parametrize("method", ["gd", "heavy_ball", "nesterov", "ema_momentum"])
+def test_symbolic_stationary_covariance_matches_the_numeric_solver(method):
+    import sympy as sp
+
+    from momentum_dynamics import numeric
+    from momentum_dynamics import symbolic as S
+
+    P = S.stationary_covariance(method)
+    syms = S.hyperparameter_symbols(method)
+    rng = np.random.default_rng(9)
+    checked = 0
+    while checked < 5:
+        a, b, lam, sig = rng.uniform(0.01, 2), rng.uniform(-0.9, 0.99), rng.uniform(0.1, 5), \
+            rng.uniform(0.1, 3)
+        b = None if method == "gd" else b
+        if not numeric.is_stable(method, a, b, lam):
+            continue
+        sub = {syms["alpha"]: a, S.curvature: lam, S.sigma: sig}
+        if b is not None:
+            sub[syms["beta"]] = b
+        exact = np.array(sp.N(P.subs(sub)), dtype=float)
+        A, B = state_space_matrices(method, a, b, lam)
+        np.testing.assert_allclose(exact, scipy.linalg.solve_discrete_lyapunov(
+            A, sig**2 * B @ B.T), rtol=1e-9)
+        checked += 1
