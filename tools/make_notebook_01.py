@@ -16,22 +16,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from textwrap import dedent
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_builder import NotebookBuilder  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "notebooks" / "01_principles.ipynb"
-
-CELLS: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    CELLS.append(("markdown", dedent(text).strip("\n")))
-
-
-def code(text: str) -> None:
-    CELLS.append(("code", dedent(text).strip("\n")))
+NB = NotebookBuilder(Path(__file__).resolve().parents[1] / "notebooks" / "01_principles.ipynb")
+md, code = NB.md, NB.code
 
 
 # ---------------------------------------------------------------------------
@@ -847,29 +837,5 @@ md(r"""
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, text in CELLS:
-        if kind == "markdown":
-            nb.cells.append(new_markdown_cell(text))
-        else:
-            nb.cells.append(new_code_cell(text, execution_count=None, outputs=[]))
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"
-    nbformat.validate(nb)
-    return nb
-
-
-def main(argv: list[str] | None = None) -> int:
-    out = Path(argv[0]) if argv else OUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(build(), out)
-    print(f"wrote {out} ({len(CELLS)} cells)")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(NB.main())
