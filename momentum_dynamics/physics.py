@@ -227,9 +227,10 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
 
     .. math:: z^{-1}p(z) = M(z - 2 + z^{-1}) + C(1 - z^{-1}) + K
 
-    (three linear equations in :math:`M, C, K`) and dividing the recurrence by
-    :math:`\\alpha\\Delta t^2`-like factors so that the stiffness is the curvature
-    ``lambda``; the time step is the symbol :data:`dt`.
+    (three linear equations in :math:`M, C, K`), reading the recurrence as
+    :math:`M\\Delta t^2\\ddot x + C\\Delta t\\dot x + K x = 0` and dividing it by
+    :math:`K/\\lambda` so that the stiffness is the curvature ``lambda``; the time step
+    is the symbol :data:`dt`.
 
     Parameters
     ----------
@@ -733,9 +734,10 @@ def pd_closed_loop(method, alpha, beta, curvature, dt=1.0, **hyperparameters) ->
     >>> np.round(np.sort_complex(loop.poles), 6)
     array([-0.05-0.086603j, -0.05+0.086603j])
     """
+    for v, n in ((alpha, "alpha"), (beta, "beta"), (curvature, "curvature"), (dt, "dt")):
+        _scalar(np.asarray(v), n)
     g = pd_gains(method, alpha, beta, curvature, dt, **hyperparameters)
-    kp, kd, mass = (_scalar(np.asarray(v), n) for v, n in
-                    ((g.k_p, "curvature"), (g.k_d, "beta"), (g.mass, "alpha")))
+    kp, kd, mass = float(g.k_p), float(g.k_d), float(g.mass)
     C = control.tf([kd, kp], [1])
     P = control.tf([1], [mass, 0, 0])
     T = control.feedback(C * P, 1)
