@@ -102,7 +102,7 @@ __all__ = [
 ]
 
 #: The time step of the finite-difference reading (a positive SymPy symbol).
-dt = sp.Symbol("dt", positive=True)
+dt = _DT = sp.Symbol("dt", positive=True)
 
 _P = sp.Symbol("P", positive=True)  # k_p/m * dt**2 (unit-mass proportional gain)
 _D = sp.Symbol("D", real=True)  # k_d/m * dt (unit-mass derivative gain)
@@ -210,8 +210,8 @@ def _msd_coefficients(method: Method) -> _MSDCoefficients:
 def _msd_symbolic(method: Method) -> MassSpringDamper:
     co = _msd_coefficients(method)
     scale = co.gain  # divide the recurrence by K/lambda so that k = lambda
-    m = sp.factor(co.M * dt**2 / scale)
-    c = sp.factor(co.C * dt / scale)
+    m = sp.factor(co.M * _DT**2 / scale)
+    c = sp.factor(co.C * _DT / scale)
     k = S.curvature
     zeta = sp.factor(co.C / (2 * sp.sqrt(co.M * co.K)))
     zeta = sp.factor(sp.powsimp(S._from_s(S._in_s(zeta)), force=True))
@@ -259,7 +259,7 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
 @cache
 def _msd_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
-    args = [syms[h] for h in method.hyperparameters] + [S.curvature, dt]
+    args = [syms[h] for h in method.hyperparameters] + [S.curvature, _DT]
     return sp.lambdify(args, list(_msd_symbolic(method)), modules="numpy")
 
 
