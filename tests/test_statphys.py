@@ -449,3 +449,28 @@ def test_grad_with_wrong_shape_is_reported():
         sph.leapfrog(lambda x: np.zeros(3), np.zeros(2), np.zeros(2), 0.1, 3)
     with pytest.raises(TypeError, match="grad"):
         sph.leapfrog("not a function", 0.0, 0.0, 0.1, 3)
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+
+def test_figures_draw_what_they_return():
+    import matplotlib.pyplot as plt
+
+    from momentum_dynamics.plotting import statphys as psp
+
+    p = psp.plot_energy_traces(duration=3.0, n_chains=20)
+    for lines, traj in zip(p.lines, p.trajectories, strict=True):
+        np.testing.assert_allclose(lines["leapfrog"].get_ydata(), traj["leapfrog"].energy)
+        np.testing.assert_allclose(lines["heavy ball"].get_ydata(), traj["heavy ball"].energy)
+    assert p.equilibrium_energy[0] == pytest.approx(0.3, rel=1e-6)  # T/2 + T/2 on x^2/2
+    n = psp.plot_ness(0.05, 0.8, 2.0, 1.0, resolution=30)
+    Sinv = np.linalg.inv(n.model.Sigma)
+    for line, k in zip(n.ellipses[:2], (1, 2), strict=True):
+        s = np.vstack([line.get_xdata(), line.get_ydata()])
+        np.testing.assert_allclose(np.einsum("in,ij,jn->n", s, Sinv, s), k * k, rtol=1e-10)
+    b = psp.plot_langevin_bias(steps=np.array([0.01, 0.02]))
+    assert slope(b.steps, b.bias_x) == pytest.approx(2.0, abs=0.05)
+    plt.close("all")
