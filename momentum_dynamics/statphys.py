@@ -428,6 +428,16 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
         Initial momentum buffer (default at rest).
     value : callable, optional
 
+    Notes
+    -----
+    On a quadratic the energy falls at every step from every state iff
+    :math:`\\beta^2 \\le 1 - \\alpha\\lambda_{\\max}` (:func:`heavy_ball_monotone_beta`,
+    proved). On the double well there is no such proof; measured from 2000 random starts
+    in [-1.8, 1.8] over 2000 steps: with ``alpha = 0.01`` no step gained energy for
+    ``beta <= 0.9``, 0.07% of steps did at 0.95 and 45% at 0.99 (while the energy still
+    fell to the minimum); the pointwise version of the bound,
+    :math:`\\beta^2 \\le 1 - \\alpha f''(x_k)`, does *not* guarantee a decrease there.
+
     Examples
     --------
     >>> tr = heavy_ball_energy_trace(quadratic_potential(1.0), 1.0, 0.01, 0.9, 200)
@@ -878,12 +888,10 @@ def heavy_ball_temperature(alpha, beta, hessian, noise_cov=1.0) -> HeavyBallTemp
     Cx = np.diag(res.block("x", eigenbasis=True))
     Cv = np.diag(res.block("v", eigenbasis=True))
     S_ = np.asarray(noise_cov, dtype=float)
-    if S_.ndim == 2 and res.eigenvectors is not None:
-        s2 = np.einsum("ij,ik,kj->j", res.eigenvectors, S_, res.eigenvectors)
-    elif S_.ndim == 2:
-        s2 = np.diag(S_)
-    else:
-        s2 = np.broadcast_to(S_, lam.shape)
+    if S_.ndim < 2:
+        S_ = np.diag(np.broadcast_to(S_, lam.shape))
+    Q = res.eigenvectors
+    s2 = np.diag(S_) if Q is None else np.einsum("ij,ik,kj->j", Q, S_, Q)
     return HeavyBallTemperature(a * s2 / (2 * (1 - b)), lam * Cx, Cv / a, lam)
 
 

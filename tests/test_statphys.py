@@ -474,3 +474,14 @@ def test_figures_draw_what_they_return():
     b = psp.plot_langevin_bias(steps=np.array([0.01, 0.02]))
     assert slope(b.steps, b.bias_x) == pytest.approx(2.0, abs=0.05)
     plt.close("all")
+
+
+def test_heavy_ball_temperature_rotates_diagonal_noise_into_the_eigenbasis():
+    Q, _ = np.linalg.qr(np.random.default_rng(5).normal(size=(2, 2)))
+    lam = np.array([0.4, 1.5])
+    H = (Q * lam) @ Q.T
+    noise = np.array([1.0, 3.0])
+    t = sph.heavy_ball_temperature(0.01, 0.9, H, noise)
+    w, V = np.linalg.eigh(H)
+    expected = 0.01 * np.diag(V.T @ np.diag(noise) @ V) / (2 * 0.1)
+    np.testing.assert_allclose(t.approximation, expected, rtol=1e-12)
