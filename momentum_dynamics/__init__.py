@@ -11,7 +11,7 @@ under the same names.
 (sqrt(alpha)*sqrt(lambda) - 1)**2
 """
 
-from . import applications, multistep, plotting, symbolic
+from . import applications, multistep, physics, plotting, statphys, symbolic
 from .conventions import (
     MethodParameters,
     from_keras_sgd,
@@ -63,6 +63,7 @@ from .numeric import (
     spectral_radius,
     tuned_rates,
 )
+from .physics import mass_spring_damper, pd_gains
 from .simulate import Quadratic, Trajectory, empirical_rate, sign_changes, simulate
 
 __version__ = "0.1.0"
@@ -123,6 +124,10 @@ __all__ = [
     "tracking_lag",
     "ramp_lag",
     "multistep",
+    "physics",
+    "statphys",
+    "mass_spring_damper",
+    "pd_gains",
     "boundary_locus",
     "absolute_stability_mask",
 ]

@@ -1,5 +1,5 @@
 """Command line: ``momentum-dynamics region | critical-beta | rates | bode | poles |
-variance | multistep-region``.
+variance | multistep-region | equivalents``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
 exit status 2; never a traceback.
@@ -109,6 +109,17 @@ def _build_parser() -> argparse.ArgumentParser:
     v.add_argument("--dpi", type=int, default=150)
     v.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    eq = sub.add_parser(
+        "equivalents", help="mass-spring-damper and PD-controller readings",
+        description="Read the update rule as m x'' + c x' + k x = 0 (central second "
+        "difference, backward first difference) and as a PD controller on a double "
+        "integrator; compare discrete and continuous poles and critical momenta.")
+    eq.add_argument("--alpha", type=_number, required=True, help="learning rate (> 0)")
+    eq.add_argument("--beta", type=_number, required=True, help="momentum in [-1, 1]")
+    eq.add_argument("--curvature", type=_number, required=True, help="Hessian eigenvalue (> 0)")
+    eq.add_argument("--method", default="heavy_ball", help=f"one of {methods}")
+    eq.add_argument("--dt", type=_number, default=1.0, help="time per iteration (> 0)")
+
     ms = sub.add_parser(
         "multistep-region", help="absolute-stability regions of the LMM reading (PNG)",
         description="Each method read as a linear multistep method for gradient flow: its "
@@ -202,6 +213,43 @@ def _variance(args) -> None:
               + ("   (beta* at the end of the searched range)" if best.at_boundary else ""))
     plot.ax.figure.savefig(out, dpi=args.dpi)
     print(f"wrote {out}")
+
+
+def _equivalents(args) -> None:
+    from . import physics
+    from .methods import get_method
+    from .numeric import critical_beta, damping_regime
+
+    m = get_method(args.method)
+    a, b, lam, dt = args.alpha, args.beta, args.curvature, args.dt
+    msd = physics.mass_spring_damper(m, a, b, lam, dt)
+    sym = physics.mass_spring_damper_symbolic(m)
+    pd = physics.pd_gains(m, a, b, lam, dt)
+    loop = physics.pd_closed_loop(m, a, b, lam, dt)
+    poles = physics.pole_correspondence(m, a, b, lam, dt)
+    print(f"{m.title}: alpha = {a:g}, beta = {b:g}, curvature lambda = {lam:g}, dt = {dt:g}")
+    print("mass-spring-damper  m x'' + c x' + k x = 0  (exact rewrite of the recurrence)")
+    for name in ("mass", "damping", "stiffness", "natural_frequency", "damping_ratio"):
+        print(f"  {name:<18} {getattr(sym, name)!s:<44} = {getattr(msd, name):.10g}")
+    if msd.hessian_damping:
+        print(f"  of which curvature-dependent (Hessian) damping: {msd.hessian_damping:.10g}")
+    zeta = msd.damping_ratio
+    reading = ("underdamped" if zeta < 1 else "critically damped" if zeta == 1
+               else "overdamped")
+    print(f"  continuous reading: zeta = {zeta:.6g} -> {reading}; "
+          f"exact discrete regime: {damping_regime(m, a, b, lam)}")
+    print(f"  critical beta: exact discrete {critical_beta(m, a, lam):.10g}, "
+          f"zeta = 1 (continuous approximation) "
+          f"{float(physics.critical_damping_comparison(m, [a * lam]).continuous[0]):.10g}")
+    print("PD controller on a double integrator  m x'' = -k_p x - k_d x'")
+    print(f"  k_p = {pd.k_p:.10g}, k_d = {pd.k_d:.10g} (mass {pd.mass:.10g}); unit mass: "
+          f"k_p/m = {pd.k_p_unit:.10g}, k_d/m = {pd.k_d_unit:.10g}")
+    fmt = ", ".join
+    print(f"  closed-loop poles (python-control feedback): "
+          f"{fmt(f'{p:.6g}' for p in loop.poles)}")
+    print(f"poles: discrete z = {fmt(f'{p:.6g}' for p in poles.discrete)}")
+    print(f"       exp(s dt) of the continuous poles = {fmt(f'{p:.6g}' for p in poles.mapped)}"
+          f"   (max gap {poles.error:.3g}: the continuous reading is an approximation)")
 
 
 def _multistep_region(args) -> None:
@@ -298,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
          "bode": _bode, "poles": _poles, "variance": _variance,
-         "multistep-region": _multistep_region}[args.command](args)
+         "multistep-region": _multistep_region,
+         "equivalents": _equivalents}[args.command](args)
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

@@ -64,6 +64,11 @@ def test_rates_table(capsys):
     (["variance", "--clients-per-round", "0"], "clients_per_round"),
     (["variance", "--method", "adam"], "adam"),
     (["multistep-region", "--beta", "2"], "beta"),
+    (["equivalents", "--alpha", "0.1", "--beta", "0.5", "--curvature", "-2"], "curvature"),
+    (["equivalents", "--alpha", "0.1", "--beta", "0.5", "--curvature", "2", "--method", "gd"],
+     "momentum"),
+    (["equivalents", "--alpha", "0.1", "--beta", "0.5", "--curvature", "2", "--dt", "0"],
+     "dt"),
     ([], "required"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(argv, word, capsys):
@@ -93,3 +98,26 @@ def test_multistep_region_writes_png(tmp_path, capsys):
     out = tmp_path / "m.png"
     assert main(["multistep-region", "--out", str(out), "--dpi", "40"]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_equivalents_prints_the_seed_mapping(capsys):
+    """m = dt^2/alpha, c = (1-beta) dt/alpha, k = lambda, zeta = (1-beta)/(2 sqrt(alpha k));
+    closed-loop poles = roots of m s^2 + c s + k."""
+    import numpy as np
+
+    a, b, lam, dt = 0.1, 0.9, 2.0, 0.5
+    assert main(["equivalents", "--alpha", str(a), "--beta", str(b), "--curvature", str(lam),
+                 "--dt", str(dt)]) == 0
+    text = capsys.readouterr().out
+    values = {line.split()[0]: float(line.rsplit("=", 1)[1]) for line in text.splitlines()
+              if line.startswith("  ") and line.split()[0] in
+              ("mass", "damping", "stiffness", "damping_ratio")}
+    m, c = dt**2 / a, (1 - b) * dt / a
+    assert values["mass"] == pytest.approx(m, rel=1e-9)
+    assert values["damping"] == pytest.approx(c, rel=1e-9)
+    assert values["stiffness"] == pytest.approx(lam, rel=1e-9)
+    assert values["damping_ratio"] == pytest.approx((1 - b) / (2 * math.sqrt(a * lam)),
+                                                    rel=1e-9)
+    root = np.roots([m, c, lam])[0]
+    assert f"{root.real:.6g}" in text and f"{abs(root.imag):.6g}" in text
+    assert f"{(1 - math.sqrt(a * lam)) ** 2:.10g}" in text     # exact critical beta

@@ -1,6 +1,12 @@
 """Figures: stability regions and rates (matplotlib; Axes in, what was drawn out)."""
 
 from .multistep import AbsoluteStabilityPlot, plot_absolute_stability_regions
+from .physics import (
+    CriticalDampingPlot,
+    ODEConvergencePlot,
+    plot_critical_damping_comparison,
+    plot_ode_convergence,
+)
 from .poles import (
     bode_compare,
     plot_pole_trajectories,
@@ -22,8 +28,18 @@ from .signals import (
     plot_tracking_lag,
     plot_variance_versus_beta,
 )
+from .statphys import EnergyTracesPlot, NessPlot, plot_energy_traces, plot_langevin_bias, plot_ness
 
 __all__ = [
+    "CriticalDampingPlot",
+    "ODEConvergencePlot",
+    "plot_critical_damping_comparison",
+    "plot_ode_convergence",
+    "EnergyTracesPlot",
+    "NessPlot",
+    "plot_energy_traces",
+    "plot_ness",
+    "plot_langevin_bias",
     "TrackingLagPlot",
     "VarianceCurvesPlot",
     "plot_tracking_lag",
