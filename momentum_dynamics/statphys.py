@@ -600,6 +600,15 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
                          f"got {np.shape(x0)}")
     x = x.copy()
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
+    try:  # a dimension mismatch between x0 and the potential fails here, not mid-run
+        g0 = np.asarray(grad(x))
+    except ValueError as exc:
+        raise ValueError(f"x0 of dimension {x.shape[-1]} does not fit the potential's "
+                         f"gradient: {exc}") from None
+    if g0.shape != x.shape:
+        raise ValueError(f"x0 has dimension {x.shape[-1]} but grad returned shape "
+                         f"{g0.shape} for positions of shape {x.shape}; give x0 the "
+                         f"potential's dimension")
     gen = _rng(rng)
     std = np.sqrt(2 * r * gamma * T * h)
     records = n // every + 1

@@ -485,3 +485,13 @@ def test_heavy_ball_temperature_rotates_diagonal_noise_into_the_eigenbasis():
     w, V = np.linalg.eigh(H)
     expected = 0.01 * np.diag(V.T @ np.diag(noise) @ V) / (2 * 0.1)
     np.testing.assert_allclose(t.approximation, expected, rtol=1e-12)
+
+
+def test_langevin_x0_of_the_wrong_dimension_names_x0():
+    from momentum_dynamics import statphys as T
+
+    q = T.quadratic_potential(np.diag([1.0, 2.0]))
+    with pytest.raises(ValueError, match="x0"):
+        T.underdamped_langevin(q.grad, 0.0, 0.0, 0.1, 1.0, 0.5, 10)
+    with pytest.raises(ValueError, match="x0"):
+        T.underdamped_langevin(q.grad, [0.0, 0.0, 0.0], 0.0, 0.1, 1.0, 0.5, 10)
