@@ -145,6 +145,13 @@ def check_hyperparameters(method, params: dict) -> dict[str, np.ndarray]:
     return {k: as_real_array(params[k], k) for k in extra}
 
 
+def check_count(value, name: str, minimum: int = 0) -> int:
+    """An integer (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
 def broadcast(*named: tuple[np.ndarray | None, str]) -> tuple[int, ...]:
     """The broadcast shape of named arrays, or a ValueError naming them and their shapes."""
     items = [(a, n) for a, n in named if a is not None]

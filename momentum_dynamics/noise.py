@@ -199,31 +199,31 @@ def _hessian(hessian):
     return lam, Q
 
 
-def _noise(noise_cov, d):
+def _noise(noise_cov, d, name="noise_cov"):
     """The noise covariance as a 1-D diagonal or a validated (d, d) matrix."""
     S_ = np.asarray(noise_cov, dtype=float)
-    _finite(S_, "noise_cov")
+    _finite(S_, name)
     if S_.ndim == 0:
         S_ = np.full(d, float(S_))
     if S_.ndim == 1:
         if S_.shape != (d,):
-            raise ValueError(f"noise_cov as a 1-D diagonal must have shape ({d},); "
+            raise ValueError(f"{name} as a 1-D diagonal must have shape ({d},); "
                              f"got {S_.shape}")
         if np.any(S_ < 0):
-            raise ValueError(f"noise_cov must be positive semi-definite; the diagonal has "
+            raise ValueError(f"{name} must be positive semi-definite; the diagonal has "
                              f"the negative entry {S_[S_ < 0][0]!r}")
         return S_
     if S_.shape != (d, d):
-        raise ValueError(f"noise_cov must have shape ({d}, {d}) to match the hessian; "
+        raise ValueError(f"{name} must have shape ({d}, {d}) to match the hessian; "
                          f"got {S_.shape}")
-    scale = _symmetric(S_, "noise_cov")
+    scale = _symmetric(S_, name)
     tol = 1e-12 * scale
     try:  # Cholesky of the slightly shifted matrix is a cheap semi-definiteness test ...
         np.linalg.cholesky(S_ + tol * np.eye(d))
     except np.linalg.LinAlgError:  # ... and only a failure pays for the eigenvalues.
         w = np.linalg.eigvalsh(S_)[0]
         if w < -tol:
-            raise ValueError(f"noise_cov must be positive semi-definite; its smallest "
+            raise ValueError(f"{name} must be positive semi-definite; its smallest "
                              f"eigenvalue is {w!r}") from None
     return S_
 

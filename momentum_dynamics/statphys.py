@@ -74,10 +74,10 @@ import scipy.linalg
 import sympy as sp
 
 from . import symbolic as S
-from ._validation import as_real_array, check_alpha, check_beta
+from ._validation import as_real_array, check_alpha, check_beta, check_count
 from .lti import state_space_matrices
 from .methods import get_method
-from .noise import _hessian, stationary_covariance
+from .noise import _hessian, _noise, stationary_covariance
 
 __all__ = [
     "Potential",
@@ -135,12 +135,6 @@ def _scalar(value, name: str, *, positive: bool = False, nonnegative: bool = Fal
     return v
 
 
-def _count(value, name: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
 def _position(value, name: str) -> np.ndarray:
     """A position or velocity: scalars become shape (1,); the last axis is the coordinate."""
     arr = as_real_array(value, name)
@@ -186,20 +180,9 @@ def _positive_definite(hessian, name: str = "hessian") -> np.ndarray:
 
 
 def _noise_matrix(noise_cov, d: int, name: str = "noise_cov") -> np.ndarray:
-    S_ = as_real_array(noise_cov, name)
-    if S_.ndim == 0:
-        S_ = np.full(d, float(S_))
-    if S_.ndim == 1:
-        if S_.shape != (d,):
-            raise ValueError(f"{name} as a diagonal must have shape ({d},); got {S_.shape}")
-        S_ = np.diag(S_)
-    if S_.shape != (d, d):
-        raise ValueError(f"{name} must have shape ({d}, {d}); got {S_.shape}")
-    if not np.allclose(S_, S_.T, rtol=1e-12, atol=0.0):
-        raise ValueError(f"{name} must be symmetric")
-    if np.linalg.eigvalsh(S_)[0] < -1e-12 * max(1.0, np.abs(S_).max()):
-        raise ValueError(f"{name} must be positive semi-definite")
-    return S_
+    """A symmetric positive semi-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
+    S_ = _noise(as_real_array(noise_cov, name), d, name)
+    return np.diag(S_) if S_.ndim == 1 else S_
 
 
 # --------------------------------------------------------------------------
@@ -361,7 +344,7 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> Trajectory
     x = _position(x0, "x0")
     p = _match(_position(p0, "p0"), x.shape, "p0", "x0")
     h = _scalar(step, "step", positive=True)
-    n = _count(n_steps, "n_steps")
+    n = check_count(n_steps, "n_steps")
     m = as_real_array(mass, "mass")
     if np.any(m <= 0):
         raise ValueError(f"mass must be > 0; got {mass!r}")
@@ -450,7 +433,7 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     b = _scalar(check_beta(beta, hb), "beta")
     x = _position(x0, "x0")
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
-    n = _count(n_steps, "n_steps")
+    n = check_count(n_steps, "n_steps")
     xs = np.empty((n + 1,) + x.shape)
     vs = np.empty_like(xs)
     xs[0], vs[0] = x, v
@@ -589,9 +572,9 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
     gamma = _scalar(friction, "friction", nonnegative=True)
     T = _scalar(temperature, "temperature", nonnegative=True)
     r = _scalar(noise_factor, "noise_factor", nonnegative=True)
-    n = _count(n_steps, "n_steps")
-    c = _count(n_chains, "n_chains", 1)
-    every = _count(record_every, "record_every", 1)
+    n = check_count(n_steps, "n_steps")
+    c = check_count(n_chains, "n_chains", 1)
+    every = check_count(record_every, "record_every", 1)
     x = _position(x0, "x0")
     if x.ndim == 1:
         x = np.broadcast_to(x, (c, x.shape[0]))
@@ -645,7 +628,7 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     """
     f = potential.value if isinstance(potential, Potential) else potential
     T = _scalar(temperature, "temperature", positive=True)
-    x = np.linspace(float(bounds[0]), float(bounds[1]), _count(points, "points", 3))
+    x = np.linspace(float(bounds[0]), float(bounds[1]), check_count(points, "points", 3))
     fx = np.asarray(f(x[:, None]), dtype=float).reshape(x.shape)
     w = np.exp(-(fx - fx.min()) / T)
     g = fx if observable is None else np.asarray(observable(x), dtype=float)

@@ -36,7 +36,7 @@ import control
 import numpy as np
 import scipy.optimize
 
-from .._validation import as_real_array
+from .._validation import as_real_array, check_count
 from ..lti import to_statespace
 from ..methods import get_method
 from ..noise import _hessian, _noise, stationary_covariance
@@ -86,12 +86,6 @@ class FederatedQuadratic(NamedTuple):
         return (self.curvatures, self.eigenvectors)
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
                           total_clients: int | None = None, local_steps: int = 1,
                           local_lr: float = 1.0) -> FederatedQuadratic:
@@ -120,15 +114,15 @@ def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
     lam, Q = _hessian(hessian)
     d = lam.size
     het = _noise(heterogeneity, d)
-    M = _positive_int(clients_per_round, "clients_per_round")
-    K = _positive_int(local_steps, "local_steps")
+    M = check_count(clients_per_round, "clients_per_round", 1)
+    K = check_count(local_steps, "local_steps", 1)
     eta = float(as_real_array(local_lr, "local_lr"))
     if not eta > 0:
         raise ValueError(f"local_lr must be positive; got {local_lr!r}")
     if total_clients is None:
         c = 1.0 / M
     else:
-        N = _positive_int(total_clients, "total_clients")
+        N = check_count(total_clients, "total_clients", 1)
         if N < M:
             raise ValueError(f"total_clients ({N}) must be at least clients_per_round ({M})")
         c = 0.0 if N == 1 else (N - M) / (M * (N - 1))
