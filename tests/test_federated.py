@@ -115,3 +115,18 @@ def test_bad_server_inputs():
         server_variance(fq, 1.0, 0.5, hold="alpha")
     with pytest.raises(ValueError, match="no momentum"):
         optimal_server_beta(fq, 10.0)
+    with pytest.raises(ValueError, match="no momentum beta"):
+        optimal_server_beta(fq, 1.0, method="gd")
+
+
+@pytest.mark.parametrize("method", ["nesterov", "ema_momentum"])
+def test_other_server_optimizers_match_dlyap(method):
+    fq = server_momentum_model([0.3, 1.0, 2.0], [1.0, 0.5, 2.0], clients_per_round=3,
+                               local_steps=2, local_lr=0.4)
+    r = optimal_server_beta(fq, 1.0, method=method)
+    sys = server_statespace(fq, 1.0, r.beta, method=method)
+    cov = control.dlyap(sys.A, sys.B @ np.diag(fq.noise_cov) @ sys.B.T)
+    assert r.value == pytest.approx(np.trace(cov[:3, :3]), rel=1e-9)
+    for db in (-1e-3, 1e-3):  # a local minimum among stable momenta
+        if r.stable_betas[0] < r.beta + db < r.stable_betas[1]:
+            assert server_variance(fq, 1.0, r.beta + db, method=method) >= r.value

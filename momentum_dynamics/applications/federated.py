@@ -279,6 +279,9 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
     >>> round(r.beta, 8)
     0.5
     """
+    if not get_method(method).has_momentum:
+        raise ValueError(f"method {get_method(method).name!r} has no momentum beta; there is "
+                         "no server momentum to optimise (use server_variance)")
     lo, hi = (float(v) for v in beta_range)
     if not -1 <= lo < hi <= 1:
         raise ValueError(f"beta_range must satisfy -1 <= low < high <= 1; got {beta_range!r}")
