@@ -669,11 +669,16 @@ def langevin_matrices(step, friction, hessian, temperature=1.0, *,
     r = _scalar(noise_factor, "noise_factor", nonnegative=True)
     H = _positive_definite(hessian)
     d = H.shape[0]
-    eye = np.eye(d)
-    damp = 1.0 - gamma * h
-    A = np.block([[eye - h * h * H, damp * h * eye], [-h * H, damp * eye]])
-    B = np.vstack([h * eye, eye])
-    return LangevinModel(A, B, 2 * r * gamma * T * h * eye)
+    if gamma * h > 2:
+        raise ValueError(f"the Langevin scheme is unstable for friction*step = {gamma * h!r} "
+                         "> 2 (its momentum 1 - friction*step falls below -1)")
+    # The scheme is heavy ball with alpha = h^2, beta = 1 - gamma*h and velocity
+    # v_hb = -h v, driven by the gradient noise xi = -w/h; derive it from that rule.
+    A_hb, B_hb = state_space_matrices("heavy_ball", h * h, 1.0 - gamma * h, hessian=H)
+    scale = np.concatenate([np.ones(d), np.full(d, -1.0 / h)])  # (x, v_hb) -> (x, v)
+    A = scale[:, None] * A_hb / scale[None, :]
+    B = -scale[:, None] * B_hb / h
+    return LangevinModel(A, B, 2 * r * gamma * T * h * np.eye(d))
 
 
 class LangevinCovariance(NamedTuple):
