@@ -639,7 +639,9 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
 
     Parameters
     ----------
-    method : {"gd", "heavy_ball", "nesterov", "ema_momentum"} or Method
+    method : str or Method
+        One of ``"gd"``, ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"`` (the
+        methods with a derived tuning).
     tuning : {"optimal", "standard"}
         ``"standard"`` is Nesterov's textbook choice ``alpha = 1/L`` with the
         momentum critically damped at ``mu``; it gives exactly the seed's
