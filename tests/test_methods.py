@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _reference import hand_step
 
 import momentum_dynamics as md
 from momentum_dynamics.methods import Method
@@ -35,23 +36,6 @@ def qhm_method():
 # --------------------------------------------------------------------------
 
 
-def hand_step(name, x, v, grad, alpha, beta=None, nu=None):
-    if name == "gd":
-        return x - alpha * grad(x), v
-    if name == "heavy_ball":
-        v_new = beta * v + alpha * grad(x)
-        return x - v_new, v_new
-    if name == "nesterov":
-        v_new = beta * v + alpha * grad(x - beta * v)
-        return x - v_new, v_new
-    if name == "ema_momentum":
-        v_new = beta * v + (1 - beta) * grad(x)
-        return x - alpha * v_new, v_new
-    if name == "qhm":
-        g = grad(x)
-        v_new = beta * v + (1 - beta) * g
-        return x - alpha * ((1 - nu) * g + nu * v_new), v_new
-    raise AssertionError(name)
 
 
 # --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from _reference import NU, hand_step
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ import momentum_dynamics as md
 SHIPPED = ["gd", "heavy_ball", "nesterov", "ema_momentum"]
 ALL = SHIPPED + ["qhm"]
 MOMENTUM = ["heavy_ball", "nesterov", "ema_momentum", "qhm"]
-NU = 0.7
 
 
 def qhm(x, v, grad, alpha, beta, nu):
@@ -48,24 +48,6 @@ def extra(name):
 # --------------------------------------------------------------------------
 
 
-def hand_step(name, x, v, grad, alpha, beta=None, nu=NU):
-    """One step of the seed recurrences (and QHM), written out."""
-    if name == "gd":
-        return x - alpha * grad(x), v
-    if name == "heavy_ball":
-        v = beta * v + alpha * grad(x)
-        return x - v, v
-    if name == "nesterov":
-        v = beta * v + alpha * grad(x - beta * v)
-        return x - v, v
-    if name == "ema_momentum":
-        v = beta * v + (1 - beta) * grad(x)
-        return x - alpha * v, v
-    if name == "qhm":
-        g = grad(x)
-        v = beta * v + (1 - beta) * g
-        return x - alpha * ((1 - nu) * g + nu * v), v
-    raise AssertionError(name)
 
 
 def hand_matrix(name, alpha, beta, lam, nu=NU):

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import scipy.signal
 import sympy as sp
+from _reference import NU, hand_step
 
 import momentum_dynamics as md
 from momentum_dynamics import symbolic as S
@@ -27,7 +28,6 @@ MOMENTUM = ["heavy_ball", "nesterov", "ema_momentum", "qhm"]
 a, b, lam, xi, z = S.alpha, S.beta, S.curvature, S.xi, S.z
 nu = sp.Symbol("nu", real=True)
 mu, L, kappa = S.mu, S.L, S.kappa
-NU = 0.7  # the value of QHM's extra hyper-parameter used in numeric checks
 
 
 def qhm(x, v, grad, alpha, beta, nu):
@@ -467,27 +467,10 @@ def _constant_gradient_step(name, alpha, beta, g, steps=2000):
     x, v = 0.0, 0.0
     for _ in range(steps):
         x_old = x
-        x, v = _hand_numeric_step(name, x, v, lambda y: g, alpha, beta)
+        x, v = hand_step(name, x, v, lambda y: g, alpha, beta)
     return -(x - x_old) / g
 
 
-def _hand_numeric_step(name, x, v, grad, alpha, beta, nu_=NU):
-    if name == "gd":
-        return x - alpha * grad(x), v
-    if name == "heavy_ball":
-        v = beta * v + alpha * grad(x)
-        return x - v, v
-    if name == "nesterov":
-        v = beta * v + alpha * grad(x - beta * v)
-        return x - v, v
-    if name == "ema_momentum":
-        v = beta * v + (1 - beta) * grad(x)
-        return x - alpha * v, v
-    if name == "qhm":
-        gx = grad(x)
-        v = beta * v + (1 - beta) * gx
-        return x - alpha * ((1 - nu_) * gx + nu_ * v), v
-    raise AssertionError(name)
 
 
 @pytest.mark.parametrize("name", ALL)
