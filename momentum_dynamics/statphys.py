@@ -1076,6 +1076,16 @@ def phase_space_fields(model: LinearSDE, theta, v) -> PhaseSpaceFields:
     return PhaseSpaceFields(th, vv, drift, np.moveaxis(J, -1, 0), density, model)
 
 
+def _phase_field(field, theta, v):
+    """A field of shape ``(2, len(v), len(theta))`` and its grid, validated."""
+    f = as_real_array(field, "field")
+    th, vv = as_real_array(theta, "theta"), as_real_array(v, "v")
+    if f.shape != (2, vv.size, th.size):
+        raise ValueError(f"field must have shape (2, len(v), len(theta)) = "
+                         f"(2, {vv.size}, {th.size}); got {f.shape}")
+    return f, th, vv
+
+
 def numeric_curl(field, theta, v) -> np.ndarray:
     """Finite-difference curl :math:`\\partial f_v/\\partial\\theta - \\partial f_\\theta/
     \\partial v` of a field of shape ``(2, len(v), len(theta))`` (second-order
@@ -1088,11 +1098,7 @@ def numeric_curl(field, theta, v) -> np.ndarray:
     >>> float(numeric_curl(np.stack([-V, TH]), th, v).mean())
     2.0
     """
-    f = as_real_array(field, "field")
-    th, vv = as_real_array(theta, "theta"), as_real_array(v, "v")
-    if f.shape != (2, vv.size, th.size):
-        raise ValueError(f"field must have shape (2, len(v), len(theta)) = "
-                         f"(2, {vv.size}, {th.size}); got {f.shape}")
+    f, th, vv = _phase_field(field, theta, v)
     return np.gradient(f[1], th, axis=1) - np.gradient(f[0], vv, axis=0)
 
 
@@ -1107,11 +1113,7 @@ def numeric_divergence(field, theta, v) -> np.ndarray:
     >>> float(np.abs(numeric_divergence(np.stack([-V, TH]), th, v)).max())
     0.0
     """
-    f = as_real_array(field, "field")
-    th, vv = as_real_array(theta, "theta"), as_real_array(v, "v")
-    if f.shape != (2, vv.size, th.size):
-        raise ValueError(f"field must have shape (2, len(v), len(theta)) = "
-                         f"(2, {vv.size}, {th.size}); got {f.shape}")
+    f, th, vv = _phase_field(field, theta, v)
     return np.gradient(f[0], th, axis=1) + np.gradient(f[1], vv, axis=0)
 
 
