@@ -67,6 +67,7 @@ from ._validation import (
     check_hyperparameters,
     to_output,
 )
+from .lti import _scalar as _lti_scalar
 from .lti import to_statespace
 from .methods import Method, get_method
 from .simulate import Quadratic
@@ -141,9 +142,7 @@ def _second_order(method) -> Method:
 
 
 def _scalar(arr: np.ndarray, name: str) -> float:
-    if np.ndim(arr):
-        raise ValueError(f"{name} must be a scalar here; got shape {np.shape(arr)}")
-    return float(arr)
+    return float(_lti_scalar(arr, name))
 
 
 # --------------------------------------------------------------------------
