@@ -1,0 +1,389 @@
+"""Continuous-time limits of momentum methods and the distance to them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from .._validation import (
+    as_real_array,
+    broadcast,
+    check_alpha,
+    check_beta,
+    to_output,
+)
+from ..methods import get_method
+from ..simulate import Quadratic
+from ._common import _check_dt, _positive, _scalar
+from .pd_control import MomentumParameters
+
+__all__ = [
+    "HeavyBallODE",
+    "heavy_ball_ode",
+    "heavy_ball_from_ode",
+    "nesterov_schedule",
+    "ODETrajectory",
+    "ode_trajectory",
+    "discrete_trajectory",
+    "DiscretisationError",
+    "discretisation_error",
+]
+
+
+# --------------------------------------------------------------------------
+# Continuous-time limits
+# --------------------------------------------------------------------------
+
+
+class HeavyBallODE(NamedTuple):
+    """Parameters of :math:`\\ddot X + a\\dot X + \\nabla f(X) = 0` and the step's time.
+
+    ``x_k`` approximates :math:`X(k\\,\\Delta t)` with ``time_step`` :math:`\\Delta t`.
+    """
+
+    damping: object
+    time_step: object
+
+
+def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
+    """Heavy ball's ODE: :math:`a = (1-\\beta)/\\sqrt\\alpha`, time step :math:`\\sqrt\\alpha`.
+
+    This is :func:`mass_spring_damper` at ``dt = sqrt(alpha)`` (unit mass). The limit
+    ``alpha -> 0`` with ``a`` fixed (``beta = 1 - a*sqrt(alpha)``) converges to the
+    ODE at order one in ``sqrt(alpha)`` (see :func:`discretisation_error`).
+
+    Examples
+    --------
+    >>> heavy_ball_ode(0.01, 0.9)
+    HeavyBallODE(damping=1.0..., time_step=0.1)
+    """
+    a = check_alpha(alpha)
+    b = check_beta(beta, get_method("heavy_ball"))
+    broadcast((a, "alpha"), (b, "beta"))
+    h = np.sqrt(a)
+    return HeavyBallODE(to_output((1.0 - b) / h), to_output(h * np.ones_like(b)))
+
+
+def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
+    """Inverse of :func:`heavy_ball_ode`: ``alpha = dt**2``, ``beta = 1 - a*dt``.
+
+    Examples
+    --------
+    >>> heavy_ball_from_ode(1.0, 0.1)
+    MomentumParameters(alpha=0.010..., beta=0.9)
+    """
+    a = as_real_array(damping, "damping")
+    h = _check_dt(time_step, "time_step")
+    broadcast((a, "damping"), (h, "time_step"))
+    b = 1.0 - a * h
+    bad = (b < -1) | (b > 1)
+    if np.any(bad):
+        raise ValueError(
+            "damping*time_step must lie in [0, 2] (beta = 1 - damping*time_step in "
+            f"[-1, 1]); got damping={damping!r}, time_step={time_step!r}"
+        )
+    return MomentumParameters(to_output(h**2 * np.ones_like(b)), to_output(b))
+
+
+def nesterov_schedule(k):
+    """Momentum used by the update that produces :math:`x_k` in the 3/t limit.
+
+    Su, Boyd & Candès write :math:`y_k = x_k + \\frac{k-1}{k+2}(x_k - x_{k-1})`,
+    :math:`x_{k+1} = y_k - s\\nabla f(y_k)`, with :math:`y_0 = x_0`. Our Nesterov rule
+    producing :math:`x_k` evaluates the gradient at
+    :math:`x_{k-1} + \\beta(x_{k-1} - x_{k-2})`, so it uses
+    :math:`\\beta = \\beta_{k-1} = (k-2)/(k+1)`; at ``k = 1`` the velocity is zero and
+    the value (-1/2) does not matter.
+
+    Examples
+    --------
+    >>> nesterov_schedule(np.arange(1, 5))
+    array([-0.5 ,  0.  ,  0.25,  0.4 ])
+    """
+    k = np.asarray(k, float)
+    return (k - 2.0) / (k + 1.0)
+
+
+def _gradient_of(problem) -> Callable:
+    if isinstance(problem, Quadratic):
+        return problem.grad
+    if callable(problem):
+        return lambda x: np.asarray(problem(x), float)
+    return Quadratic(problem).grad
+
+
+_ODES = ("heavy_ball", "nesterov", "gradient_flow")
+
+
+class ODETrajectory(NamedTuple):
+    """Solution of a limiting ODE at the requested times.
+
+    Attributes
+    ----------
+    t : (n,) array
+    x : (n, d) array
+        :math:`X(t)`.
+    v : (n, d) array
+        :math:`\\dot X(t)`.
+    ode : str
+    """
+
+    t: np.ndarray
+    x: np.ndarray
+    v: np.ndarray
+    ode: str
+
+
+def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
+                   atol=1e-13) -> ODETrajectory:
+    """Solve a limiting ODE with :func:`scipy.integrate.solve_ivp` (DOP853).
+
+    ``ode`` is one of
+
+    - ``"heavy_ball"``: :math:`\\ddot X + a\\dot X + \\nabla f(X) = 0`, ``a = damping``,
+      :math:`X(0) = x_0`, :math:`\\dot X(0) = v_0` (default 0);
+    - ``"nesterov"``: :math:`\\ddot X + \\frac{3}{t}\\dot X + \\nabla f(X) = 0`,
+      :math:`X(0) = x_0`, :math:`\\dot X(0) = 0`. The coefficient is singular at 0, so
+      the integration starts at :math:`t_0 = 10^{-6} t_{\\max}` from the series
+      :math:`X(t_0) = x_0 - t_0^2\\nabla f(x_0)/8`,
+      :math:`\\dot X(t_0) = -t_0\\nabla f(x_0)/4` (plug :math:`X = x_0 + c t^2` into
+      the ODE: :math:`8c = -\\nabla f(x_0)`); the neglected term is
+      :math:`O(t_0^4 \\|\\nabla^2 f\\|\\,\\|\\nabla f\\|)`. Times below :math:`t_0` use the
+      series. On :math:`f = \\lambda x^2/2` the solution is
+      :math:`2x_0 J_1(\\sqrt\\lambda t)/(\\sqrt\\lambda t)`;
+    - ``"gradient_flow"``: :math:`\\dot X = -\\nabla f(X)` (``v`` is then
+      :math:`\\dot X`).
+
+    Parameters
+    ----------
+    ode : {"heavy_ball", "nesterov", "gradient_flow"}
+    problem : Quadratic, gradient callable, or Hessian (as in :func:`simulate`)
+    t : array_like
+        Increasing times >= 0, starting at 0 or later.
+    x0 : array_like
+        Initial point.
+    damping : float
+        ``a`` for ``"heavy_ball"`` (>= 0); must be None otherwise.
+
+    Examples
+    --------
+    >>> sol = ode_trajectory("gradient_flow", [1.0, 0.1], [0.0, 1.0], [1.0, 1.0])
+    >>> np.round(sol.x[-1], 8)
+    array([0.36787944, 0.90483742])
+    """
+    if ode not in _ODES:
+        raise ValueError(f"ode must be one of {list(_ODES)}; got {ode!r}")
+    grad = _gradient_of(problem)
+    x0 = np.atleast_1d(as_real_array(x0, "x0"))
+    if x0.ndim != 1:
+        raise ValueError(f"x0 must be a 1-D point; got shape {x0.shape}")
+    d = x0.size
+    t = np.atleast_1d(as_real_array(t, "t"))
+    if t.ndim != 1 or np.any(t < 0) or np.any(np.diff(t) <= 0):
+        raise ValueError("t must be a 1-D array of increasing times >= 0")
+    if ode == "heavy_ball":
+        if damping is None:
+            raise TypeError("damping (a of x'' + a x' + grad f = 0) is required for "
+                            "ode='heavy_ball'")
+        a = _scalar(as_real_array(damping, "damping"), "damping")
+        if a < 0:
+            raise ValueError(f"damping must be >= 0; got {damping!r}")
+    elif damping is not None:
+        raise ValueError(f"damping is only used by ode='heavy_ball'; got damping={damping!r} "
+                         f"for ode={ode!r}")
+    v_init = np.zeros(d) if v0 is None else np.atleast_1d(as_real_array(v0, "v0"))
+    if v_init.shape != (d,):
+        raise ValueError(f"v0 must have shape ({d},); got {v_init.shape}")
+    if ode == "nesterov" and v0 is not None and np.any(v_init != 0):
+        raise ValueError("the Nesterov ODE starts at rest; v0 must be zero")
+    opts = {"method": "DOP853", "rtol": rtol, "atol": atol}
+
+    if ode == "gradient_flow":
+        sol = solve_ivp(lambda _t, y: -grad(y), (0.0, t[-1]), x0, t_eval=t, **opts) \
+            if t[-1] > 0 else None
+        x = sol.y.T if sol is not None else np.tile(x0, (t.size, 1))
+        v = -np.array([grad(xi) for xi in x])
+        return ODETrajectory(t, x, v, ode)
+
+    if ode == "heavy_ball":
+        def rhs(_t, y):
+            return np.concatenate([y[d:], -a * y[d:] - grad(y[:d])])
+        t0, y0 = 0.0, np.concatenate([x0, v_init])
+    else:
+        def rhs(tt, y):
+            return np.concatenate([y[d:], -3.0 / tt * y[d:] - grad(y[:d])])
+        g0 = grad(x0)
+        t0 = 1e-6 * max(float(t[-1]), 1e-300)
+        y0 = np.concatenate([x0 - t0**2 * g0 / 8, -t0 * g0 / 4])
+    x = np.empty((t.size, d))
+    v = np.empty((t.size, d))
+    late = t > t0
+    if ode == "nesterov":
+        g0 = grad(x0)
+        x[~late] = x0 - t[~late, None] ** 2 * g0 / 8
+        v[~late] = -t[~late, None] * g0 / 4
+    else:
+        x[~late] = x0
+        v[~late] = v_init
+    if np.any(late):
+        sol = solve_ivp(rhs, (t0, t[-1]), y0, t_eval=t[late], **opts)
+        if not sol.success:
+            raise RuntimeError(f"solve_ivp failed: {sol.message}")
+        x[late], v[late] = sol.y[:d].T, sol.y[d:].T
+    return ODETrajectory(t, x, v, ode)
+
+
+def _limit_setup(method, damping):
+    """(method, ode name, damping of the ODE, per-step parameters from the time step)."""
+    m = get_method(method)
+    if m.name == "gd":
+        if damping is not None:
+            raise ValueError("damping must be None for method 'gd' (its limit is gradient "
+                             "flow)")
+        return m, "gradient_flow", None, lambda h, k: {"alpha": h}
+    if m.name == "heavy_ball":
+        a = 1.0 if damping is None else damping
+        a = _scalar(as_real_array(a, "damping"), "damping")
+        return m, "heavy_ball", a, lambda h, k: {"alpha": h * h, "beta": 1.0 - a * h}
+    if m.name == "nesterov":
+        if damping is None:
+            return m, "nesterov", None, lambda h, k: {"alpha": h * h,
+                                                      "beta": float(nesterov_schedule(k))}
+        a = _scalar(as_real_array(damping, "damping"), "damping")
+        return m, "heavy_ball", a, lambda h, k: {"alpha": h * h, "beta": 1.0 - a * h}
+    raise ValueError(
+        f"method must be 'gd', 'heavy_ball' or 'nesterov' for the ODE limits; got {m.name!r}"
+    )
+
+
+def _check_limit_step(h: float, damping: float | None) -> None:
+    if damping is not None and not 0 <= damping * h <= 2:
+        raise ValueError(
+            f"steps: damping*step must lie in [0, 2] (beta = 1 - damping*step in [-1, 1]); "
+            f"got step={h!r} with damping={damping!r}"
+        )
+
+
+def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
+    """Iterates of a method with the parameters of its ODE limit, and their times.
+
+    - ``"gd"``: ``alpha = step``; the ODE is gradient flow.
+    - ``"heavy_ball"``: ``alpha = step**2``, ``beta = 1 - damping*step`` (default
+      ``damping = 1``); the ODE is :math:`\\ddot X + a\\dot X + \\nabla f = 0`.
+    - ``"nesterov"``: ``alpha = s = step**2`` and the momentum schedule of
+      :func:`nesterov_schedule` (the 3/t ODE); with a ``damping`` instead, constant
+      ``beta = 1 - damping*step`` and the heavy-ball ODE (Nesterov's extra Hessian
+      damping :math:`\\beta\\lambda\\sqrt\\alpha` vanishes in the limit).
+
+    The update rule is called directly, one step at a time, with a zero initial
+    velocity. ``x_k`` is compared with :math:`X(k\\cdot\\mathrm{step})`.
+
+    Returns
+    -------
+    t : (n + 1,) array
+        ``k*step`` for ``k = 0..n``, ``n = floor(horizon/step)``.
+    x : (n + 1, d) array
+
+    Examples
+    --------
+    >>> t, x = discrete_trajectory("gd", 1.0, 0.5, 1.0, [1.0])
+    >>> t, x.ravel()
+    (array([0. , 0.5, 1. ]), array([1.  , 0.5 , 0.25]))
+    """
+    m, _, a, params = _limit_setup(method, damping)
+    h = _scalar(_check_dt(step, "step"), "step")
+    _check_limit_step(h, a)
+    T = _scalar(_positive(horizon, "horizon", "a time span"), "horizon")
+    grad = _gradient_of(problem)
+    x0 = np.atleast_1d(as_real_array(x0, "x0")).astype(float)
+    n = int(math.floor(T / h + 1e-9))
+    xs = np.empty((n + 1, x0.size))
+    xs[0] = x0
+    state = (x0,) + tuple(np.zeros_like(x0) for _ in m.state[1:])
+    for k in range(1, n + 1):
+        state = m.step(state, grad, **params(h, k))
+        xs[k] = state[0]
+    return np.arange(n + 1) * h, xs
+
+
+class DiscretisationError(NamedTuple):
+    """Distance of the iterates to their ODE as the step shrinks.
+
+    Attributes
+    ----------
+    method : str
+    ode : str
+        ``"heavy_ball"``, ``"nesterov"`` (3/t) or ``"gradient_flow"``.
+    steps : (n,) array
+        Time steps (``sqrt(alpha)`` for momentum methods, ``alpha`` for GD).
+    errors : (n,) array
+        :math:`\\max_k \\|x_k - X(k\\,\\Delta t)\\|_2` over ``k*dt <= horizon``.
+    order : float
+        Fitted log-log slope of ``errors`` against ``steps``.
+    constant : float
+        ``errors ~ constant * steps**order``.
+    """
+
+    method: str
+    ode: str
+    steps: np.ndarray
+    errors: np.ndarray
+    order: float
+    constant: float
+
+
+def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), problem=None,
+                         x0=None, horizon=10.0, *, damping=None) -> DiscretisationError:
+    """Measure how fast a method's iterates converge to its ODE as the step shrinks.
+
+    For each step the method runs with the parameters of :func:`discrete_trajectory`
+    and the ODE is solved by :func:`ode_trajectory`; the error is the largest
+    distance over ``[0, horizon]`` and the order is the least-squares slope of
+    ``log(error)`` against ``log(step)``. Observed orders (tests): one for gradient
+    descent, for heavy ball at fixed ``a``, and for Nesterov with the 3/t schedule
+    (all in the time step, i.e. ``sqrt(alpha)`` for momentum methods).
+
+    Parameters
+    ----------
+    method : {"gd", "heavy_ball", "nesterov"}
+    steps : sequence of float
+        Time steps, > 0.
+    problem : Quadratic, gradient callable or Hessian, optional
+        Default ``Quadratic([1.0, 0.1])``.
+    x0 : array_like, optional
+        Default ``ones(d)``.
+    horizon : float
+        Time span compared.
+    damping : float, optional
+        ``a`` (see :func:`discrete_trajectory`).
+
+    Examples
+    --------
+    >>> r = discretisation_error("gd", steps=(0.1, 0.05, 0.025), horizon=5.0)
+    >>> round(r.order, 1)
+    1.0
+    """
+    m, ode, a, _ = _limit_setup(method, damping)
+    problem = Quadratic([1.0, 0.1]) if problem is None else problem
+    grad = _gradient_of(problem)
+    if x0 is None:
+        if isinstance(problem, Quadratic):
+            x0 = np.ones(problem.dim)
+        elif callable(problem):
+            raise TypeError("x0 is required when problem is a gradient function")
+        else:
+            x0 = np.ones(Quadratic(problem).dim)
+    hs = np.atleast_1d(_check_dt(steps, "steps")).astype(float)
+    if hs.ndim != 1 or hs.size < 2:
+        raise ValueError("steps must hold at least two time steps")
+    errors = np.empty(hs.size)
+    for i, h in enumerate(hs):
+        t, x = discrete_trajectory(m, grad, h, horizon, x0, damping=damping)
+        ref = ode_trajectory(ode, grad, t, x0, damping=a)
+        errors[i] = np.max(np.linalg.norm(x - ref.x, axis=1))
+    slope, icpt = np.polyfit(np.log(hs), np.log(errors), 1)
+    return DiscretisationError(m.name, ode, hs, errors, float(slope), float(np.exp(icpt)))
