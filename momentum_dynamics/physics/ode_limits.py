@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
+import sympy as sp
 from scipy.integrate import solve_ivp
 
+from .. import symbolic as S
 from .._validation import (
     as_real_array,
     broadcast,
     check_alpha,
     check_beta,
+    check_hyperparameters,
     to_output,
 )
-from ..methods import get_method
+from ..methods import Method, get_method
 from ..simulate import Quadratic
-from ._common import _check_dt, _positive, _scalar
+from ._common import _check_dt, _positive, _scalar, _second_order
+from .mechanics import _msd_coefficients
 from .pd_control import MomentumParameters
 
 __all__ = [
+    "time_step_symbol",
+    "friction_symbol",
+    "ODEParameters",
+    "ode_parameters_symbolic",
+    "ode_parameters",
+    "momentum_from_ode_symbolic",
+    "momentum_from_ode",
     "HeavyBallODE",
     "heavy_ball_ode",
     "heavy_ball_from_ode",
@@ -39,6 +51,198 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 
+#: Symbols of the physical reading: ``h``, the time step at which the mass is one, and
+#: ``gamma``, the friction (damping per unit mass, at zero curvature).
+time_step_symbol = sp.Symbol("h", positive=True)
+friction_symbol = sp.Symbol("gamma", positive=True)
+
+
+class ODEParameters(NamedTuple):
+    """Time step and friction of the unit-mass reading :math:`\\ddot X + \\gamma\\dot X +
+    \\nabla f(X) = 0` of a momentum method (see :func:`ode_parameters`)."""
+
+    time_step: object
+    friction: object
+
+
+class _ODEMap(NamedTuple):
+    time_step: sp.Expr  # in alpha, beta (and extra hyper-parameters)
+    friction: sp.Expr
+    alpha: sp.Expr  # in h, gamma (and extra hyper-parameters)
+    beta: sp.Expr
+
+
+@cache
+def _ode_map(method: Method) -> _ODEMap:
+    co = _msd_coefficients(method)
+    if co.M.has(S.curvature):
+        raise ValueError(f"the mass of {method.name!r} depends on the curvature; it has no "
+                         "curvature-free time step")
+    h, g = time_step_symbol, friction_symbol
+    # Unit mass: M dt^2 / (K/lambda) = 1; friction: the damping C dt/(K/lambda) per unit
+    # mass at zero curvature (Nesterov's Hessian damping vanishes there, and as h -> 0).
+    c0 = co.C.subs(S.curvature, 0)
+    step = sp.sqrt(sp.factor(co.gain / co.M))
+    friction = sp.factor(sp.powsimp(c0 / (co.M * step), force=True))
+    eqs = [sp.numer(sp.together(co.gain / co.M - h**2)),
+           sp.numer(sp.together(c0 / co.M - g * h))]
+    sols = sp.solve(eqs, [S.alpha, S.beta], dict=True)
+    if len(sols) != 1:
+        raise ValueError(f"the time step and friction do not determine (alpha, beta) of "
+                         f"{method.name!r} uniquely")
+    return _ODEMap(step, friction, sp.factor(sols[0][S.alpha]), sp.factor(sols[0][S.beta]))
+
+
+@cache
+def _ode_map_functions(method: Method) -> tuple[Callable, Callable]:
+    mp = _ode_map(method)
+    syms = S.hyperparameter_symbols(method)
+    extras = [syms[k] for k in method.extra_hyperparameters]
+    forward = sp.lambdify([S.alpha, S.beta, *extras], [mp.time_step, mp.friction], "numpy")
+    inverse = sp.lambdify([time_step_symbol, friction_symbol, *extras], [mp.alpha, mp.beta],
+                          "numpy")
+    return forward, inverse
+
+
+def ode_parameters_symbolic(method: str | Method) -> ODEParameters:
+    """Time step and friction of a method's unit-mass reading, as SymPy expressions.
+
+    The time step :math:`h` is the ``dt`` at which :func:`mass_spring_damper_symbolic`
+    has unit mass, and the friction :math:`\\gamma` its damping at that step and zero
+    curvature. Solving them for the hyper-parameters gives the inverse map,
+    :func:`momentum_from_ode`.
+
+    Examples
+    --------
+    >>> ode_parameters_symbolic("heavy_ball")
+    ODEParameters(time_step=sqrt(alpha), friction=-(beta - 1)/sqrt(alpha))
+    >>> ode_parameters_symbolic("ema_momentum").time_step
+    sqrt(alpha)*sqrt(1 - beta)
+    """
+    mp = _ode_map(_second_order(method))
+    return ODEParameters(mp.time_step, mp.friction)
+
+
+def momentum_from_ode_symbolic(method: str | Method) -> MomentumParameters:
+    """(alpha, beta) in terms of :data:`time_step_symbol` and :data:`friction_symbol`.
+
+    The inverse of :func:`ode_parameters_symbolic`, solved exactly.
+
+    Examples
+    --------
+    >>> momentum_from_ode_symbolic("heavy_ball")
+    MomentumParameters(alpha=h**2, beta=-gamma*h + 1)
+    >>> momentum_from_ode_symbolic("ema_momentum").alpha
+    h/gamma
+    """
+    mp = _ode_map(_second_order(method))
+    return MomentumParameters(mp.alpha, mp.beta)
+
+def ode_parameters(method, alpha, beta, **hyperparameters) -> ODEParameters:
+    """(alpha, beta) -> (time step, friction): the rule as :math:`\\ddot X + \\gamma\\dot X
+    + \\nabla f(X) = 0`.
+
+    This is the one map between an update rule's hyper-parameters and its physical
+    parameters (the ODE limit, the Langevin/SGHMC scheme, the mechanical energy). It is
+    derived from the mass-spring-damper reading (:func:`mass_spring_damper_symbolic`):
+    the time step :math:`h` gives unit mass, the friction is the damping per unit mass
+    at zero curvature. Heavy ball and Nesterov: :math:`h = \\sqrt\\alpha`,
+    :math:`\\gamma = (1-\\beta)/\\sqrt\\alpha` (Polyak 1964; Su, Boyd & Candès 2016);
+    EMA momentum: :math:`h = \\sqrt{\\alpha(1-\\beta)}`. Broadcasts.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    ODEParameters
+        ``time_step`` and ``friction`` (floats for scalar input).
+
+    See Also
+    --------
+    momentum_from_ode : the inverse map.
+
+    Examples
+    --------
+    >>> ode_parameters("heavy_ball", 0.01, 0.9)
+    ODEParameters(time_step=0.1, friction=1.0...)
+    """
+    m = _second_order(method)
+    a = check_alpha(alpha)
+    b = check_beta(beta, m)
+    extra = check_hyperparameters(m, hyperparameters)
+    shape = broadcast((a, "alpha"), (b, "beta"), *[(v, k) for k, v in extra.items()])
+    forward, _ = _ode_map_functions(m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h, g = forward(a, b, *extra.values())
+    return ODEParameters(*(to_output(np.broadcast_to(np.asarray(o, float), shape))
+                           for o in (h, g)))
+
+
+def momentum_from_ode(method, time_step, friction, **hyperparameters) -> MomentumParameters:
+    """(time step, friction) -> (alpha, beta): the inverse of :func:`ode_parameters`.
+
+    Heavy ball and Nesterov: :math:`\\alpha = h^2`, :math:`\\beta = 1 - \\gamma h`.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    time_step : array_like
+        ``h > 0``.
+    friction : array_like
+        ``gamma`` (damping per unit mass), real.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    MomentumParameters
+
+    Raises
+    ------
+    ValueError
+        When the momentum would leave [-1, 1] (heavy ball: ``friction*time_step``
+        outside [0, 2]) or the learning rate would not be positive.
+
+    Examples
+    --------
+    >>> momentum_from_ode("heavy_ball", 0.1, 1.0)
+    MomentumParameters(alpha=0.010..., beta=0.9)
+    """
+    m = _second_order(method)
+    h = _check_dt(time_step, "time_step")
+    g = as_real_array(friction, "friction")
+    extra = check_hyperparameters(m, hyperparameters)
+    shape = broadcast((h, "time_step"), (g, "friction"),
+                      *[(v, k) for k, v in extra.items()])
+    _, inverse = _ode_map_functions(m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a, b = inverse(h, g, *extra.values())
+    a = np.broadcast_to(np.asarray(a, float), shape)
+    b = np.broadcast_to(np.asarray(b, float), shape)
+    bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
+    if np.any(bad):
+        i = tuple(np.argwhere(bad)[0])
+        raise ValueError(
+            f"friction (damping) {np.broadcast_to(g, shape)[i]!r} with time_step "
+            f"{np.broadcast_to(h, shape)[i]!r} needs beta = {b[i]!r}, outside [-1, 1] "
+            f"(for {m.title}); heavy ball needs friction*time_step in [0, 2]"
+        )
+    if not np.all(np.isfinite(a) & (a > 0)):
+        raise ValueError(f"time_step and friction give a non-positive learning rate for "
+                         f"{m.title}")
+    return MomentumParameters(to_output(a), to_output(b))
+
+
 class HeavyBallODE(NamedTuple):
     """Parameters of :math:`\\ddot X + a\\dot X + \\nabla f(X) = 0` and the step's time.
 
@@ -52,7 +256,8 @@ class HeavyBallODE(NamedTuple):
 def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     """Heavy ball's ODE: :math:`a = (1-\\beta)/\\sqrt\\alpha`, time step :math:`\\sqrt\\alpha`.
 
-    This is :func:`mass_spring_damper` at ``dt = sqrt(alpha)`` (unit mass). The limit
+    This is :func:`ode_parameters` for heavy ball, i.e. :func:`mass_spring_damper` at
+    ``dt = sqrt(alpha)`` (unit mass). The limit
     ``alpha -> 0`` with ``a`` fixed (``beta = 1 - a*sqrt(alpha)``) converges to the
     ODE at order one in ``sqrt(alpha)`` (see :func:`discretisation_error`).
 
@@ -61,33 +266,20 @@ def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     >>> heavy_ball_ode(0.01, 0.9)
     HeavyBallODE(damping=1.0..., time_step=0.1)
     """
-    a = check_alpha(alpha)
-    b = check_beta(beta, get_method("heavy_ball"))
-    broadcast((a, "alpha"), (b, "beta"))
-    h = np.sqrt(a)
-    return HeavyBallODE(to_output((1.0 - b) / h), to_output(h * np.ones_like(b)))
-
+    p = ode_parameters("heavy_ball", alpha, beta)
+    return HeavyBallODE(p.friction, p.time_step)
 
 def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
-    """Inverse of :func:`heavy_ball_ode`: ``alpha = dt**2``, ``beta = 1 - a*dt``.
+    """Inverse of :func:`heavy_ball_ode`: ``alpha = h**2``, ``beta = 1 - a*h``.
+
+    :func:`momentum_from_ode` for heavy ball.
 
     Examples
     --------
     >>> heavy_ball_from_ode(1.0, 0.1)
     MomentumParameters(alpha=0.010..., beta=0.9)
     """
-    a = as_real_array(damping, "damping")
-    h = _check_dt(time_step, "time_step")
-    broadcast((a, "damping"), (h, "time_step"))
-    b = 1.0 - a * h
-    bad = (b < -1) | (b > 1)
-    if np.any(bad):
-        raise ValueError(
-            "damping*time_step must lie in [0, 2] (beta = 1 - damping*time_step in "
-            f"[-1, 1]); got damping={damping!r}, time_step={time_step!r}"
-        )
-    return MomentumParameters(to_output(h**2 * np.ones_like(b)), to_output(b))
-
+    return momentum_from_ode("heavy_ball", time_step, damping)
 
 def nesterov_schedule(k):
     """Momentum used by the update that produces :math:`x_k` in the 3/t limit.
@@ -248,13 +440,14 @@ def _limit_setup(method, damping):
     if m.name == "heavy_ball":
         a = 1.0 if damping is None else damping
         a = _scalar(as_real_array(a, "damping"), "damping")
-        return m, "heavy_ball", a, lambda h, k: {"alpha": h * h, "beta": 1.0 - a * h}
+        return m, "heavy_ball", a, lambda h, k: momentum_from_ode(m, h, a)._asdict()
     if m.name == "nesterov":
         if damping is None:
-            return m, "nesterov", None, lambda h, k: {"alpha": h * h,
-                                                      "beta": float(nesterov_schedule(k))}
+            # the 3/t limit: the step of the ODE map at zero friction, Su-Boyd-Candes beta_k
+            return m, "nesterov", None, lambda h, k: {
+                "alpha": momentum_from_ode(m, h, 0.0).alpha, "beta": nesterov_schedule(k)}
         a = _scalar(as_real_array(damping, "damping"), "damping")
-        return m, "heavy_ball", a, lambda h, k: {"alpha": h * h, "beta": 1.0 - a * h}
+        return m, "heavy_ball", a, lambda h, k: momentum_from_ode(m, h, a)._asdict()
     raise ValueError(
         f"method must be 'gd', 'heavy_ball' or 'nesterov' for the ODE limits; got {m.name!r}"
     )

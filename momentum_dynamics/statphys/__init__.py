@@ -71,10 +71,12 @@ from .integrators import (
     leapfrog,
 )
 from .langevin import (
+    EffectiveTemperature,
     HeavyBallTemperature,
     LangevinBias,
     LangevinCovariance,
     LangevinModel,
+    effective_temperature,
     heavy_ball_temperature,
     langevin_bias,
     langevin_matrices,
@@ -127,7 +129,9 @@ __all__ = [
     "langevin_stationary_covariance",
     "LangevinBias",
     "langevin_bias",
+    "EffectiveTemperature",
     "HeavyBallTemperature",
+    "effective_temperature",
     "heavy_ball_temperature",
     "LinearSDE",
     "ness_decomposition",

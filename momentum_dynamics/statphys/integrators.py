@@ -8,12 +8,14 @@ import numpy as np
 
 from .._validation import as_real_array, check_alpha, check_beta, check_count
 from ..methods import get_method
+from ..physics import ode_parameters
 from ._common import (
     _call_grad,
     _match,
     _position,
     _scalar,
 )
+from ._reading import velocity_matrix
 from .potentials import (
     _resolve,
     quadratic_potential,  # noqa: F401 (doctests)
@@ -204,10 +206,11 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     for k in range(1, n + 1):
         x, v = hb.step((x, v), g, alpha=a, beta=b)
         xs[k], vs[k] = x, v
-    h = np.sqrt(a)
-    ps = -vs / h
+    h, gamma = ode_parameters(hb, a, b)
+    V = velocity_matrix(hb, h, a, b)  # (x, v) -> (x, p): p = -v/h
+    ps = V[1, 0] * xs + V[1, 1] * vs
     return HeavyBallTrace(h * np.arange(n + 1), xs, vs, ps, *_energies(xs, ps, 1.0, value),
-                          float(h), float((1 - b) / h))
+                          float(h), float(gamma))
 
 
 def heavy_ball_monotone_beta(alpha, curvature) -> float:

@@ -12,8 +12,9 @@ import sympy as sp
 from .. import symbolic as S
 from .._validation import check_alpha, check_beta, check_count
 from ..lti import state_space_matrices
-from ..methods import get_method
+from ..methods import Method, get_method
 from ..noise import stationary_covariance
+from ..physics import momentum_from_ode, momentum_from_ode_symbolic, ode_parameters
 from ._common import (
     _call_grad,
     _match,
@@ -21,6 +22,15 @@ from ._common import (
     _positive_definite,
     _rng,
     _scalar,
+)
+from ._reading import (
+    GAMMA_SYM,
+    H_SYM,
+    noise_variance,
+    temperature_of_noise,
+    two_state,
+    velocity_matrix,
+    velocity_row,
 )
 from .integrators import Trajectory, _energies
 from .potentials import (
@@ -37,7 +47,9 @@ __all__ = [
     "langevin_stationary_covariance",
     "LangevinBias",
     "langevin_bias",
+    "EffectiveTemperature",
     "HeavyBallTemperature",
+    "effective_temperature",
     "heavy_ball_temperature",
 ]
 
@@ -169,20 +181,48 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
 
 
 class LangevinModel(NamedTuple):
-    """``s[k+1] = A s[k] + B w[k]``, ``w ~ N(0, noise_cov)``, ``s = (x, v)`` blockwise."""
+    """``s[k+1] = A s[k] + B w[k]``, ``w ~ N(0, noise_cov)``, ``s = (x, v)`` blockwise.
+
+    ``v`` is the velocity :math:`(x_k - x_{k-1})/h`; ``w = -h\\xi`` the velocity kick of
+    the gradient noise ``xi``.
+    """
 
     A: np.ndarray
     B: np.ndarray
     noise_cov: np.ndarray
 
 
-def langevin_matrices(step, friction, hessian, temperature=1.0, *,
-                      noise_factor=1.0) -> LangevinModel:
-    """The Langevin scheme on :math:`f = x^\\top H x/2` as a linear system.
+def langevin_matrices(step, friction, hessian, temperature=1.0, *, noise_factor=1.0,
+                      method="heavy_ball") -> LangevinModel:
+    """The Langevin scheme of a momentum method on :math:`f = x^\\top H x/2`, linear.
+
+    The method runs with the hyper-parameters of
+    :func:`momentum_dynamics.physics.momentum_from_ode` at time step ``h`` and friction
+    ``gamma`` and with gradient noise of variance :math:`2r\\gamma T/h`; its state is
+    rewritten in position and velocity :math:`v_k = (x_k - x_{k-1})/h`. For heavy ball
+    (SGHMC, Chen, Fox & Guestrin 2014) this gives
 
     .. math:: A = \\begin{pmatrix} I - h^2 H & (1-\\gamma h) h I \\\\ -h H & (1-\\gamma h) I
               \\end{pmatrix}, \\qquad B = \\begin{pmatrix} h I \\\\ I \\end{pmatrix}, \\qquad
               \\mathrm{Cov}(w) = 2 r\\gamma T h\\, I.
+
+    Parameters
+    ----------
+    step : float
+        Time step ``h > 0``.
+    friction : float
+        ``gamma >= 0``.
+    hessian : float, 1-D or (d, d) array
+        Positive definite.
+    temperature, noise_factor : float
+        ``T >= 0`` and ``r >= 0``.
+    method : str or Method
+        A two-state method with momentum (``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``, ...).
+
+    Returns
+    -------
+    LangevinModel
 
     Examples
     --------
@@ -191,6 +231,7 @@ def langevin_matrices(step, friction, hessian, temperature=1.0, *,
     array([[ 0.98,  0.09],
            [-0.2 ,  0.9 ]])
     """
+    m = two_state(method)
     h = _scalar(step, "step", positive=True)
     gamma = _scalar(friction, "friction", nonnegative=True)
     T = _scalar(temperature, "temperature", nonnegative=True)
@@ -200,13 +241,12 @@ def langevin_matrices(step, friction, hessian, temperature=1.0, *,
     if gamma * h > 2:
         raise ValueError(f"the Langevin scheme is unstable for friction*step = {gamma * h!r} "
                          "> 2 (its momentum 1 - friction*step falls below -1)")
-    # The scheme is heavy ball with alpha = h^2, beta = 1 - gamma*h and velocity
-    # v_hb = -h v, driven by the gradient noise xi = -w/h; derive it from that rule.
-    A_hb, B_hb = state_space_matrices("heavy_ball", h * h, 1.0 - gamma * h, hessian=H)
-    scale = np.concatenate([np.ones(d), np.full(d, -1.0 / h)])  # (x, v_hb) -> (x, v)
-    A = scale[:, None] * A_hb / scale[None, :]
-    B = -scale[:, None] * B_hb / h
-    return LangevinModel(A, B, 2 * r * gamma * T * h * np.eye(d))
+    alpha, beta = momentum_from_ode(m, h, gamma)
+    A_m, B_m = state_space_matrices(m, alpha, beta, hessian=H)
+    V = np.kron(velocity_matrix(m, h, alpha, beta), np.eye(d))  # (x, v_method) -> (x, v)
+    A = V @ A_m @ np.linalg.inv(V)
+    B = -V @ B_m / h  # the kick w = -h xi
+    return LangevinModel(A, B, h * h * noise_variance(h, gamma, T, r) * np.eye(d))
 
 
 class LangevinCovariance(NamedTuple):
@@ -237,13 +277,22 @@ class LangevinCovariance(NamedTuple):
 
 
 def langevin_stationary_covariance(step, friction, temperature, hessian, *,
-                                   noise_factor=1.0) -> LangevinCovariance:
+                                   noise_factor=1.0, method="heavy_ball") -> LangevinCovariance:
     """Exact stationary covariance of the discretised Langevin scheme on a quadratic.
 
     Solves :math:`P = A P A^\\top + B\\, \\mathrm{Cov}(w)\\, B^\\top`
     (:func:`scipy.linalg.solve_discrete_lyapunov`) for the model of
     :func:`langevin_matrices`. As ``step -> 0`` it tends to the Boltzmann covariance
     :math:`\\mathrm{diag}(rT H^{-1}, rT I)`; the bias is derived in :func:`langevin_bias`.
+
+    Parameters
+    ----------
+    step, friction, temperature, hessian, noise_factor, method
+        As in :func:`langevin_matrices`.
+
+    Returns
+    -------
+    LangevinCovariance
 
     Raises
     ------
@@ -257,7 +306,8 @@ def langevin_stationary_covariance(step, friction, temperature, hessian, *,
     >>> round(float(c.x[0, 0]), 6), round(0.25 / (1 - 0.01 * 2 / (2 * (2 - 0.1))), 6)
     (0.251323, 0.251323)
     """
-    model = langevin_matrices(step, friction, hessian, temperature, noise_factor=noise_factor)
+    model = langevin_matrices(step, friction, hessian, temperature, noise_factor=noise_factor,
+                              method=method)
     if _scalar(friction, "friction") == 0:
         raise ValueError("friction must be > 0 for a stationary distribution; got 0")
     rho = np.max(np.abs(np.linalg.eigvals(model.A)))
@@ -267,7 +317,7 @@ def langevin_stationary_covariance(step, friction, temperature, hessian, *,
     P = scipy.linalg.solve_discrete_lyapunov(model.A, model.B @ model.noise_cov @ model.B.T)
     P = 0.5 * (P + P.T)
     d = model.B.shape[1]
-    H = -model.A[d:, :d] / float(step)
+    H = _positive_definite(hessian)
     T = float(temperature)
     Cx, Cv = P[:d, :d], P[d:, d:]
     return LangevinCovariance(Cx, Cv, P[:d, d:], P, T * np.linalg.inv(H), T * np.eye(d),
@@ -290,7 +340,7 @@ class LangevinBias(NamedTuple):
     relative_x_series, relative_v_series : sympy.Expr
         Their expansions to :math:`O(h^3)`.
     order_x, order_v : int
-        Leading order of the bias in ``h`` (2 and 1).
+        Leading order of the bias in ``h`` (2 and 1 for heavy ball).
     symbols : dict
         ``{"step": h, "friction": gamma, "curvature": lambda, "temperature": T,
         "noise_factor": r}``.
@@ -309,19 +359,20 @@ class LangevinBias(NamedTuple):
 
 
 @cache
-def _langevin_bias() -> LangevinBias:
-    h = sp.Symbol("h", positive=True)
-    g = sp.Symbol("gamma", positive=True)
+def _langevin_bias(method: Method) -> LangevinBias:
+    h, g = H_SYM, GAMMA_SYM
     T = sp.Symbol("T", positive=True)
     r = sp.Symbol("r", positive=True)
     lam = S.curvature
-    A = sp.Matrix([[1 - h**2 * lam, (1 - g * h) * h], [-h * lam, 1 - g * h]])
-    b = sp.Matrix([h, 1])
-    a, c, d = sp.symbols("a c d")
-    P = sp.Matrix([[a, c], [c, d]])
-    eq = P - A * P * A.T - 2 * r * g * T * h * b * b.T
-    sol = sp.solve([eq[0, 0], eq[0, 1], eq[1, 1]], [a, c, d], dict=True)[0]
-    var_x, cov, var_v = (sp.factor(sol[k]) for k in (a, c, d))
+    # The method's exact stationary covariance (symbolic core) at the ODE map's
+    # (alpha, beta) and the Langevin noise variance, then (x, v_method) -> (x, v).
+    inv = momentum_from_ode_symbolic(method)
+    sub = {S.alpha: inv.alpha, S.beta: inv.beta}
+    P = S.stationary_covariance(method).subs(S.sigma, sp.sqrt(noise_variance(h, g, T, r)))
+    c = velocity_row(method)
+    V = sp.Matrix([[1, 0], [c[0] / h, c[1] / h]])
+    PL = (V * P * V.T).subs(sub)
+    var_x, cov, var_v = (sp.factor(sp.simplify(PL[i, j])) for i, j in ((0, 0), (0, 1), (1, 1)))
     rel_x = sp.factor(var_x * lam / (r * T))
     rel_v = sp.factor(var_v / (r * T))
     sx = sp.series(rel_x, h, 0, 3)
@@ -336,10 +387,13 @@ def _langevin_bias() -> LangevinBias:
                          "noise_factor": r})
 
 
-def langevin_bias() -> LangevinBias:
+def langevin_bias(method: str | Method = "heavy_ball") -> LangevinBias:
     """Derive (SymPy, cached) the 1-D stationary moments of the Langevin scheme.
 
-    Solving the 2x2 discrete Lyapunov equation of :func:`langevin_matrices` exactly gives
+    The moments come from the method's exact stationary covariance
+    (:func:`momentum_dynamics.symbolic.stationary_covariance`) with ``alpha, beta`` from
+    :func:`momentum_dynamics.physics.momentum_from_ode_symbolic` and the Langevin noise
+    variance :math:`2r\\gamma T/h`, in position and velocity. For heavy ball
 
     .. math:: \\frac{\\lambda\\,\\mathrm{Var}(x)}{rT} = \\frac{2(2 - \\gamma h)}{4 - 2\\gamma h
               - \\lambda h^2} = 1 + \\frac{\\lambda h^2}{4} + O(h^3), \\qquad
@@ -347,6 +401,15 @@ def langevin_bias() -> LangevinBias:
 
     and :math:`E[xv] = rTh/2 + O(h^2)`: the configurational temperature is biased at
     second order in the step, the kinetic one at first order.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    LangevinBias
 
     Examples
     --------
@@ -356,30 +419,32 @@ def langevin_bias() -> LangevinBias:
     >>> b.order_x, b.order_v
     (2, 1)
     """
-    return _langevin_bias()
+    return _langevin_bias(two_state(method))
 
 
 # --------------------------------------------------------------------------
-# Heavy ball with gradient noise as a sampler
+# Momentum SGD as a sampler: effective temperature
 # --------------------------------------------------------------------------
 
 
-class HeavyBallTemperature(NamedTuple):
-    """Temperatures of heavy ball with gradient noise, per eigen-direction of ``H``.
+class EffectiveTemperature(NamedTuple):
+    """Temperatures of a momentum method with gradient noise, per eigen-direction of ``H``.
 
     Attributes
     ----------
     approximation : ndarray (d,)
-        Small-step value :math:`T = \\alpha \\sigma_i^2 / (2(1-\\beta))`, with
-        :math:`\\sigma_i^2` the noise variance along eigenvector ``i``.
+        Small-step value :math:`T = h\\sigma_i^2/(2\\gamma)` (fluctuation-dissipation at
+        the time step and friction of :func:`momentum_dynamics.physics.ode_parameters`;
+        heavy ball: :math:`\\alpha \\sigma_i^2 / (2(1-\\beta))`), with :math:`\\sigma_i^2`
+        the noise variance along eigenvector ``i``.
     configurational : ndarray (d,)
-        Exact :math:`\\lambda_i \\mathrm{Var}_i(x)` from the stationary covariance; in
-        closed form ``approximation / (1 - alpha*lambda_i / (2 (1 + beta)))``.
+        Exact :math:`\\lambda_i \\mathrm{Var}_i(x)` from the stationary covariance; heavy
+        ball: ``approximation / (1 - alpha*lambda_i / (2 (1 + beta)))``.
     kinetic : ndarray (d,)
-        Exact :math:`\\mathrm{Var}_i(p) = \\mathrm{Var}_i(v)/\\alpha` (velocity
-        :math:`p = -v/\\sqrt\\alpha`); equals ``approximation * 2 / (1 + beta -
+        Exact :math:`\\mathrm{Var}_i(p)` of the velocity :math:`p = (x_k - x_{k-1})/h`
+        (heavy ball: :math:`p = -v/\\sqrt\\alpha`, ``approximation * 2 / (1 + beta -
         alpha*lambda_i/2)`` for co-diagonal noise, which tends to the approximation only
-        when also ``beta -> 1``.
+        when also ``beta -> 1``).
     curvatures : ndarray (d,)
     """
 
@@ -389,13 +454,77 @@ class HeavyBallTemperature(NamedTuple):
     curvatures: np.ndarray
 
 
-def heavy_ball_temperature(alpha, beta, hessian, noise_cov=1.0) -> HeavyBallTemperature:
-    """Effective temperature of SGD with heavy-ball momentum, exact and approximate.
+#: The former name of :class:`EffectiveTemperature`.
+HeavyBallTemperature = EffectiveTemperature
+
+
+def effective_temperature(method, alpha, beta, hessian, noise_cov=1.0,
+                          **hyperparameters) -> EffectiveTemperature:
+    """Effective temperature of SGD with momentum, exact and approximate.
 
     The exact values come from :func:`momentum_dynamics.stationary_covariance` (the
-    package's discrete Lyapunov solution), the approximation is the continuous-limit
-    :math:`T = \\alpha\\sigma^2/(2(1-\\beta))`, the temperature at which the mapping onto
-    the Langevin scheme (module text) satisfies fluctuation-dissipation.
+    package's discrete Lyapunov solution) read in position and velocity
+    (:math:`p = (x_k - x_{k-1})/h`); the approximation is the temperature at which the
+    method, read as the Langevin scheme of :func:`langevin_matrices`, satisfies
+    fluctuation-dissipation, :math:`T = h\\sigma^2/(2\\gamma)` (Mandt, Hoffman & Blei 2017
+    for SGD; heavy ball :math:`\\alpha\\sigma^2/(2(1-\\beta))`).
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum in [-1, 1), with positive friction.
+    hessian : float, 1-D or (d, d) array
+    noise_cov : float, 1-D or (d, d) array
+        Covariance of the gradient noise.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    EffectiveTemperature
+
+    Examples
+    --------
+    >>> t = effective_temperature("ema_momentum", 0.1, 0.9, 1.0, 1.0)
+    >>> t.approximation, t.configurational.round(6)
+    (array([0.05]), array([0.050132]))
+    """
+    m = two_state(method)
+    a = _scalar(check_alpha(alpha), "alpha")
+    b = _scalar(check_beta(beta, m), "beta")
+    phys = ode_parameters(m, a, b, **hyperparameters)
+    if not phys.friction > 0:
+        raise ValueError(f"beta={b!r} gives friction {phys.friction!r} for {m.title}; a "
+                         "finite temperature needs positive friction (beta < 1)")
+    res = stationary_covariance(m, a, b, hessian=hessian, noise_cov=noise_cov,
+                                **hyperparameters)
+    lam = res.curvatures
+    x, v = m.state
+    c = velocity_row(m).subs({S.alpha: a, S.beta: b})
+    cx, cv = float(c[0]), float(c[1])
+    Cx = np.diag(res.block(x, eigenbasis=True))
+    Cxv = np.diag(res.block(x, v, eigenbasis=True))
+    Cv = np.diag(res.block(v, eigenbasis=True))
+    h = phys.time_step
+    kinetic = (cx * cx * Cx + 2 * cx * cv * Cxv + cv * cv * Cv) / (h * h)
+    S_ = np.asarray(noise_cov, dtype=float)
+    if S_.ndim < 2:
+        S_ = np.diag(np.broadcast_to(S_, lam.shape))
+    Q = res.eigenvectors
+    s2 = np.diag(S_) if Q is None else np.einsum("ij,ik,kj->j", Q, S_, Q)
+    return EffectiveTemperature(temperature_of_noise(h, phys.friction, s2), lam * Cx,
+                                kinetic, lam)
+
+
+def heavy_ball_temperature(alpha, beta, hessian, noise_cov=1.0) -> EffectiveTemperature:
+    """Effective temperature of SGD with heavy-ball momentum, exact and approximate.
+
+    :func:`effective_temperature` for heavy ball: the approximation is
+    :math:`T = \\alpha\\sigma^2/(2(1-\\beta))`.
 
     Examples
     --------
@@ -403,20 +532,7 @@ def heavy_ball_temperature(alpha, beta, hessian, noise_cov=1.0) -> HeavyBallTemp
     >>> t.approximation, t.configurational.round(6)
     (array([0.05]), array([0.050132]))
     """
-    hb = get_method("heavy_ball")
-    a = _scalar(check_alpha(alpha), "alpha")
-    b = _scalar(check_beta(beta, hb), "beta")
+    b = _scalar(check_beta(beta, get_method("heavy_ball")), "beta")
     if b >= 1:
         raise ValueError(f"beta must be < 1 for a finite temperature; got {b!r}")
-    res = stationary_covariance(hb, a, b, hessian=hessian, noise_cov=noise_cov)
-    lam = res.curvatures
-    Cx = np.diag(res.block("x", eigenbasis=True))
-    Cv = np.diag(res.block("v", eigenbasis=True))
-    S_ = np.asarray(noise_cov, dtype=float)
-    if S_.ndim < 2:
-        S_ = np.diag(np.broadcast_to(S_, lam.shape))
-    Q = res.eigenvectors
-    s2 = np.diag(S_) if Q is None else np.einsum("ij,ik,kj->j", Q, S_, Q)
-    return HeavyBallTemperature(a * s2 / (2 * (1 - b)), lam * Cx, Cv / a, lam)
-
-
+    return effective_temperature("heavy_ball", alpha, b, hessian, noise_cov)

@@ -16,6 +16,7 @@ from ._common import (
     _positive_definite,
     _scalar,
 )
+from ._reading import block_matrix, continuous_limit, two_state
 
 __all__ = [
     "LinearSDE",
@@ -110,19 +111,49 @@ def ness_decomposition(F, D, *, temperature=None) -> LinearSDE:
     return LinearSDE(F, D, Sigma, Q, F + D @ Sinv, temperature)
 
 
-def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0) -> LinearSDE:
-    """Continuous-time limit of heavy-ball SGD in :math:`(\\theta, v)`, time in iterations.
+def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0, *, method="heavy_ball",
+                     **hyperparameters) -> LinearSDE:
+    """Continuous-time limit of momentum SGD in :math:`(\\theta, v)`, time in iterations.
+
+    Derived from the update rule: the method's state-space model, with ``alpha, beta``
+    from the time step ``h`` and friction ``gamma`` of
+    :func:`momentum_dynamics.physics.momentum_from_ode` and gradient noise of variance
+    :math:`\\propto 1/h`, is read in position and velocity; the drift is the leading term
+    of :math:`(A - I)/h` and the diffusion that of the per-step noise covariance over
+    :math:`2h`, as :math:`h \\to 0` at fixed friction; both are then written back in the
+    method's variables and per iteration. For heavy ball (and Nesterov, whose Hessian
+    damping is of higher order)
 
     .. math:: F = \\begin{pmatrix} 0 & -I \\\\ \\alpha H & -(1-\\beta) I \\end{pmatrix},
               \\qquad D = \\begin{pmatrix} 0 & 0 \\\\ 0 & \\alpha^2 \\Sigma_\\xi/2
               \\end{pmatrix},
 
-    from :math:`v_{k+1} - v_k = -(1-\\beta) v_k + \\alpha(H\\theta_k + \\xi_k)` (exact) and
+    i.e. :math:`v_{k+1} - v_k = -(1-\\beta) v_k + \\alpha(H\\theta_k + \\xi_k)` (exact) and
     :math:`\\theta_{k+1} - \\theta_k = -v_{k+1} \\approx -v_k` (the difference is one
     increment of ``v``, second order). With isotropic noise :math:`\\Sigma_\\xi = \\sigma^2 I`
     the stationary covariance is Boltzmann, :math:`\\mathrm{diag}(T H^{-1}, \\alpha T I)`,
     :math:`T = \\alpha\\sigma^2/(2(1-\\beta))`, and
     :math:`Q = \\begin{pmatrix} 0 & \\alpha T I \\\\ -\\alpha T I & 0\\end{pmatrix} \\ne 0`.
+
+    Parameters
+    ----------
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum, < 1 (positive friction).
+    hessian : float, 1-D or (d, d) array
+        Positive definite.
+    noise_cov : float, 1-D or (d, d) array
+        Covariance of the gradient noise.
+    method : str or Method
+        A two-state method with momentum (``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``, ...).
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    LinearSDE
 
     Examples
     --------
@@ -132,21 +163,26 @@ def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0) -> LinearSDE:
            [0.    , 0.0005]]), array([[ 0.    ,  0.0005],
            [-0.0005,  0.    ]]))
     """
-    hb = get_method("heavy_ball")
+    m = two_state(method)
     a = _scalar(check_alpha(alpha), "alpha")
-    b = _scalar(check_beta(beta, hb), "beta")
+    b = _scalar(check_beta(beta, m), "beta")
     if b >= 1:
         raise ValueError(f"beta must be < 1 (positive friction) for a stationary state; "
                          f"got {b!r}")
+    extra = {k: _scalar(v, k) for k, v in hyperparameters.items()}
     H = _positive_definite(hessian)
     d = H.shape[0]
     Sxi = _noise_matrix(noise_cov, d)
-    Z, eye = np.zeros((d, d)), np.eye(d)
-    F = np.block([[Z, -eye], [a * H, -(1 - b) * eye]])
-    D = np.block([[Z, Z], [Z, 0.5 * a * a * Sxi]])
-    iso = np.allclose(Sxi, Sxi[0, 0] * eye, rtol=1e-12, atol=0.0)
-    T = a * Sxi[0, 0] / (2 * (1 - b)) if iso else None
-    return ness_decomposition(F, D, temperature=T)
+    limit = continuous_limit(m)
+    syms = S.hyperparameter_symbols(m)
+    values = {syms[k]: v for k, v in {"alpha": a, "beta": b, **extra}.items()}
+    F = block_matrix(limit.drift, H, values)
+    D = np.kron(np.array(limit.diffusion.subs(values), dtype=float), Sxi)
+    iso = np.allclose(Sxi, Sxi[0, 0] * np.eye(d), rtol=1e-12, atol=0.0)
+    out = ness_decomposition(F, D)
+    # the temperature of the stationary state, lambda Var(theta) (isotropic noise only)
+    T = float(np.trace(H @ out.Sigma[:d, :d]) / d) if iso else None
+    return out._replace(temperature=T)
 
 
 def probability_current(model: LinearSDE, points) -> np.ndarray:
