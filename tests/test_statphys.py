@@ -72,17 +72,47 @@ def test_leapfrog_vectorised_chains_match_single_runs():
 # --------------------------------------------------------------------------
 
 
+def _hand_langevin(grad, x, v, h, gamma, T, n, gen=None):
+    """The SGHMC scheme typed out: v' = (1 - gamma h) v - h grad f(x) + sqrt(2 gamma T h)
+    zeta, x' = x + h v' (Chen, Fox & Guestrin 2014)."""
+    xs, vs = [x], [v]
+    for _ in range(n):
+        zeta = gen.standard_normal(np.shape(x)) if gen is not None else 0.0
+        v = (1 - gamma * h) * v - h * grad(x) + np.sqrt(2 * gamma * T * h) * zeta
+        x = x + h * v
+        xs.append(x)
+        vs.append(v)
+    return np.array(xs), np.array(vs)
+
+
 def test_heavy_ball_is_the_langevin_scheme_at_zero_temperature():
     """The identification h = sqrt(alpha), p = -v/h, gamma = (1-beta)/h, checked against
-    the independently written Langevin integrator with T = 0."""
+    the Langevin scheme typed out in this test, at T = 0."""
     h, gamma = 0.1, 1.5
     f = sph.double_well_potential()
     hb = sph.heavy_ball_energy_trace(f, 1.7, h * h, 1 - gamma * h, 300)
     lg = sph.underdamped_langevin(f, 1.7, 0.0, h, gamma, 0.0, 300, 1, rng=0)
-    np.testing.assert_allclose(hb.x[:, 0], lg.x[:, 0, 0], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(hb.p[:, 0], lg.p[:, 0, 0], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(hb.energy, lg.energy[:, 0], rtol=1e-12, atol=1e-14)
+    xs, vs = _hand_langevin(f.grad, np.array([1.7]), np.array([0.0]), h, gamma, 0.0, 300)
+    np.testing.assert_allclose(hb.x[:, 0], xs[:, 0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(hb.p[:, 0], vs[:, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(lg.x[:, 0, 0], xs[:, 0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(lg.p[:, 0, 0], vs[:, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hb.energy, lg.energy[:, 0], rtol=1e-10, atol=1e-12)
     assert hb.time_step == pytest.approx(h) and hb.friction == pytest.approx(gamma)
+
+
+def test_langevin_noise_is_the_sghmc_kick():
+    """With noise, the same random stream gives the typed-out scheme's numbers."""
+    h, gamma, T = 0.05, 0.8, 0.4
+    f = sph.double_well_potential()
+    lg = sph.underdamped_langevin(f, [[0.3], [-1.2]], 0.1, h, gamma, T, 200, 2, rng=5)
+    xs, vs = _hand_langevin(f.grad, np.array([[0.3], [-1.2]]), np.full((2, 1), 0.1), h,
+                            gamma, T, 200, np.random.default_rng(5))
+    np.testing.assert_allclose(lg.x, xs, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(lg.p, vs, rtol=1e-9, atol=1e-11)
+    x1, p1 = sph.langevin_step(0.3, 0.1, f, h, gamma, T, 0.7)
+    assert x1[0] == pytest.approx(0.3 + h * ((1 - gamma * h) * 0.1 - h * f.grad(np.array([0.3]))[0]
+                                             + np.sqrt(2 * gamma * T * h) * 0.7), rel=1e-12)
 
 
 @pytest.mark.parametrize("alpha, lam", [(0.01, 1.0), (0.1, 3.0), (0.2, 4.0)])

@@ -21,7 +21,7 @@ from .._validation import (
     to_output,
 )
 from ..methods import Method, get_method
-from ..simulate import Quadratic
+from ..simulate import Quadratic, simulate
 from ._common import _check_dt, _positive, _scalar, _second_order
 from .mechanics import _msd_coefficients
 from .pd_control import MomentumParameters
@@ -430,24 +430,26 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
 
 
 def _limit_setup(method, damping):
-    """(method, ode name, damping of the ODE, per-step parameters from the time step)."""
+    """(method, ode name, damping of the ODE, ``params(h, n)``: keyword arguments of
+    :func:`~momentum_dynamics.simulate.simulate` for ``n`` steps of time step ``h``)."""
     m = get_method(method)
     if m.name == "gd":
         if damping is not None:
             raise ValueError("damping must be None for method 'gd' (its limit is gradient "
                              "flow)")
-        return m, "gradient_flow", None, lambda h, k: {"alpha": h}
+        return m, "gradient_flow", None, lambda h, n: {"alpha": h}
     if m.name == "heavy_ball":
         a = 1.0 if damping is None else damping
         a = _scalar(as_real_array(a, "damping"), "damping")
-        return m, "heavy_ball", a, lambda h, k: momentum_from_ode(m, h, a)._asdict()
+        return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     if m.name == "nesterov":
         if damping is None:
             # the 3/t limit: the step of the ODE map at zero friction, Su-Boyd-Candes beta_k
-            return m, "nesterov", None, lambda h, k: {
-                "alpha": momentum_from_ode(m, h, 0.0).alpha, "beta": nesterov_schedule(k)}
+            return m, "nesterov", None, lambda h, n: {
+                "alpha": momentum_from_ode(m, h, 0.0).alpha, "beta": None,
+                "schedule": {"beta": nesterov_schedule(np.arange(1, n + 1))}}
         a = _scalar(as_real_array(damping, "damping"), "damping")
-        return m, "heavy_ball", a, lambda h, k: momentum_from_ode(m, h, a)._asdict()
+        return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     raise ValueError(
         f"method must be 'gd', 'heavy_ball' or 'nesterov' for the ODE limits; got {m.name!r}"
     )
@@ -472,8 +474,9 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
       ``beta = 1 - damping*step`` and the heavy-ball ODE (Nesterov's extra Hessian
       damping :math:`\\beta\\lambda\\sqrt\\alpha` vanishes in the limit).
 
-    The update rule is called directly, one step at a time, with a zero initial
-    velocity. ``x_k`` is compared with :math:`X(k\\cdot\\mathrm{step})`.
+    The update rule runs through :func:`~momentum_dynamics.simulate.simulate` (with a
+    momentum ``schedule`` for the 3/t limit), from a zero initial velocity.
+    ``x_k`` is compared with :math:`X(k\\cdot\\mathrm{step})`.
 
     Returns
     -------
@@ -494,13 +497,8 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     grad = _gradient_of(problem)
     x0 = np.atleast_1d(as_real_array(x0, "x0")).astype(float)
     n = int(math.floor(T / h + 1e-9))
-    xs = np.empty((n + 1, x0.size))
-    xs[0] = x0
-    state = (x0,) + tuple(np.zeros_like(x0) for _ in m.state[1:])
-    for k in range(1, n + 1):
-        state = m.step(state, grad, **params(h, k))
-        xs[k] = state[0]
-    return np.arange(n + 1) * h, xs
+    run = simulate(m, grad, steps=n, x0=x0, **params(h, n))
+    return np.arange(n + 1) * h, np.array(run.x)
 
 
 class DiscretisationError(NamedTuple):

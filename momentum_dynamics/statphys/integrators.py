@@ -9,6 +9,7 @@ import numpy as np
 from .._validation import as_real_array, check_alpha, check_beta, check_count
 from ..methods import get_method
 from ..physics import ode_parameters
+from ..simulate import simulate
 from ._common import (
     _call_grad,
     _match,
@@ -196,16 +197,8 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     x = _position(x0, "x0")
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
     n = check_count(n_steps, "n_steps")
-    xs = np.empty((n + 1,) + x.shape)
-    vs = np.empty_like(xs)
-    xs[0], vs[0] = x, v
-
-    def g(y):
-        return _call_grad(grad, y)
-
-    for k in range(1, n + 1):
-        x, v = hb.step((x, v), g, alpha=a, beta=b)
-        xs[k], vs[k] = x, v
+    run = simulate(hb, lambda y: _call_grad(grad, y), a, b, steps=n, x0=x, v0=v)
+    xs, vs = np.array(run.x), np.array(run.states["v"])
     h, gamma = ode_parameters(hb, a, b)
     V = velocity_matrix(hb, h, a, b)  # (x, v) -> (x, p): p = -v/h
     ps = V[1, 0] * xs + V[1, 1] * vs

@@ -15,6 +15,7 @@ from ..lti import state_space_matrices
 from ..methods import Method, get_method
 from ..noise import stationary_covariance
 from ..physics import momentum_from_ode, momentum_from_ode_symbolic, ode_parameters
+from ..simulate import simulate
 from ._common import (
     _call_grad,
     _match,
@@ -54,9 +55,25 @@ __all__ = [
 ]
 
 
-def _langevin(x, v, grad, h, gamma, noise_std, zeta):
-    v = (1.0 - gamma * h) * v - h * _call_grad(grad, x) + noise_std * zeta
-    return x + h * v, v
+def _run(grad, x, v, h, gamma, T, r, n, every, gen=None,
+         kick=None) -> tuple[np.ndarray, np.ndarray]:
+    """The Langevin scheme as heavy ball (its definition, module text) through simulate.
+
+    The kicks are standard normal draws from ``gen``, or the given array ``kick``;
+    returns the records of (x, p).
+    """
+    hb = get_method("heavy_ball")
+    alpha, beta = momentum_from_ode(hb, h, gamma)
+    V = velocity_matrix(hb, h, alpha, beta)  # (x, v_hb) -> (x, p)
+    sigma = np.sqrt(noise_variance(h, gamma, T, r))
+
+    def noise(_t, y, g):  # the velocity kick -h*xi = sqrt(2 r gamma T h) * zeta
+        return -sigma * (g.standard_normal(np.shape(y)) if kick is None else kick)
+
+    run = simulate(hb, lambda y: _call_grad(grad, y), alpha, beta, steps=n, x0=x,
+                   v0=(v - V[1, 0] * x) / V[1, 1], noise=noise, rng=gen,
+                   record_every=every)
+    return run.x, V[1, 0] * run.x + V[1, 1] * run.states["v"]
 
 
 def langevin_step(x, v, grad, step, friction, temperature, noise, *, noise_factor=1.0):
@@ -97,7 +114,8 @@ def langevin_step(x, v, grad, step, friction, temperature, noise, *, noise_facto
     gamma = _scalar(friction, "friction", nonnegative=True)
     T = _scalar(temperature, "temperature", nonnegative=True)
     r = _scalar(noise_factor, "noise_factor", nonnegative=True)
-    return _langevin(x, v, grad, h, gamma, np.sqrt(2 * r * gamma * T * h), zeta)
+    xs, ps = _run(grad, x, v, h, gamma, T, r, 1, 1, kick=zeta)
+    return xs[1], ps[1]
 
 
 def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_chains=1,
@@ -161,16 +179,8 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
         raise ValueError(f"x0 has dimension {x.shape[-1]} but grad returned shape "
                          f"{g0.shape} for positions of shape {x.shape}; give x0 the "
                          f"potential's dimension")
-    gen = _rng(rng)
-    std = np.sqrt(2 * r * gamma * T * h)
-    records = n // every + 1
-    xs = np.empty((records,) + x.shape)
-    vs = np.empty_like(xs)
-    xs[0], vs[0] = x, v
-    for k in range(1, n + 1):
-        x, v = _langevin(x, v, grad, h, gamma, std, gen.standard_normal(x.shape))
-        if k % every == 0:
-            xs[k // every], vs[k // every] = x, v
+    xs, vs = _run(grad, x, v, h, gamma, T, r, n, every, _rng(rng))
+    records = xs.shape[0]
     time = h * every * np.arange(records)
     return Trajectory(time, xs, vs, *_energies(xs, vs, 1.0, value))
 

@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import as_real_array, check_count
+from .._validation import check_count
+from ..simulate import Quadratic
 from ._common import (
     _scalar,
 )
@@ -37,12 +38,15 @@ class Potential(NamedTuple):
         ``grad(x) -> nabla f(x)`` of shape ``(..., d)``.
     hessian : ndarray (d, d) or None
         The constant Hessian of a quadratic; ``None`` otherwise.
+    problem : Quadratic or None
+        The quadratic itself (:class:`~momentum_dynamics.simulate.Quadratic`), if it is one.
     """
 
     name: str
     value: Callable
     grad: Callable
     hessian: np.ndarray | None = None
+    problem: Quadratic | None = None
 
 
 def _resolve(grad, value):
@@ -58,9 +62,16 @@ def _resolve(grad, value):
 def quadratic_potential(hessian=1.0) -> Potential:
     """The quadratic :math:`f(x) = x^\\top H x / 2`, :math:`\\nabla f = H x`.
 
+    The :class:`~momentum_dynamics.simulate.Quadratic` of the simulations, as a potential.
+
     Parameters
     ----------
     hessian : float, 1-D (diagonal) or symmetric (d, d) array
+
+    Returns
+    -------
+    Potential
+        With ``problem`` the :class:`~momentum_dynamics.simulate.Quadratic`.
 
     Examples
     --------
@@ -68,25 +79,8 @@ def quadratic_potential(hessian=1.0) -> Potential:
     >>> f.value(np.array([1.0, 1.0])), f.grad(np.array([1.0, 1.0]))
     (2.5, array([1., 4.]))
     """
-    H = as_real_array(hessian, "hessian")
-    H = np.atleast_1d(H)
-    if H.ndim == 1:
-        H = np.diag(H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ValueError(f"hessian must be a scalar, a 1-D diagonal or a square matrix; "
-                         f"got shape {H.shape}")
-    if not np.allclose(H, H.T, rtol=1e-12, atol=0.0):
-        raise ValueError("hessian must be symmetric")
-
-    def value(x):
-        x = np.asarray(x, dtype=float)
-        out = 0.5 * np.einsum("...i,ij,...j->...", x, H, x)
-        return out.item() if out.ndim == 0 else out
-
-    def grad(x):
-        return np.asarray(x, dtype=float) @ H  # H symmetric
-
-    return Potential("quadratic", value, grad, H)
+    q = Quadratic(hessian)
+    return Potential("quadratic", q.value, q.grad, q.hessian, q)
 
 
 def double_well_potential(height: float = 1.0) -> Potential:
