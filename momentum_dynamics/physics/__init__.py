@@ -39,6 +39,14 @@ with the schedule :math:`\\beta_k = (k-1)/(k+2)` tends to
 descent with :math:`\\Delta t = \\alpha` to gradient flow. :func:`discretisation_error`
 measures the distance to the ODE and its order.
 
+**Symbols.** ``dt`` (:math:`\\Delta t`) is the physical time one iteration stands for
+in the mass-spring-damper and PD readings, free to choose (default 1, the seed's
+mass :math:`1/\\alpha`). ``h`` is the one time step at which the mass is one, derived by
+:func:`ode_parameters` together with the friction :math:`\\gamma` (heavy ball and
+Nesterov: :math:`h = \\sqrt\\alpha`, :math:`\\gamma = (1-\\beta)/\\sqrt\\alpha`; the
+inverse map is :func:`momentum_from_ode`). The ODE limits (arguments ``time_step``,
+``step``, ``steps``) and all of :mod:`momentum_dynamics.statphys` use ``h``.
+
 Which answer to trust. The continuous readings are approximations for small
 :math:`\\alpha\\lambda`; the discrete formulas (poles of the recurrence, exact
 :func:`momentum_dynamics.critical_beta`) are what the iteration does. See

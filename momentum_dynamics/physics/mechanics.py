@@ -154,7 +154,7 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
 @cache
 def _msd_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
-    args = [syms[h] for h in method.hyperparameters] + [S.curvature, _DT]
+    args = [syms[k] for k in method.hyperparameters] + [S.curvature, _DT]
     return sp.lambdify(args, list(_msd_symbolic(method)), modules="numpy")
 
 
@@ -204,13 +204,13 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
     a = check_alpha(alpha)
     b = check_beta(beta, m)
     lam = _positive(curvature, "curvature", "the stiffness; zeta and omega_n need k > 0")
-    h = _check_dt(dt)
+    dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
-    named = [(a, "alpha"), (b, "beta"), (lam, "curvature"), (h, "dt")]
+    named = [(a, "alpha"), (b, "beta"), (lam, "curvature"), (dts, "dt")]
     shape = broadcast(*named, *[(v, k) for k, v in extra.items()])
     vals = {"alpha": a, "beta": b, **extra}
     f = _msd_function(m)
-    out = f(*[vals[k] for k in m.hyperparameters], lam, h)
+    out = f(*[vals[k] for k in m.hyperparameters], lam, dts)
     return MassSpringDamper(*(to_output(np.broadcast_to(np.asarray(o, float), shape))
                               for o in out))
 
@@ -288,7 +288,7 @@ def critical_damping_symbolic(method: str | Method) -> CriticalDampingSymbolic:
 @cache
 def _critical_continuous_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
-    extras = [syms[h] for h in method.extra_hyperparameters]
+    extras = [syms[k] for k in method.extra_hyperparameters]
     expr = _critical_symbolic(method).continuous
     return sp.lambdify([S.alpha, S.curvature, *extras], expr, modules="numpy")
 
@@ -320,10 +320,10 @@ class CriticalDampingComparison(NamedTuple):
     continuous_rate: np.ndarray
 
 
-def _rate_where_valid(m: Method, beta: np.ndarray, h: np.ndarray, extra: dict) -> np.ndarray:
+def _rate_where_valid(m: Method, beta: np.ndarray, al: np.ndarray, extra: dict) -> np.ndarray:
     ok = np.isfinite(beta) & (beta >= -1) & (beta <= 1)
     b = np.where(ok, beta, 0.0)
-    rho = np.asarray(numeric.spectral_radius(m, 1.0, b, h, **extra), float)
+    rho = np.asarray(numeric.spectral_radius(m, 1.0, b, al, **extra), float)
     return np.where(ok, rho, np.nan)
 
 
@@ -360,19 +360,19 @@ def critical_damping_comparison(method="heavy_ball", alpha_lambda=None,
     array([ True,  True, False])
     """
     m = _second_order(method)
-    h = np.logspace(-4, np.log10(3.99), 400) if alpha_lambda is None else \
+    al = np.logspace(-4, np.log10(3.99), 400) if alpha_lambda is None else \
         _positive(alpha_lambda, "alpha_lambda", "step times curvature")
-    h = np.atleast_1d(np.asarray(h, float))
+    al = np.atleast_1d(np.asarray(al, float))
     extra = check_hyperparameters(m, hyperparameters)
-    exact = np.asarray(numeric.critical_beta(m, 1.0, h, **extra), float)
-    leading = np.asarray(numeric.continuous_critical_beta(m, 1.0, h, **extra), float)
+    exact = np.asarray(numeric.critical_beta(m, 1.0, al, **extra), float)
+    leading = np.asarray(numeric.continuous_critical_beta(m, 1.0, al, **extra), float)
     f = _critical_continuous_function(m)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cont = np.broadcast_to(np.asarray(f(1.0, h, *extra.values()), float), h.shape).copy()
-    exact_rate = _rate_where_valid(m, exact, h, extra)
-    cont_rate = _rate_where_valid(m, cont, h, extra)
+        cont = np.broadcast_to(np.asarray(f(1.0, al, *extra.values()), float), al.shape).copy()
+    exact_rate = _rate_where_valid(m, exact, al, extra)
+    cont_rate = _rate_where_valid(m, cont, al, extra)
     valid = np.isfinite(cont_rate) & (cont_rate < 1)
-    return CriticalDampingComparison(h, exact, cont, leading, exact - cont, valid,
+    return CriticalDampingComparison(al, exact, cont, leading, exact - cont, valid,
                                      exact_rate, cont_rate)
 
 
@@ -447,16 +447,16 @@ def pole_correspondence(method, alpha, beta, curvature, dt=1.0,
     msd = mass_spring_damper(m, alpha, beta, curvature, dt, **hyperparameters)
     z = np.asarray(numeric.poles(m, alpha, beta, curvature, **hyperparameters), complex)
     s = _quadratic_roots(msd.mass, msd.damping, msd.stiffness)
-    h = np.asarray(dt, float)[..., None]
+    dts = np.asarray(dt, float)[..., None]
     z, s = np.broadcast_arrays(z, s)
-    mapped = np.exp(s * h)
+    mapped = np.exp(s * dts)
     err_same = np.max(np.abs(z - mapped), axis=-1)
     err_swap = np.max(np.abs(z - mapped[..., ::-1]), axis=-1)
     swap = (err_swap < err_same)[..., None]
     s = np.where(swap, s[..., ::-1], s)
     mapped = np.where(swap, mapped[..., ::-1], mapped)
     with np.errstate(divide="ignore"):
-        equiv = np.log(z) / h
+        equiv = np.log(z) / dts
     return PoleCorrespondence(z, s, mapped, equiv,
                               to_output(np.minimum(err_same, err_swap)))
 

@@ -96,7 +96,7 @@ class MomentumParameters(NamedTuple):
 def _from_pd_function(method: Method) -> Callable:
     co = _msd_coefficients(method)
     syms = S.hyperparameter_symbols(method)
-    extras = [syms[h] for h in method.extra_hyperparameters]
+    extras = [syms[k] for k in method.extra_hyperparameters]
     # Unit-mass gains: k_p' dt^2 = K/M = P, k_d' dt = C/M = D.
     eqs = [sp.numer(sp.together(co.K / co.M - _P)), sp.numer(sp.together(co.C / co.M - _D))]
     sols = sp.solve(eqs, [S.alpha, S.beta], dict=True)
@@ -147,12 +147,12 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
     kp = _positive(k_p, "k_p", "the proportional gain")
     kd = as_real_array(k_d, "k_d")
     lam = _positive(curvature, "curvature", "needed to turn k_p into a learning rate")
-    h = _check_dt(dt)
+    dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
-    shape = broadcast((kp, "k_p"), (kd, "k_d"), (lam, "curvature"), (h, "dt"),
+    shape = broadcast((kp, "k_p"), (kd, "k_d"), (lam, "curvature"), (dts, "dt"),
                       *[(v, k) for k, v in extra.items()])
     with np.errstate(divide="ignore", invalid="ignore"):
-        a, b = _from_pd_function(m)(kp * h**2, kd * h, lam, *extra.values())
+        a, b = _from_pd_function(m)(kp * dts**2, kd * dts, lam, *extra.values())
     a = np.broadcast_to(np.asarray(a, float), shape)
     b = np.broadcast_to(np.asarray(b, float), shape)
     bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
@@ -160,7 +160,7 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
         i = tuple(np.argwhere(bad)[0])
         raise ValueError(
             f"k_d={np.broadcast_to(kd, shape)[i]!r} (with k_p, dt = "
-            f"{np.broadcast_to(kp, shape)[i]!r}, {np.broadcast_to(h, shape)[i]!r}) needs "
+            f"{np.broadcast_to(kp, shape)[i]!r}, {np.broadcast_to(dts, shape)[i]!r}) needs "
             f"beta = {b[i]!r}, outside [-1, 1]; no {m.title} iteration realises it "
             "(heavy ball: k_d*dt must lie in [0, 2])"
         )
@@ -273,16 +273,16 @@ def pd_step_comparison(method, alpha, beta, curvature, dt=1.0, duration=None,
     """
     m = _second_order(method)
     loop = pd_closed_loop(m, alpha, beta, curvature, dt, **hyperparameters)
-    h = _scalar(_check_dt(dt), "dt")
+    dts = _scalar(_check_dt(dt), "dt")
     if duration is None:
         slowest = float(np.min(np.abs(loop.poles.real)))
-        duration = 8.0 / slowest if slowest > 0 else 1000.0 * h
-        n = int(min(math.ceil(duration / h), 20000))
+        duration = 8.0 / slowest if slowest > 0 else 1000.0 * dts
+        n = int(min(math.ceil(duration / dts), 20000))
     else:
         duration = _scalar(_positive(duration, "duration", "a time span"), "duration")
-        n = int(math.ceil(duration / h - 1e-9))
+        n = int(math.ceil(duration / dts - 1e-9))
     kp, kd = float(loop.gains.k_p), float(loop.gains.k_d)
-    t = np.arange(n + 1) * h
+    t = np.arange(n + 1) * dts
     sys_d = to_statespace(m, alpha, beta, curvature, dt=True, **hyperparameters)
     lam = float(curvature)
     disc = -lam * np.asarray(control.step_response(sys_d, T=n).outputs, float).ravel()

@@ -28,6 +28,18 @@ Three dynamics on the same potential ``f``, with mass 1 unless stated:
   ball with gradient noise :math:`\\sigma^2` samples at the temperature
   :math:`T = \\alpha\\sigma^2 / (2(1-\\beta))` (:func:`heavy_ball_temperature`).
 
+**Symbols and methods.** ``h`` (argument ``step``) is always the time step at which the
+mass is one, and ``gamma`` (argument ``friction``) the friction, as given by
+:func:`momentum_dynamics.physics.ode_parameters`; no statphys argument is called ``dt``
+(the ``dt`` of an SDE below is its time differential, in iterations). Where the
+derivation is generic (:func:`langevin_matrices`, :func:`langevin_stationary_covariance`,
+:func:`langevin_bias`, :func:`effective_temperature`, :func:`momentum_sgd_sde`) any
+registered two-state method with momentum is accepted (``method="nesterov"``,
+``"ema_momentum"``, ...): its velocity is :math:`(x_k - x_{k-1})/h`, a function of its
+state solved from :func:`momentum_dynamics.symbolic.state_space`. The simulations run
+the update rule through :func:`momentum_dynamics.simulate.simulate` (gradient noise and
+schedules are its hooks) on its :class:`~momentum_dynamics.simulate.Quadratic`.
+
 On a quadratic :math:`f = x^\\top H x/2` the Langevin scheme is linear, and its stationary
 covariance solves a discrete Lyapunov equation (:func:`langevin_stationary_covariance`).
 In one dimension (derived by :func:`langevin_bias`)
@@ -65,10 +77,13 @@ not co-diagonal with the Hessian gives a genuine non-equilibrium steady state
 
 from .integrators import (
     HeavyBallTrace,
-    Trajectory,
+    PhaseSpaceTrajectory,
     heavy_ball_energy_trace,
     heavy_ball_monotone_beta,
     leapfrog,
+)
+from .integrators import (
+    Trajectory as Trajectory,  # the former name of PhaseSpaceTrajectory
 )
 from .langevin import (
     EffectiveTemperature,
@@ -116,7 +131,7 @@ __all__ = [
     "quadratic_potential",
     "double_well_potential",
     "boltzmann_expectation",
-    "Trajectory",
+    "PhaseSpaceTrajectory",
     "leapfrog",
     "HeavyBallTrace",
     "heavy_ball_energy_trace",

@@ -23,7 +23,7 @@ from .potentials import (
 )
 
 __all__ = [
-    "Trajectory",
+    "PhaseSpaceTrajectory",
     "leapfrog",
     "HeavyBallTrace",
     "heavy_ball_energy_trace",
@@ -36,8 +36,11 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 
-class Trajectory(NamedTuple):
-    """A trajectory with its energies.
+class PhaseSpaceTrajectory(NamedTuple):
+    """Positions, momenta and energies of a dynamics in phase space.
+
+    Returned by :func:`leapfrog` and :func:`underdamped_langevin`; the record of an
+    optimizer run is :class:`momentum_dynamics.simulate.Trajectory`.
 
     Attributes
     ----------
@@ -58,6 +61,11 @@ class Trajectory(NamedTuple):
     energy: np.ndarray | None
 
 
+
+#: Former name of :class:`PhaseSpaceTrajectory` (not the optimizer record
+#: :class:`momentum_dynamics.simulate.Trajectory`); kept importable.
+Trajectory = PhaseSpaceTrajectory
+
 def _energies(x, p, mass, value):
     kinetic = np.sum(p * p / (2.0 * mass), axis=-1)
     if value is None:
@@ -66,7 +74,7 @@ def _energies(x, p, mass, value):
     return kinetic, pot, kinetic + pot
 
 
-def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> Trajectory:
+def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> PhaseSpaceTrajectory:
     """Leapfrog (velocity Verlet), the HMC integrator.
 
     .. math:: p_{k+1/2} = p_k - \\tfrac h2 \\nabla f(x_k), \\quad
@@ -94,7 +102,7 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> Trajectory
 
     Returns
     -------
-    Trajectory
+    PhaseSpaceTrajectory
         ``n_steps + 1`` records, the initial state first.
 
     Examples
@@ -123,7 +131,7 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> Trajectory
         g = _call_grad(grad, x)
         p = p - 0.5 * h * g
         xs[k], ps[k] = x, p
-    return Trajectory(h * np.arange(n + 1), xs, ps, *_energies(xs, ps, m, value))
+    return PhaseSpaceTrajectory(h * np.arange(n + 1), xs, ps, *_energies(xs, ps, m, value))
 
 
 class HeavyBallTrace(NamedTuple):

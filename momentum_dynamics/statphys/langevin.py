@@ -33,7 +33,7 @@ from ._reading import (
     velocity_matrix,
     velocity_row,
 )
-from .integrators import Trajectory, _energies
+from .integrators import PhaseSpaceTrajectory, _energies
 from .potentials import (
     _resolve,
     quadratic_potential,  # noqa: F401 (doctests)
@@ -120,7 +120,7 @@ def langevin_step(x, v, grad, step, friction, temperature, noise, *, noise_facto
 
 def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_chains=1,
                          rng=None, *, noise_factor=1.0, value=None,
-                         record_every=1) -> Trajectory:
+                         record_every=1) -> PhaseSpaceTrajectory:
     """Simulate ``n_chains`` independent underdamped Langevin chains (vectorised).
 
     The scheme is :func:`langevin_step`. With ``noise_factor = 1`` it samples the
@@ -144,7 +144,7 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
 
     Returns
     -------
-    Trajectory
+    PhaseSpaceTrajectory
         ``x`` and ``p`` (the velocity) of shape ``(records, n_chains, d)``.
 
     Examples
@@ -182,7 +182,7 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
     xs, vs = _run(grad, x, v, h, gamma, T, r, n, every, _rng(rng))
     records = xs.shape[0]
     time = h * every * np.arange(records)
-    return Trajectory(time, xs, vs, *_energies(xs, vs, 1.0, value))
+    return PhaseSpaceTrajectory(time, xs, vs, *_energies(xs, vs, 1.0, value))
 
 
 # --------------------------------------------------------------------------
