@@ -690,3 +690,18 @@ def test_statphys_refuses_methods_without_a_velocity():
         sph.effective_temperature("gd", 0.1, None, 1.0)
     with pytest.raises(ValueError, match="adamw"):
         sph.momentum_sgd_sde(0.1, 0.5, 1.0, method="adamw")
+
+
+@pytest.mark.parametrize("name", MOMENTUM_METHODS)
+def test_detailed_balance_of_every_method_against_the_hand_written_rule(name):
+    import scipy.linalg
+    H = np.array([[1.0, 0.3], [0.3, 0.5]])
+    noise = np.array([[1.0, 0.4], [0.4, 0.2]])  # not co-diagonal with H
+    alpha, beta = 0.02, 0.85
+    A, B = _reference_model(name, alpha, beta, H)
+    P = scipy.linalg.solve_discrete_lyapunov(A, B @ noise @ B.T)
+    ref = sph.discrete_detailed_balance(A, P, "odd")
+    got = sph.heavy_ball_detailed_balance(alpha, beta, H, noise, method=name)
+    assert got.violation == pytest.approx(ref.violation, rel=1e-7)
+    with pytest.raises(ValueError, match="method 'gd'"):
+        sph.heavy_ball_detailed_balance(0.1, None, H, method="gd")

@@ -12,6 +12,7 @@ from ..noise import stationary_covariance
 from ._common import (
     _positive_definite,
 )
+from ._reading import two_state
 from .ness import (
     LinearSDE,
     momentum_sgd_sde,  # noqa: F401 (doctests)
@@ -144,9 +145,12 @@ def discrete_detailed_balance(A, P, parity="odd") -> DetailedBalance:
     return DetailedBalance(max(cov, dyn), cov, dyn, eps)
 
 
-def heavy_ball_detailed_balance(alpha, beta, hessian, noise_cov=1.0,
-                                parity="odd") -> DetailedBalance:
-    """Discrete time-reversal test of heavy-ball SGD at stationarity.
+def heavy_ball_detailed_balance(alpha, beta, hessian, noise_cov=1.0, parity="odd", *,
+                                method="heavy_ball") -> DetailedBalance:
+    """Discrete time-reversal test of momentum SGD (heavy ball by default) at stationarity.
+
+    ``method`` may be any two-state method with momentum (``"nesterov"``,
+    ``"ema_momentum"``, ...), whose second state variable is then the one taken odd.
 
     Uses the package's :func:`~momentum_dynamics.stationary_covariance` for ``P`` and
     :func:`~momentum_dynamics.state_space_matrices` for ``A`` (state ``(x, v)``).
@@ -161,7 +165,8 @@ def heavy_ball_detailed_balance(alpha, beta, hessian, noise_cov=1.0,
     >>> bool(b < 0.6 * a)
     True
     """
+    m = two_state(method)
     H = _positive_definite(hessian)
-    res = stationary_covariance("heavy_ball", alpha, beta, hessian=H, noise_cov=noise_cov)
-    A, _ = state_space_matrices("heavy_ball", alpha, beta, hessian=H)
+    res = stationary_covariance(m, alpha, beta, hessian=H, noise_cov=noise_cov)
+    A, _ = state_space_matrices(m, alpha, beta, hessian=H)
     return discrete_detailed_balance(A, res.state, parity)
