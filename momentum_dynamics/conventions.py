@@ -1,6 +1,7 @@
 r"""Other libraries' SGD-with-momentum conventions, converted into ours.
 
-Our methods use the seed's convention (see :mod:`momentum_dynamics.methods`):
+Our methods use the velocity form of Polyak (1964) and Sutskever et al. (2013), with
+the velocity subtracted (see :mod:`momentum_dynamics.methods`):
 
 .. math::
 

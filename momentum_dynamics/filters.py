@@ -200,7 +200,7 @@ def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
 
     with :math:`A_0` the state matrix at :math:`\\lambda = 0`. The factor ``z`` removes
     the state-space convention's one-step delay, so that :math:`v_t` responds to
-    :math:`g_t` (the seed's indexing). ``output="step"`` is :math:`x_t - x_{t-1}`.
+    :math:`g_t` (the indexing of the update rules in :mod:`~momentum_dynamics.methods`). ``output="step"`` is :math:`x_t - x_{t-1}`.
 
     Examples
     --------
@@ -290,7 +290,8 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     For heavy ball's velocity and the EMA, :math:`\\phi = \\operatorname{atan2}(\\beta
     \\sin\\omega, 1 - \\beta\\cos\\omega)` and :math:`\\tau = \\beta/(1-\\beta)`: both grow
     with beta, which is how high momentum amplifies the phase difference between the
-    velocity and a drifting gradient (the seed's batch-norm reading). NaN where the
+    velocity and a drifting gradient (the usual explanation of why momentum trails
+    drifting statistics such as batch-norm's). NaN where the
     filter has no steady state (``|beta| = 1``, or ``output="x"``, which integrates the
     gradient).
 

@@ -14,7 +14,8 @@ SymPy symbols and the linear oracle ``grad(x) = lambda*x + xi`` it yields the
 exact state-space model (see :mod:`momentum_dynamics.symbolic`). Nothing else
 about a method is typed by hand.
 
-Conventions (those of the principles seed):
+Conventions (the velocity form of Polyak 1964 and Sutskever et al. 2013, with the
+velocity subtracted):
 
 .. math::
 
@@ -63,7 +64,7 @@ def gradient_descent(x, grad, alpha):
 
 
 def heavy_ball(x, v, grad, alpha, beta):
-    r"""Polyak's heavy ball in the seed's convention.
+    r"""Polyak's heavy ball (Polyak 1964), in velocity form.
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
     """

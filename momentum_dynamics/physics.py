@@ -23,12 +23,12 @@ the stiffness is the curvature, :math:`k = \\lambda`, gives
 Heavy ball: :math:`M = 1`, :math:`C = 1-\\beta`, :math:`K = \\alpha\\lambda`, so
 :math:`m = \\Delta t^2/\\alpha`, :math:`c = (1-\\beta)\\Delta t/\\alpha` and
 :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda})`; at :math:`\\Delta t = 1` this is
-the seed's mass :math:`1/\\alpha` and damping :math:`(1-\\beta)/\\alpha`. Nesterov:
+the usual mass :math:`1/\\alpha` and damping :math:`(1-\\beta)/\\alpha` (Qian 1999). Nesterov:
 :math:`C = 1 - \\beta + \\alpha\\beta\\lambda`, an extra curvature-dependent (Hessian)
 damping :math:`\\beta\\lambda\\Delta t`.
 
 **PD controller.** :math:`m\\ddot x = -k_p x - k_d \\dot x` with :math:`k_p = \\lambda`
-and :math:`k_d = c` (the seed's :math:`(1-\\beta)/\\alpha`), or on the unit-mass double
+and :math:`k_d = c` (:math:`(1-\\beta)/\\alpha` at unit time step), or on the unit-mass double
 integrator :math:`\\ddot x = -(k_p/m) x - (k_d/m)\\dot x`; the closed loop is built with
 python-control.
 
@@ -273,7 +273,7 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
               \\zeta = \\frac{1-\\beta}{2\\sqrt{\\alpha\\lambda}}, \\quad
               \\omega_n = \\frac{\\sqrt{\\alpha\\lambda}}{\\Delta t};
 
-    ``dt = 1`` gives the seed's mass :math:`1/\\alpha` and damping
+    ``dt = 1`` gives the usual mass :math:`1/\\alpha` and damping
     :math:`(1-\\beta)/\\alpha`; ``dt = sqrt(alpha)`` gives unit mass and the heavy-ball
     ODE (:func:`heavy_ball_ode`). Nesterov adds the Hessian damping
     :math:`\\beta\\lambda\\Delta t`.
@@ -575,7 +575,7 @@ class PDGains(NamedTuple):
 
     Attributes
     ----------
-    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (the seed's form:
+    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (at unit time step:
         :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha` for heavy ball)
     mass : m
     k_p_unit, k_d_unit : gains of the unit-mass double integrator

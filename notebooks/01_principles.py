@@ -9,20 +9,23 @@
 # %% [markdown]
 # # Principles of momentum, derived and checked
 #
-# This notebook takes the claims of the *principles and mechanisms* text that this
-# project is built on, one at a time, and for each one
+# This notebook takes common statements about momentum methods, as they are usually
+# made in the literature and in textbooks (Polyak 1964; Nesterov 1983; Sutskever et al.
+# 2013; Lessard, Recht & Packard 2016; Goh 2017, "Why momentum really works"), one at a
+# time, and for each one
 #
-# 1. states the claim as the text makes it,
+# 1. states the claim as it is commonly made,
 # 2. derives it exactly with `momentum_dynamics.symbolic` (SymPy, obtained by
 #    calling the method's update rule on symbols, never typed in by hand), and
 # 3. checks it with an `assert` against an independent computation: the update rule
 #    run on numbers (`momentum_dynamics.simulate` or a direct call of the rule), the
 #    eigenvalues of a state matrix measured from the rule, or a closed form.
 #
-# Where the text is only approximately right, the notebook says so and shows the
+# Where the usual statement is only approximately right, the notebook says so and shows the
 # exact statement next to the approximate one.
 #
-# Conventions (those of the text):
+# Conventions (the velocity form of Polyak 1964 and Sutskever et al. 2013, with the
+# velocity subtracted):
 #
 # $$v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
 # \quad\text{(heavy ball)}$$
@@ -42,6 +45,7 @@ import matplotlib.pyplot as plt
 import mpmath
 import numpy as np
 import sympy as sp
+from IPython.display import display
 
 import momentum_dynamics as md
 from momentum_dynamics import symbolic as S
@@ -198,7 +202,8 @@ for sign, expected in [(+1.0, a / (1 - b)), (-1.0, a / (1 + b))]:
 # **Claim.** On a quadratic with curvature $\lambda$ the heavy-ball recurrence has the
 # characteristic polynomial
 # $r^2 - (1 + \beta - \alpha\lambda)\,r + \beta$ and discriminant
-# $\Delta = (1+\beta-\alpha\lambda)^2 - 4\beta$ (the text's $r$ is our $z$).
+# $\Delta = (1+\beta-\alpha\lambda)^2 - 4\beta$ (Polyak 1964; the $r$ often used for the
+# root is our $z$).
 #
 # Derivation: `symbolic.state_space` calls the update rule with SymPy symbols and the
 # oracle $\nabla f(x) = \lambda x + \xi$ and reads off $A = \partial s_t/\partial s_{t-1}$
@@ -211,16 +216,16 @@ d_hb = S.discriminant("heavy_ball")
 display(A, p_hb, d_hb)
 
 # %%
-seed_poly = z**2 - (1 + beta - alpha * lam) * z + beta
-seed_disc = (1 + beta - alpha * lam) ** 2 - 4 * beta
-assert sp.expand(p_hb - seed_poly) == 0
-assert sp.expand(d_hb - seed_disc) == 0
+textbook_poly = z**2 - (1 + beta - alpha * lam) * z + beta
+textbook_disc = (1 + beta - alpha * lam) ** 2 - 4 * beta
+assert sp.expand(p_hb - textbook_poly) == 0
+assert sp.expand(d_hb - textbook_disc) == 0
 # the same from trace and determinant of A (z^2 - tr(A) z + det(A))
 assert sp.expand(A.trace() - (1 + beta - alpha * lam)) == 0
 assert sp.expand(A.det() - beta) == 0
 
 # independent 1: the state matrix measured from the update rule on numbers equals A,
-# and its eigenvalues are the roots of the seed's polynomial
+# and its eigenvalues are the roots of the textbook polynomial
 A_num = sp.lambdify((alpha, beta, lam), A, "numpy")
 for a, b, c in rng.uniform([0.01, -0.9, -2.0], [1.0, 0.99, 10.0], size=(50, 3)):
     M = rule_matrix("heavy_ball", a, b, c)
@@ -230,7 +235,7 @@ for a, b, c in rng.uniform([0.01, -0.9, -2.0], [1.0, 0.99, 10.0], size=(50, 3)):
     assert np.allclose(ev, roots, atol=1e-7)  # double roots: sqrt(eps) sensitivity
     assert np.allclose(np.sort_complex(md.poles("heavy_ball", a, b, c)), roots, atol=1e-7)
 
-# independent 2: eliminating v, a simulated trajectory obeys the seed's recurrence
+# independent 2: eliminating v, a simulated trajectory obeys the textbook recurrence
 # x_t - (1 + beta - alpha*lambda) x_{t-1} + beta x_{t-2} = 0
 a, b, c = 0.05, 0.8, 3.0
 x = md.simulate("heavy_ball", c, a, b, steps=60, x0=[1.0], v0=[0.3]).x[:, 0]
@@ -250,7 +255,7 @@ assert np.max(np.abs(resid)) < 1e-14
 # pair / double / two real) agree; and simulated trajectories oscillate (many sign
 # changes) when underdamped.
 #
-# **Correction to the text.** "Overdamped means no oscillation" needs the real poles to
+# **A correction to the usual statement.** "Overdamped means no oscillation" needs the real poles to
 # be *positive*. Both poles multiply to $\beta$ and add to $1 + \beta - \alpha\lambda$, so for
 # $0 < \beta < 1$ they are positive exactly when $\alpha\lambda < 1 + \beta$. Past that, an
 # overdamped heavy ball has negative real poles and its iterates *alternate* in sign
@@ -305,7 +310,8 @@ for h_ex, b_ex, _disc, by_sign, numeric, by_eig, ev, nsc in rows:
 # %% [markdown]
 # ### Critical momentum: exact versus the continuous-time approximation
 #
-# **Claim (implicit in the text's physical picture).** Critical damping is the
+# **Claim (implicit in the physical picture of momentum as a damped oscillator, e.g.
+# Qian 1999; Goh 2017).** Critical damping is the
 # "Goldilocks" setting. Exactly, $\Delta = 0$ gives two solutions in $\beta$,
 # $(1 \mp \sqrt{\alpha\lambda})^2$; only
 #
@@ -330,12 +336,12 @@ display(cb.solutions, cb.stable, cb.double_pole, cb.condition, cb.continuous)
 
 # where the continuous approximation is unstable: Jury's p(-1) > 0 fails
 hs = sp.Symbol("s", positive=True)  # s = sqrt(alpha*lambda)
-p_minus1 = seed_poly.subs({z: -1, beta: 1 - 2 * hs, lam: hs**2 / alpha})
+p_minus1 = textbook_poly.subs({z: -1, beta: 1 - 2 * hs, lam: hs**2 / alpha})
 s_edge = [r for r in sp.solve(sp.expand(p_minus1), hs) if r.is_positive][0]
 display(sp.expand(p_minus1), s_edge, sp.expand(s_edge**2))
 
 # %%
-# exact: a root of the discriminant, the seed's forms, difference exactly alpha*lambda
+# exact: a root of the discriminant, the textbook forms, difference exactly alpha*lambda
 for sol in cb.solutions:
     assert sp.simplify(d_hb.subs(beta, sol)) == 0
 assert sp.expand(cb.stable - (1 - s) ** 2) == 0
@@ -416,7 +422,7 @@ for method in ("heavy_ball", "nesterov"):
               f"(target {1 / (1 - b):g}) after {n} steps")
 
 # %% [markdown]
-# **On the text's practical advice** ("if you increase $\beta$ you may need to lower
+# **On a common practical advice** ("if you increase $\beta$ you may need to lower
 # $\alpha$ to stay stable"). On a quadratic the exact stability region of heavy ball is
 # $0 < \alpha\lambda < 2(1+\beta)$, $|\beta| < 1$ (`stability_conditions`, Jury's
 # test), which *grows* with $\beta$: at fixed $\alpha$, raising $\beta \in [0, 1)$ never
@@ -441,10 +447,10 @@ assert np.all(np.diff(stable_hb.astype(int), axis=1) >= 0)
 # **Claim.** Nesterov evaluates the gradient at a look-ahead point, where the
 # momentum alone would carry the iterate, which brakes before overshooting.
 #
-# In the text's convention ($x_t = x_{t-1} - v_t$) the look-ahead point is
-# $x_{t-1} - \beta v_{t-1}$, as in its update formula. (Its prose says
-# "$x_t + \beta v_{t-1}$", which is the point for the opposite sign convention
-# $x_t = x_{t-1} + v_t$; the formula, not the prose, is what the library uses.) The
+# In our convention ($x_t = x_{t-1} - v_t$) the look-ahead point is
+# $x_{t-1} - \beta v_{t-1}$. (It is often written "$x_t + \beta v_{t-1}$", e.g. by
+# Sutskever et al. 2013, which is the same point in the opposite sign convention
+# $x_t = x_{t-1} + v_t$.) The
 # update rule, as written once in `momentum_dynamics.methods`:
 
 # %%
@@ -490,8 +496,8 @@ display(A_nag, p_nag, S.discriminant("nesterov"), cb_nag.stable, cb_nag.double_p
 
 # %%
 hsym = alpha * lam
-seed_nag = z**2 - (1 + beta) * (1 - hsym) * z + beta * (1 - hsym)
-assert sp.expand(p_nag - seed_nag) == 0
+textbook_nag = z**2 - (1 + beta) * (1 - hsym) * z + beta * (1 - hsym)
+assert sp.expand(p_nag - textbook_nag) == 0
 assert sp.expand(A_nag.trace() - (1 + beta) * (1 - hsym)) == 0
 assert sp.expand(A_nag.det() - beta * (1 - hsym)) == 0
 assert sp.simplify(cb_nag.stable - (1 - s) / (1 + s)) == 0
@@ -622,15 +628,16 @@ for m, tun in tunings:
             sp.Eq(sp.Symbol("rho_approx"), sym[m, tun][2]))
 
 # %% [markdown]
-# **Checks (symbolic).** The text's $1 - 2/\kappa$ and $1 - 2/\sqrt\kappa$ are the
+# **Checks (symbolic).** The textbook $1 - 2/\kappa$ and $1 - 2/\sqrt\kappa$ are the
 # leading terms of the exact rates $(\kappa-1)/(\kappa+1)$ and
 # $(\sqrt\kappa-1)/(\sqrt\kappa+1)$ (errors $2/\kappa^2$ and $2/\kappa$ to leading
 # order). For Nesterov, $1 - 1/\sqrt\kappa$ is *exact* for the standard tuning
 # $\alpha = 1/L$, $\beta = (\sqrt\kappa-1)/(\sqrt\kappa+1)$, while the optimal tuning
 # gives exactly $1 - 2/\sqrt{3\kappa+1} \approx 1 - 1.155/\sqrt\kappa$. On quadratics
-# tuned heavy ball is therefore the fastest of the three; Nesterov's distinction (the
-# text's optimality remark) concerns general smooth strongly convex functions, where
-# heavy ball's tuning can fail, and is outside what a quadratic analysis checks.
+# tuned heavy ball is therefore the fastest of the three; Nesterov's distinction (his
+# method's optimality, Nesterov 1983) concerns general smooth strongly convex functions,
+# where heavy ball's tuning can fail to converge (Lessard, Recht & Packard 2016), and is
+# outside what a quadratic analysis checks.
 
 # %%
 (p_gd, r_gd, a_gd), (p_hb, r_hb, a_hb), (p_no, r_no, a_no), (p_ns, r_ns, a_ns) = sym.values()
@@ -737,7 +744,7 @@ lead = np.log(1 / tol) / 2
 assert abs(n_gd / (lead * K) - 1) < 1e-3        # ~ 6.9e6
 assert abs(n_hb / (lead * np.sqrt(K)) - 1) < 1e-3  # ~ 6.9e3
 assert abs(n_gd / n_hb / np.sqrt(K) - 1) < 1e-2   # ratio sqrt(kappa) = 1000
-# the text's numbers as orders of magnitude
+# the usual numbers as orders of magnitude
 assert abs(np.log10(n_gd) - 6) < 1 and abs(np.log10(n_hb) - 3) < 1
 for tun in ("optimal", "standard"):
     assert abs(np.log10(counts["nesterov", tun]) - 3) < 1.5
@@ -765,3 +772,18 @@ print(counts, "GD / heavy ball =", n_gd / n_hb)
 #   tuning gives $1-2/\sqrt{3\kappa+1}$; tuned heavy ball is faster on quadratics.
 # - **$10^6$ versus $10^3$ steps at $\kappa = 10^6$**: right as orders of magnitude;
 #   the exact counts are $6.9\times10^6$ and $6.9\times10^3$, ratio $\sqrt\kappa$.
+
+# %% [markdown]
+# ## References
+#
+# - B. T. Polyak (1964). Some methods of speeding up the convergence of iteration methods.
+#   *USSR Computational Mathematics and Mathematical Physics* 4(5), 1-17.
+# - Y. Nesterov (1983). A method for solving the convex programming problem with convergence
+#   rate $O(1/k^2)$. *Soviet Mathematics Doklady* 27, 372-376.
+# - I. Sutskever, J. Martens, G. Dahl, G. Hinton (2013). On the importance of initialization
+#   and momentum in deep learning. *ICML*.
+# - L. Lessard, B. Recht, A. Packard (2016). Analysis and design of optimization algorithms
+#   via integral quadratic constraints. *SIAM Journal on Optimization* 26(1), 57-95.
+# - N. Qian (1999). On the momentum term in gradient descent learning algorithms. *Neural
+#   Networks* 12(1), 145-151.
+# - G. Goh (2017). Why momentum really works. *Distill*.

@@ -9,11 +9,13 @@
 # %% [markdown]
 # # Momentum through control and signal processing, derived and checked
 #
-# The applications text reads momentum as a **low-pass filter** of the gradient, as a
+# Momentum is commonly read as a **low-pass filter** (an exponential moving average) of
+# the gradient (Goh 2017; Ma & Yarats 2019), and as a
 # **linear system** whose noise-driven variance follows from a **discrete Lyapunov
 # equation**, notes that high momentum **amplifies the lag** behind a drifting gradient
-# (batch-norm statistics), and asks for the **server momentum** that minimises the variance
-# of a federated model subject to stability. Each claim below is derived from the update
+# (batch-norm statistics); federated learning adds **server momentum** (FedAvgM, Hsu, Qi &
+# Brown 2019), whose value should minimise the variance of the global model subject to
+# stability. Each claim below is derived from the update
 # rule with `momentum_dynamics` and checked with an `assert` against an independent
 # computation: python-control, `scipy.signal`, `scipy.linalg`, or the update rule run on
 # numbers.
@@ -190,7 +192,8 @@ assert np.isnan(md.ema_cutoff_frequency(0.1))   # gain never drops to -3 dB belo
 #
 # With the gradient as an external signal (zero curvature) the velocity is
 # $V(z) = \frac{\alpha z}{z-\beta} G(z)$. Its DC gain $\alpha/(1-\beta)$ is exactly the
-# effective learning rate of the principles text, derived separately as the terminal
+# effective learning rate $\alpha/(1-\beta)$ (Sutskever et al. 2013), derived separately as
+# the terminal
 # velocity under a constant gradient:
 
 # %%
@@ -336,4 +339,14 @@ r_eff
 # | heavy-ball velocity DC gain = effective learning rate | exact |
 # | high $\beta$ amplifies the lag behind a drifting gradient | exact: $\beta/(1-\beta)$ steps |
 # | stationary variance from the discrete Lyapunov equation | exact; dlyap, SciPy, MC agree |
-# | server $\beta^*$ minimising variance subject to stability | $\sqrt{h}-1$ in 1-D; numeric in $d$ |
+# | server $\beta^*$ minimising variance subject to stability | $\sqrt{h}-1$ in 1-D; numeric in $d$|
+
+# %% [markdown]
+# ## References
+#
+# - G. Goh (2017). Why momentum really works. *Distill*.
+# - J. Ma, D. Yarats (2019). Quasi-hyperbolic momentum and Adam for deep learning. *ICLR*.
+# - I. Sutskever, J. Martens, G. Dahl, G. Hinton (2013). On the importance of initialization
+#   and momentum in deep learning. *ICML*.
+# - T.-M. H. Hsu, H. Qi, M. Brown (2019). Measuring the effects of non-identical data
+#   distribution for federated visual classification. arXiv:1909.06335 (FedAvgM).

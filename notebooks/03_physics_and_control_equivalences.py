@@ -9,11 +9,12 @@
 # %% [markdown]
 # # Momentum as a damped oscillator and as a PD controller
 #
-# The applications text maps momentum onto a **mass-spring-damper**
+# Momentum is commonly mapped onto a **mass-spring-damper** (Qian 1999; Goh 2017)
 # $m\ddot x + c\dot x + kx = 0$ (mass $\propto 1/\eta$, damping $\propto (1-\beta)/\eta$,
 # stiffness the curvature, damping ratio $\zeta = (1-\beta)/(2\sqrt{\eta k})$) and onto a
 # **PD controller** on a double integrator (derivative gain $k_d \leftrightarrow
-# (1-\beta)/\eta$); it recommends choosing $\beta$ for critical damping. This notebook
+# (1-\beta)/\eta$; optimizers as feedback loops: Lessard, Recht & Packard 2016), and
+# choosing $\beta$ for critical damping is a common recommendation. This notebook
 # derives each mapping from the update rule with `momentum_dynamics.physics`, checks it
 # against independent computations (python-control, `numpy.roots`, simulation, `solve_ivp`),
 # and separates what is exact from what is a continuous-time approximation.
@@ -54,7 +55,7 @@ rule = x[2] - x[1] - b * (x[1] - x[0]) + a * lam * x[1]     # heavy ball, elimin
 assert sp.simplify(fd * a - rule) == 0
 
 # %% [markdown]
-# With $dt = 1$ this is the text's mapping exactly: mass $1/\alpha$, damping
+# With $dt = 1$ this is the usual mapping exactly: mass $1/\alpha$, damping
 # $(1-\beta)/\alpha$, stiffness $\lambda$, $\zeta = (1-\beta)/(2\sqrt{\alpha\lambda})$.
 # Nesterov has the same mass and stiffness but an extra, curvature-dependent damping
 # $\beta\lambda\,dt$ (Hessian damping), which is why it oscillates less:
@@ -67,7 +68,7 @@ nv.damping, nv.hessian_damping
 # %% [markdown]
 # ## 2. Damping regimes and critical damping: continuous reading versus exact
 #
-# The text: $\zeta<1$ oscillates, $\zeta=1$ converges fastest without oscillation,
+# The usual statement: $\zeta<1$ oscillates, $\zeta=1$ converges fastest without oscillation,
 # $\zeta>1$ converges slowly. In discrete time the exact statement uses the poles. The
 # critically damped momentum from $\zeta = 1$ is $1 - 2\sqrt{\alpha\lambda}$, the exact
 # discrete one (double pole) is $(1-\sqrt{\alpha\lambda})^2$; they differ by exactly
@@ -81,7 +82,7 @@ assert sp.simplify(cd.exact - cd.continuous - a * lam) == 0
 
 # %% [markdown]
 # The exact critical momentum is also the fastest one at that learning rate: on a grid of
-# $\beta$ the smallest spectral radius sits at it (the text's "fastest convergence"
+# $\beta$ the smallest spectral radius sits at it (the usual "fastest convergence"
 # claim, true for the exact value). The continuous value is slower, and unstable beyond
 # $\alpha\lambda = (2\sqrt2-2)^2 \approx 0.686$. Trust the exact discrete value:
 
@@ -119,7 +120,7 @@ for beta in (0.5, 0.9, 0.99):
 #
 # A PD controller $u = -k_p x - k_d \dot x$ on the double integrator $m\ddot x = u$ closes
 # the loop $m\ddot x + k_d\dot x + k_p x = 0$. So $k_p = \lambda$ and $k_d = (1-\beta)/\alpha$
-# (the text's derivative gain) with mass $1/\alpha$; per unit mass $k_p/m = \alpha\lambda$,
+# (the usual derivative gain) with mass $1/\alpha$; per unit mass $k_p/m = \alpha\lambda$,
 # $k_d/m = 1-\beta$. Built with python-control's `feedback`:
 
 # %%
@@ -177,3 +178,12 @@ p = plot_ode_convergence("nesterov")
 # | $\zeta = 1$ gives $1-2\sqrt{\alpha\lambda}$ | approximation, off by exactly $\alpha\lambda$ |
 # | PD gains $k_p = \lambda$, $k_d = (1-\beta)/\alpha$ | exact; python-control closed loop agrees |
 # | heavy-ball and Nesterov ODE limits | first order in the step, measured |
+
+# %% [markdown]
+# ## References
+#
+# - N. Qian (1999). On the momentum term in gradient descent learning algorithms. *Neural
+#   Networks* 12(1), 145-151.
+# - G. Goh (2017). Why momentum really works. *Distill*.
+# - L. Lessard, B. Recht, A. Packard (2016). Analysis and design of optimization algorithms
+#   via integral quadratic constraints. *SIAM Journal on Optimization* 26(1), 57-95.

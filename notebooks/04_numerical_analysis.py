@@ -9,10 +9,11 @@
 # %% [markdown]
 # # Momentum as an ODE solver: a linear two-step method for gradient flow
 #
-# *"Optimisation can be seen as solving the gradient-flow ODE $x' = -\nabla f(x)$
-# numerically; momentum is precisely a linear two-step method, so zero-stability and
-# absolute stability from numerical analysis give its stability bounds, e.g.
-# $\alpha < 2(1+\beta)/L$."*
+# A common reading (Scieur et al. 2017, "Integration methods and optimization
+# algorithms"): optimisation can be seen as solving the gradient-flow ODE
+# $x' = -\nabla f(x)$ numerically; momentum is precisely a linear two-step method, so
+# zero-stability and absolute stability from numerical analysis give its stability
+# bounds, e.g. $\alpha < 2(1+\beta)/L$.
 #
 # Each statement is derived from the update rule with `momentum_dynamics.multistep` and
 # checked with an `assert` against an independent computation (roots of polynomials with
@@ -96,7 +97,7 @@ for b in np.linspace(-1.2, 1.2, 25):
 # $\rho(z) + \alpha\lambda\,s(z)$ lie inside the unit circle. The boundary of that region
 # in the complex $\alpha\lambda$ plane is traced by $w(\theta) = -\rho(e^{i\theta})/
 # s(e^{i\theta})$. Its real section for heavy ball is exactly $(0, 2(1+\beta))$: the
-# text's bound $\alpha < 2(1+\beta)/L$, because the largest curvature $L$ must lie in it.
+# usual bound $\alpha < 2(1+\beta)/L$, because the largest curvature $L$ must lie in it.
 
 # %%
 for b in (0.0, 0.5, 0.9):
@@ -146,3 +147,11 @@ p = plot_absolute_stability_regions(("gd", "heavy_ball", "nesterov"), beta=0.9)
 # | consistency | exact; order 1 (order 2 only at $\beta=-1$) |
 # | zero-stability | exactly $-1\le\beta<1$ |
 # | absolute stability gives $\alpha < 2(1+\beta)/L$ | exact real section of the region |
+
+# %% [markdown]
+# ## References
+#
+# - D. Scieur, V. Roulet, F. Bach, A. d'Aspremont (2017). Integration methods and
+#   optimization algorithms. *NeurIPS*.
+# - B. T. Polyak (1964). Some methods of speeding up the convergence of iteration methods.
+#   *USSR Computational Mathematics and Mathematical Physics* 4(5), 1-17.

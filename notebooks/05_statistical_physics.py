@@ -9,11 +9,13 @@
 # %% [markdown]
 # # Optimisation versus sampling: HMC, heavy ball, Langevin, and the NESS of momentum SGD
 #
-# The applications text contrasts three momentum dynamics: **Hamiltonian** (HMC: no
+# Three momentum dynamics are commonly contrasted: **Hamiltonian** (HMC, Neal 2011: no
 # friction, energy conserved, periodic orbits), **heavy ball** (friction: energy
 # dissipated, the particle stops at the minimum) and **SGHMC / underdamped Langevin**
-# (friction balanced by noise through the fluctuation-dissipation theorem, so the
-# stationary distribution is Boltzmann). It adds that momentum SGD's drift field has a
+# (Chen, Fox & Guestrin 2014; friction balanced by noise through the fluctuation-dissipation
+# theorem, so the
+# stationary distribution is Boltzmann). It is also argued (for SGD by Chaudhari & Soatto
+# 2018) that the drift field has a
 # non-zero curl, so it settles in a **non-equilibrium steady state** with a persistent
 # probability current. Each claim is checked below with `momentum_dynamics.statphys`
 # against an independent computation (simulation, quadrature, Lyapunov solutions).
@@ -146,8 +148,8 @@ assert gap[1] < gap[0] / 5      # the approximation improves linearly in alpha
 #
 # In the continuous-time limit (time in iterations) momentum SGD is the linear SDE
 # $ds = F s\,dt + \sqrt{2D}\,dW$ in $(\theta, v)$. Its drift, derived from the update rule,
-# has curl $1 + \alpha f''(\theta) \neq 0$: **the drift is not a gradient field** (seed's
-# claim, confirmed symbolically and by finite differences):
+# has curl $1 + \alpha f''(\theta) \neq 0$: **the drift is not a gradient field** (the
+# claim above, confirmed symbolically and by finite differences):
 
 # %%
 drift = T.symbolic_drift()
@@ -178,7 +180,7 @@ print("Q =", model.Q)
 p = plot_ness()
 
 # %% [markdown]
-# **A correction to the text.** Whether this current breaks detailed balance depends on
+# **A correction to the usual statement.** Whether this current breaks detailed balance depends on
 # how the momentum behaves under time reversal. Treating $v$ as an ordinary (even)
 # variable, as a reading of the drift field does, detailed balance fails. With the
 # physical parity (momentum odd), momentum SGD with noise **aligned with the Hessian's
@@ -216,4 +218,13 @@ assert viol[0] > viol[1] > viol[2]
 # | Langevin (fluctuation-dissipation) samples Boltzmann | bias $O(h^2)$ in $x$, $O(h)$ in $v$ |
 # | mismatched noise gives the wrong temperature | $rT$ |
 # | momentum SGD's drift has non-zero curl | exact: $1+\alpha f''$ |
-# | hence a NESS (persistent current) | $v$ even: yes; $v$ odd: only for noise not aligned with $H$ |
+# | hence a NESS (persistent current) | $v$ even: yes; $v$ odd: only for noise not aligned with $H$|
+
+# %% [markdown]
+# ## References
+#
+# - R. M. Neal (2011). MCMC using Hamiltonian dynamics. In *Handbook of Markov Chain Monte
+#   Carlo*, CRC Press.
+# - T. Chen, E. Fox, C. Guestrin (2014). Stochastic gradient Hamiltonian Monte Carlo. *ICML*.
+# - P. Chaudhari, S. Soatto (2018). Stochastic gradient descent performs variational
+#   inference, converges to limit cycles for deep networks. *ICLR*.
