@@ -1,6 +1,7 @@
 r"""Other libraries' SGD-with-momentum conventions, converted into ours.
 
-Our methods use the seed's convention (see :mod:`momentum_dynamics.methods`):
+Our methods use the velocity form of Polyak (1964) and Sutskever et al. (2013), with
+the velocity subtracted (see :mod:`momentum_dynamics.methods`):
 
 .. math::
 
@@ -61,7 +62,22 @@ __all__ = [
 
 
 class MethodParameters(NamedTuple):
-    """A method in our convention: registry name, learning rate, momentum."""
+    """A method in our convention: registry name, learning rate, momentum.
+
+    Attributes
+    ----------
+    method : str
+        Registry name (``"gd"``, ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"``).
+    alpha : float
+        Learning rate of our update rule.
+    beta : float or None
+        Momentum of our update rule (None for gradient descent).
+
+    Examples
+    --------
+    >>> from_pytorch_sgd(lr=0.1, momentum=0.9)
+    MethodParameters(method='heavy_ball', alpha=0.1, beta=0.9)
+    """
 
     method: str
     alpha: float
@@ -428,6 +444,21 @@ def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     As :func:`to_pytorch_sgd` (optax's trace is PyTorch's undampened buffer);
     ``"gd"`` gives ``momentum=None``.
 
+    Parameters
+    ----------
+    method : str or Method
+        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``).
+    alpha : float
+        Learning rate, > 0.
+    beta : float or None
+        Momentum in [0, 1) (None for ``"gd"``).
+
+    Returns
+    -------
+    dict
+        ``{"learning_rate", "momentum", "nesterov"}``.
+
     Examples
     --------
     >>> to_optax_sgd("heavy_ball", alpha=0.1, beta=0.9)
@@ -441,6 +472,21 @@ def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     r"""Keyword arguments of ``keras.optimizers.SGD`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (Keras' velocity is minus our ``v``).
+
+    Parameters
+    ----------
+    method : str or Method
+        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``).
+    alpha : float
+        Learning rate, > 0.
+    beta : float or None
+        Momentum in [0, 1) (None for ``"gd"``).
+
+    Returns
+    -------
+    dict
+        ``{"learning_rate", "momentum", "nesterov"}``.
 
     Examples
     --------

@@ -68,6 +68,12 @@ def _check_ema_beta(beta) -> np.ndarray:
 def ema_transfer_function() -> sp.Expr:
     """``H(z)`` derived from the ``ema_momentum`` update rule.
 
+    Returns
+    -------
+    sympy.Expr
+        :math:`H(z) = (1-\\beta) z/(z-\\beta)` in the SymPy symbols ``beta`` and ``z``,
+        from the gradient :math:`g_t` to the average :math:`v_t`.
+
     Examples
     --------
     >>> ema_transfer_function()
@@ -80,7 +86,21 @@ def ema_transfer_function() -> sp.Expr:
 
 
 class EMAFilter(NamedTuple):
-    """The EMA as python-control and SciPy discrete-time systems."""
+    """The EMA as python-control and SciPy discrete-time systems.
+
+    Attributes
+    ----------
+    control : control.TransferFunction
+        The filter as a python-control discrete-time transfer function.
+    scipy : scipy.signal.dlti
+        The same filter as a SciPy discrete-time LTI system.
+
+    Examples
+    --------
+    >>> f = ema_filter(0.5)
+    >>> round(float(f.control.dcgain()), 12)
+    1.0
+    """
 
     control: control.TransferFunction
     scipy: scipy.signal.dlti
@@ -88,6 +108,19 @@ class EMAFilter(NamedTuple):
 
 def ema_filter(beta, dt=True) -> EMAFilter:
     """``(1-beta)/(1 - beta z^-1)`` as python-control and ``scipy.signal.dlti`` objects.
+
+    Parameters
+    ----------
+    beta : float
+        EMA decay, in [0, 1).
+    dt : True or float
+        Sampling time of the systems (``True``: unspecified, python-control's
+        convention; SciPy then uses 1).
+
+    Returns
+    -------
+    EMAFilter
+        ``(control, scipy)``: the same filter for both libraries.
 
     Examples
     --------
@@ -119,6 +152,17 @@ def ema_cutoff_frequency(beta):
     the gain never falls to half power on :math:`[0, \\pi]` and the result is NaN.
     For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
 
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\omega_c` in radians per step, broadcast over ``beta``; NaN below
+        :math:`3 - 2\\sqrt2`.
+
     Examples
     --------
     >>> round(ema_cutoff_frequency(0.9), 6)
@@ -136,6 +180,17 @@ def ema_cutoff_frequency(beta):
 def ema_noise_bandwidth(beta):
     """Variance reduction of white noise: :math:`\\sum_k h_k^2 = (1-\\beta)/(1+\\beta)`.
 
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+
+    Returns
+    -------
+    float or ndarray
+        Output variance over input variance for white-noise input, broadcast over
+        ``beta``.
+
     Examples
     --------
     >>> round(ema_noise_bandwidth(0.9), 12)
@@ -152,6 +207,18 @@ def ema_group_delay(beta, omega=0.0):
               {1 - 2\\beta\\cos\\omega + \\beta^2}
 
     At DC it is :math:`\\beta/(1-\\beta)`: the lag of the EMA behind a ramp.
+
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+    omega : array_like
+        Angular frequency in radians per step; broadcast with ``beta``.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\tau(\\omega)` in steps.
 
     Examples
     --------
@@ -200,7 +267,20 @@ def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
 
     with :math:`A_0` the state matrix at :math:`\\lambda = 0`. The factor ``z`` removes
     the state-space convention's one-step delay, so that :math:`v_t` responds to
-    :math:`g_t` (the seed's indexing). ``output="step"`` is :math:`x_t - x_{t-1}`.
+    :math:`g_t` (the indexing of the update rules in :mod:`~momentum_dynamics.methods`).
+    ``output="step"`` is :math:`x_t - x_{t-1}`.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    output : str
+        A state variable of the method (``"x"``, ``"v"``, ...) or ``"step"``.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`H(z)` in the method's hyper-parameter symbols and ``z``.
 
     Examples
     --------
@@ -230,6 +310,26 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
 
     Its DC gain (``control.dcgain``) is the steady response to a constant gradient:
     for the step it is minus the effective learning rate.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    alpha : float
+        Learning rate, > 0.
+    beta : float, optional
+        Momentum (omit for methods without one).
+    output : str
+        A state variable of the method or ``"step"``.
+    dt : True or float
+        Sampling time of the returned system (``True``: unspecified).
+    **hyperparameters : float
+        The method's other hyper-parameters (e.g. ``nu`` for QHM).
+
+    Returns
+    -------
+    control.TransferFunction
+        :func:`gradient_filter` with the numbers substituted.
 
     Examples
     --------
@@ -270,6 +370,11 @@ class TrackingLag(NamedTuple):
     steps : ndarray
         The same lag in steps, ``radians / omega`` (at ``omega = 0`` its limit, the ramp
         lag).
+
+    Examples
+    --------
+    >>> tracking_lag("heavy_ball", 0.1, 0.9).steps
+    9.0
     """
 
     gain: np.ndarray
@@ -290,7 +395,8 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     For heavy ball's velocity and the EMA, :math:`\\phi = \\operatorname{atan2}(\\beta
     \\sin\\omega, 1 - \\beta\\cos\\omega)` and :math:`\\tau = \\beta/(1-\\beta)`: both grow
     with beta, which is how high momentum amplifies the phase difference between the
-    velocity and a drifting gradient (the seed's batch-norm reading). NaN where the
+    velocity and a drifting gradient (the usual explanation of why momentum trails
+    drifting statistics such as batch-norm's). NaN where the
     filter has no steady state (``|beta| = 1``, or ``output="x"``, which integrates the
     gradient).
 
@@ -302,6 +408,12 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
         Angular frequency in radians per step, in [0, pi].
     output : str
         A state variable or ``"step"``.
+
+    Returns
+    -------
+    TrackingLag
+        ``(gain, radians, steps)``, broadcast over the inputs; NaN where there is no
+        steady state.
 
     Examples
     --------
@@ -343,6 +455,24 @@ def ramp_lag(method, alpha, beta=None, *, output="v", **hyperparameters):
     The filtered signal tends to :math:`H(1)\\, r\\,(t - \\tau)`. For heavy ball,
     Nesterov and the EMA velocity :math:`\\tau = \\beta/(1-\\beta)` (exact, not an
     approximation); for the step of gradient descent 0. NaN where ``|beta| = 1``.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like, optional
+        Momentum (omit for methods without one).
+    output : str
+        A state variable of the method or ``"step"``.
+    **hyperparameters : array_like
+        The method's other hyper-parameters; everything broadcasts.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\tau` in steps (:attr:`TrackingLag.steps` at ``omega = 0``).
 
     Examples
     --------

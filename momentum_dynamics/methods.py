@@ -14,7 +14,8 @@ SymPy symbols and the linear oracle ``grad(x) = lambda*x + xi`` it yields the
 exact state-space model (see :mod:`momentum_dynamics.symbolic`). Nothing else
 about a method is typed by hand.
 
-Conventions (those of the principles seed):
+Conventions (the velocity form of Polyak 1964 and Sutskever et al. 2013, with the
+velocity subtracted):
 
 .. math::
 
@@ -58,14 +59,60 @@ __all__ = [
 
 
 def gradient_descent(x, grad, alpha):
-    r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`."""
+    r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`.
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+
+    Returns
+    -------
+    tuple
+        ``(x_t,)``, the new state.
+
+    Examples
+    --------
+    One step on :math:`f(x) = x^2` (gradient :math:`2x`) from :math:`x = 1`:
+
+    >>> gradient_descent(1.0, lambda x: 2 * x, alpha=0.1)
+    (0.8,)
+    """
     return (x - alpha * grad(x),)
 
 
 def heavy_ball(x, v, grad, alpha, beta):
-    r"""Polyak's heavy ball in the seed's convention.
+    r"""Polyak's heavy ball (Polyak 1964), in velocity form.
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The velocity :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    >>> x, v = heavy_ball(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.35, 0.65)
     """
     v = beta * v + alpha * grad(x)
     return x - v, v
@@ -76,6 +123,32 @@ def nesterov(x, v, grad, alpha, beta):
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1} - \beta v_{t-1}),
               \qquad x_t = x_{t-1} - v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The velocity :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    The gradient is taken at :math:`x - \beta v = 1 - 0.45 = 0.55`:
+
+    >>> x, v = nesterov(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.44, 0.56)
     """
     v = beta * v + alpha * grad(x - beta * v)
     return x - v, v
@@ -85,6 +158,30 @@ def ema_momentum(x, v, grad, alpha, beta):
     r"""Momentum as an exponential moving average of the gradients.
 
     .. math:: v_t = \beta v_{t-1} + (1-\beta) \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - \alpha v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The moving average :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    >>> x, v = ema_momentum(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.935, 0.65)
     """
     v = beta * v + (1 - beta) * grad(x)
     return x - alpha * v, v
@@ -119,6 +216,19 @@ class Method:
         radius over a curvature interval ``[mu, L]`` is largest at an endpoint
         (true for the four shipped methods and tested). Otherwise worst cases are
         searched on a dense sample of the interval.
+
+    See Also
+    --------
+    register_method : build a method from an update rule and register it by name.
+
+    Examples
+    --------
+    >>> m = Method.from_update(heavy_ball)
+    >>> m.name, m.state, m.hyperparameters, m.order
+    ('heavy_ball', ('x', 'v'), ('alpha', 'beta'), 2)
+    >>> x, v = m.step((1.0, 0.5), lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.35, 0.65)
     """
 
     name: str
@@ -218,10 +328,14 @@ def register_method(
         Name used in figures.
     overwrite : bool
         Replace an existing registration of the same name.
+    worst_case_at_endpoints : bool
+        Declare that the worst spectral radius over a curvature interval is always at
+        an endpoint (see :class:`Method`); leave False unless it is proven or tested.
 
     Returns
     -------
     Method
+        The registered method.
 
     Examples
     --------
@@ -249,19 +363,62 @@ def register_method(
 
 
 def unregister_method(name: str) -> None:
-    """Remove a registered method (the shipped ones can be removed too)."""
+    """Remove a registered method (the shipped ones can be removed too).
+
+    Parameters
+    ----------
+    name : str
+        Registry name of the method.
+
+    Raises
+    ------
+    ValueError
+        If no method of that name is registered.
+
+    Examples
+    --------
+    >>> def my_gd(x, grad, alpha):
+    ...     return x - alpha * grad(x)
+    >>> _ = register_method(my_gd)
+    >>> "my_gd" in available_methods()
+    True
+    >>> unregister_method("my_gd")
+    >>> "my_gd" in available_methods()
+    False
+    """
     if name not in _REGISTRY:
         raise ValueError(f"no method named {name!r}; registered: {available_methods()}")
     del _REGISTRY[name]
 
 
 def available_methods() -> list[str]:
-    """Names of the registered methods."""
+    """Names of the registered methods.
+
+    Returns
+    -------
+    list of str
+        Registry names, in registration order.
+
+    Examples
+    --------
+    >>> available_methods()[:4]
+    ['gd', 'heavy_ball', 'nesterov', 'ema_momentum']
+    """
     return list(_REGISTRY)
 
 
 def get_method(method: str | Method) -> Method:
     """Return the :class:`~momentum_dynamics.methods.Method` for a name, or the method itself.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registry name (see :func:`available_methods`) or a method object.
+
+    Returns
+    -------
+    Method
+        The registered method (or ``method`` itself).
 
     Raises
     ------

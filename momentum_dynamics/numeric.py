@@ -601,7 +601,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     """Small-step (continuous-time) approximation of the critical momentum.
 
     The leading-order term of :func:`critical_beta` as :math:`\\alpha\\lambda \\to 0`,
-    derived by series expansion. For heavy ball and Nesterov it is the seed's
+    derived by series expansion. For heavy ball and Nesterov it is the
     damping-ratio-one condition :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda}) = 1`:
 
     .. math:: \\beta_c \\approx 1 - 2\\sqrt{\\alpha\\lambda},
@@ -839,7 +839,7 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     """Tuned rates of GD, heavy ball and Nesterov versus ``kappa``: exact and approximate.
 
     The exact rate is the worst-case spectral radius at the tuned parameters; the
-    approximation is its leading large-``kappa`` term (the seed's ``1 - 2/kappa``,
+    approximation is its leading large-``kappa`` term (the textbook ``1 - 2/kappa``,
     ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact for the
     standard tuning, while the optimal tuning gives ``1 - 2/sqrt(3 kappa + 1)``).
 

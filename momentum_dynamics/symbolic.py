@@ -360,8 +360,8 @@ class CriticalBeta(NamedTuple):
         as an interval of ``alpha*lambda`` (None when SymPy cannot reduce it).
     continuous : Expr
         The leading-order approximation for small ``alpha*lambda`` (the
-        continuous-time, damping-ratio-one reading; for heavy ball the seed's
-        :math:`1 - 2\\sqrt{\\alpha\\lambda}`).
+        continuous-time, damping-ratio-one reading; for heavy ball the familiar
+        :math:`1 - 2\\sqrt{\\alpha\\lambda}`, cf. Goh 2017).
     """
 
     solutions: tuple[sp.Expr, ...]
@@ -644,8 +644,8 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
         methods with a derived tuning).
     tuning : {"optimal", "standard"}
         ``"standard"`` is Nesterov's textbook choice ``alpha = 1/L`` with the
-        momentum critically damped at ``mu``; it gives exactly the seed's
-        :math:`1 - 1/\\sqrt{\\kappa}`.
+        momentum critically damped at ``mu``; it gives exactly the textbook
+        :math:`1 - 1/\\sqrt{\\kappa}` (Nesterov 1983).
 
     Returns
     -------
@@ -685,8 +685,8 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
     """Leading-order large-``kappa`` form of :func:`tuned_rate` (an approximation).
 
     ``1 - c/kappa**p`` with the first non-vanishing term of the expansion in
-    :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the seed's
-    :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}`.
+    :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the textbook
+    :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}` (Polyak 1964).
 
     Examples
     --------

@@ -70,6 +70,12 @@ class FederatedQuadratic(NamedTuple):
         Eigenvalues of the clients' Hessian ``H``.
     sampling_factor : float
         ``c_M``: the variance of a mean of ``M`` sampled clients per unit client variance.
+
+    Examples
+    --------
+    >>> fq = server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
+    >>> fq.sampling_factor, fq.eigenvectors is None
+    (0.1, True)
     """
 
     curvatures: np.ndarray
@@ -104,6 +110,12 @@ def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
     local_steps, local_lr : int, float
         ``K`` local gradient steps of size ``eta_l``. ``K = 1, eta_l = 1`` makes the
         pseudo-gradient the plain gradient (``P = H``).
+
+    Returns
+    -------
+    FederatedQuadratic
+        Pseudo-curvatures, eigenvectors, aggregated noise covariance, the Hessian's
+        curvatures and the sampling factor.
 
     Examples
     --------
@@ -143,6 +155,24 @@ def server_statespace(model: FederatedQuadratic, server_lr, beta=None, *,
                       method="heavy_ball", output="x") -> control.StateSpace:
     """The server iteration as a python-control ``StateSpace`` (2d states for heavy
     ball) from the aggregated pseudo-gradient noise to ``output``.
+
+    Parameters
+    ----------
+    model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
+    server_lr : float
+        Server learning rate, > 0.
+    beta : float, optional
+        Server momentum (omit for ``method="gd"``).
+    method : str
+        The server optimizer (any registered method).
+    output : str
+        The state variable observed (``"x"``: the global model).
+
+    Returns
+    -------
+    control.StateSpace
+        Discrete-time (``dt=True``) system with ``order * d`` states.
 
     Examples
     --------
@@ -185,12 +215,17 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     Parameters
     ----------
     model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
     server_lr : float
         Server learning rate (``hold="server_lr"``) or the effective learning rate
         ``server_lr/(1 - beta)`` kept fixed across ``beta`` (``hold="effective_lr"``).
     beta : float or 1-D array
+        Server momentum values, in [-1, 1].
     method : str
         The server optimizer (any registered method).
+    hold : {"server_lr", "effective_lr"}
+        Which learning rate stays fixed as ``beta`` varies: the server learning rate
+        itself, or the effective learning rate ``server_lr/(1 - beta)``.
     objective : {"total_variance", "excess_loss"}
         ``E||x - x*||^2`` or ``E f(x) - f*`` of the pseudo-loss ``(x-x*)^T P (x-x*)/2``.
     progress : bool
@@ -248,6 +283,13 @@ class OptimalServerBeta(NamedTuple):
         True when the minimum sits at an end of the searched range (the objective is
         still decreasing there, e.g. towards ``beta -> 1`` at a fixed effective
         learning rate): then ``beta`` is a bound, not an interior optimum.
+
+    Examples
+    --------
+    >>> fq = server_momentum_model([2.25], 1.0, clients_per_round=4)
+    >>> r = optimal_server_beta(fq, 1.0)
+    >>> r.at_boundary
+    False
     """
 
     beta: float
@@ -264,6 +306,32 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
 
     A grid over ``beta_range`` locates the stable momenta and the best grid point; a
     bounded Brent search between its neighbours refines it.
+
+    Parameters
+    ----------
+    model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
+    server_lr : float
+        Server learning rate, or the effective learning rate (see ``hold``).
+    method : str
+        The server optimizer (a registered method with a momentum ``beta``).
+    hold : {"server_lr", "effective_lr"}
+        Which learning rate stays fixed as ``beta`` varies: the server learning rate
+        itself, or the effective learning rate ``server_lr/(1 - beta)``.
+    objective : {"total_variance", "excess_loss"}
+        The quantity minimised, as in :func:`server_variance`.
+    beta_range : tuple of float
+        ``(low, high)`` with ``-1 <= low < high <= 1``: the momenta searched.
+    grid : int
+        Number of grid points over ``beta_range`` before the Brent refinement.
+    progress : bool
+        Show a progress bar over the grid.
+
+    Returns
+    -------
+    OptimalServerBeta
+        The best momentum, the objective there, the stable range found and whether
+        the optimum sits at an end of the range.
 
     Raises
     ------

@@ -23,12 +23,12 @@ the stiffness is the curvature, :math:`k = \\lambda`, gives
 Heavy ball: :math:`M = 1`, :math:`C = 1-\\beta`, :math:`K = \\alpha\\lambda`, so
 :math:`m = \\Delta t^2/\\alpha`, :math:`c = (1-\\beta)\\Delta t/\\alpha` and
 :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda})`; at :math:`\\Delta t = 1` this is
-the seed's mass :math:`1/\\alpha` and damping :math:`(1-\\beta)/\\alpha`. Nesterov:
+the usual mass :math:`1/\\alpha` and damping :math:`(1-\\beta)/\\alpha` (Qian 1999). Nesterov:
 :math:`C = 1 - \\beta + \\alpha\\beta\\lambda`, an extra curvature-dependent (Hessian)
 damping :math:`\\beta\\lambda\\Delta t`.
 
 **PD controller.** :math:`m\\ddot x = -k_p x - k_d \\dot x` with :math:`k_p = \\lambda`
-and :math:`k_d = c` (the seed's :math:`(1-\\beta)/\\alpha`), or on the unit-mass double
+and :math:`k_d = c` (:math:`(1-\\beta)/\\alpha` at unit time step), or on the unit-mass double
 integrator :math:`\\ddot x = -(k_p/m) x - (k_d/m)\\dot x`; the closed loop is built with
 python-control.
 
@@ -40,7 +40,7 @@ descent with :math:`\\Delta t = \\alpha` to gradient flow. :func:`discretisation
 measures the distance to the ODE and its order.
 
 **Symbols.** ``dt`` (:math:`\\Delta t`) is the physical time one iteration stands for
-in the mass-spring-damper and PD readings, free to choose (default 1, the seed's
+in the mass-spring-damper and PD readings, free to choose (default 1, the usual
 mass :math:`1/\\alpha`). ``h`` is the one time step at which the mass is one, derived by
 :func:`ode_parameters` together with the friction :math:`\\gamma` (heavy ball and
 Nesterov: :math:`h = \\sqrt\\alpha`, :math:`\\gamma = (1-\\beta)/\\sqrt\\alpha`; the

@@ -169,7 +169,7 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
               \\zeta = \\frac{1-\\beta}{2\\sqrt{\\alpha\\lambda}}, \\quad
               \\omega_n = \\frac{\\sqrt{\\alpha\\lambda}}{\\Delta t};
 
-    ``dt = 1`` gives the seed's mass :math:`1/\\alpha` and damping
+    ``dt = 1`` gives the usual mass :math:`1/\\alpha` and damping
     :math:`(1-\\beta)/\\alpha`; ``dt = sqrt(alpha)`` gives unit mass and the heavy-ball
     ODE (:func:`heavy_ball_ode`). Nesterov adds the Hessian damping
     :math:`\\beta\\lambda\\Delta t`.

@@ -48,7 +48,7 @@ class PDGains(NamedTuple):
 
     Attributes
     ----------
-    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (the seed's form:
+    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (at unit time step:
         :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha` for heavy ball)
     mass : m
     k_p_unit, k_d_unit : gains of the unit-mass double integrator

@@ -260,7 +260,7 @@ def plot_rates_versus_kappa(kappa=None, ax=None) -> RegionPlot:
     """Tuned worst-case rates of GD, heavy ball and Nesterov against ``kappa``.
 
     Plots ``1 - rate`` (the per-step contraction gain) on log-log axes: exact
-    values solid, the seed's large-``kappa`` approximations dashed.
+    values solid, the textbook large-``kappa`` approximations dashed.
 
     Examples
     --------
