@@ -35,7 +35,9 @@ from ._validation import (
     broadcast,
     check_alpha,
     check_beta,
+    check_dt,
     check_hyperparameters,
+    check_scalar,
     to_output,
 )
 from .lti import sympy_to_control
@@ -89,15 +91,36 @@ class EMAFilter(NamedTuple):
 def ema_filter(beta, dt=True) -> EMAFilter:
     """``(1-beta)/(1 - beta z^-1)`` as python-control and ``scipy.signal.dlti`` objects.
 
+    Parameters
+    ----------
+    beta : float
+        The EMA decay, a single number in [0, 1).
+    dt : True or float
+        Sampling time: ``True`` (unspecified discrete time) or a finite number > 0.
+
+    Returns
+    -------
+    EMAFilter
+
+    Raises
+    ------
+    ValueError
+        For ``beta`` outside [0, 1), an array ``beta``, or ``dt <= 0``/NaN.
+    TypeError
+        For strings or None, or ``dt=False``.
+
+    See Also
+    --------
+    ema_transfer_function, gradient_filter_system
+
     Examples
     --------
     >>> f = ema_filter(0.9)
     >>> f.control.num[0][0], f.control.den[0][0]
     (array([0.1, 0. ]), array([ 1. , -0.9]))
     """
-    b = float(_check_ema_beta(beta).reshape(-1)[0]) if np.ndim(beta) == 0 else None
-    if b is None:
-        raise ValueError(f"beta must be a scalar here; got shape {np.shape(beta)}")
+    b = check_scalar(_check_ema_beta(beta), "beta")
+    dt = check_dt(dt)
     H = ema_transfer_function().subs(S.beta, b)
     num, den = sp.fraction(sp.cancel(H))
     num_c = [float(c) for c in sp.Poly(num, S.z).all_coeffs()]
@@ -160,6 +183,7 @@ def ema_group_delay(beta, omega=0.0):
     """
     b = _check_ema_beta(beta)
     w = as_real_array(omega, "omega")
+    broadcast((b, "beta"), (w, "omega"))
     c = np.cos(w)
     return to_output(b * (c - b) / (1 - 2 * b * c + b * b))
 
@@ -184,7 +208,7 @@ def _gradient_filter(method: Method, output: str) -> sp.Expr:
 
 def _filter_output(m: Method, output: str) -> str:
     allowed = [*m.state, "step"]
-    if output not in allowed:
+    if not isinstance(output, str) or output not in allowed:
         raise ValueError(f"output must be one of {allowed} for {m.name!r}; got {output!r}")
     return output
 
@@ -231,6 +255,28 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     Its DC gain (``control.dcgain``) is the steady response to a constant gradient:
     for the step it is minus the effective learning rate.
 
+    Parameters
+    ----------
+    method, alpha, beta, **hyperparameters
+        As in :func:`momentum_dynamics.spectral_radius`, but scalars.
+    output : str
+        A state variable or ``"step"``.
+    dt : True or float
+        Sampling time: ``True`` or a finite number > 0.
+
+    Returns
+    -------
+    control.TransferFunction
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a bad hyper-parameter, ``output`` or ``dt``, naming it.
+
+    See Also
+    --------
+    gradient_filter
+
     Examples
     --------
     >>> G = gradient_filter_system("heavy_ball", 0.1, 0.9)
@@ -240,6 +286,8 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     1.0
     """
     m = get_method(method)
+    dt = check_dt(dt)
+    _filter_output(m, output)
     values, shape = _filter_values(m, alpha, beta, hyperparameters)
     if shape:
         raise ValueError("gradient_filter_system takes scalar hyper-parameters")
@@ -317,6 +365,7 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     if np.any(bad):
         raise ValueError(f"omega must lie in [0, pi] radians per step; got "
                          f"{w[bad].flat[0].item()!r}")
+    broadcast(*zip(values, m.hyperparameters, strict=True), (w, "omega"))
     H, ramp, _ = _lag_functions(m, out)
     with np.errstate(divide="ignore", invalid="ignore"):
         dc = np.asarray(H(1.0 + 0j, *values), dtype=complex)

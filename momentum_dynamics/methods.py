@@ -38,6 +38,8 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ._validation import check_flag, check_name
+
 __all__ = [
     "Method",
     "gradient_descent",
@@ -218,10 +220,22 @@ def register_method(
         Name used in figures.
     overwrite : bool
         Replace an existing registration of the same name.
+    worst_case_at_endpoints : bool
+        Whether the worst-case rate over a spectrum ``[mu, L]`` is attained at an
+        end point (then :func:`~momentum_dynamics.convergence_rate` checks only those).
 
     Returns
     -------
     Method
+
+    Raises
+    ------
+    TypeError
+        For a non-callable ``update``, a non-string ``name``/``title`` or a
+        non-boolean flag.
+    ValueError
+        For an update rule without ``grad``/``alpha``, an empty ``name``, or a taken
+        name without ``overwrite=True``.
 
     Examples
     --------
@@ -236,6 +250,10 @@ def register_method(
     (('x', 'v'), ('alpha', 'beta', 'nu'))
     >>> unregister_method("qhm")
     """
+    name = check_name(name, "name", optional=True)
+    title = check_name(title, "title", optional=True)
+    overwrite = check_flag(overwrite, "overwrite")
+    worst_case_at_endpoints = check_flag(worst_case_at_endpoints, "worst_case_at_endpoints")
     method = Method.from_update(
         update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints
     )
@@ -250,6 +268,7 @@ def register_method(
 
 def unregister_method(name: str) -> None:
     """Remove a registered method (the shipped ones can be removed too)."""
+    check_name(name, "name")
     if name not in _REGISTRY:
         raise ValueError(f"no method named {name!r}; registered: {available_methods()}")
     del _REGISTRY[name]
