@@ -288,9 +288,8 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     m = get_method(method)
     dt = check_dt(dt)
     _filter_output(m, output)
-    values, shape = _filter_values(m, alpha, beta, hyperparameters)
-    if shape:
-        raise ValueError("gradient_filter_system takes scalar hyper-parameters")
+    values, _ = _filter_values(m, alpha, beta, hyperparameters)
+    values = [check_scalar(v, h) for v, h in zip(values, m.hyperparameters, strict=True)]
     syms = S.hyperparameter_symbols(m)
     H = gradient_filter(m, output).subs(
         {syms[h]: float(v) for h, v in zip(m.hyperparameters, values, strict=True)})

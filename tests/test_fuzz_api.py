@@ -26,6 +26,7 @@ value, exception).
 from __future__ import annotations
 
 import inspect
+import os
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
@@ -76,6 +77,7 @@ class Kind:
     empty_bad: bool = False  # an empty array is refused (it does not broadcast to nothing)
     count_min: int | None = None  # an integer argument: at least this
     true_ok: bool = False  # ``True`` is a valid value (python-control's dt)
+    none_ok: bool = False  # ``None`` is a valid value (the argument's default)
 
 
 def _outside(lo, hi, lo_open=False, hi_open=False):
@@ -96,7 +98,9 @@ KINDS = {
     "beta": Kind((1.5, -1.5, NAN, INF, *NOT_A_NUMBER), _outside(-1, 1)),
     "beta01": Kind((1.0, 1.5, -0.1, NAN, INF, *NOT_A_NUMBER), _outside(0, 1, hi_open=True)),
     "beta01_or_none": Kind(
-        (1.0, 1.5, -0.1, NAN, INF, "0.1", True, [[1.0], [1.0, 2.0]]), _outside(0, 1, hi_open=True)
+        (1.0, 1.5, -0.1, NAN, INF, "0.1", True, [[1.0], [1.0, 2.0]]),
+        _outside(0, 1, hi_open=True),
+        none_ok=True,
     ),
     "unit_open": Kind((0.0, 1.0, NAN, *NOT_A_NUMBER), _outside(0, 1, True, True)),
     "kappa": Kind((0.5, NAN, INF, *NOT_A_NUMBER), _outside(1, INF)),
@@ -158,6 +162,11 @@ KINDS = {
     # a point or a state vector of fixed size: no NaN, no string
     "vector": Kind(
         (NAN, [NAN, 1.0], "0.1", [[1.0], [1.0, 2.0]], np.ones((2, 3, 4))), empty_bad=True
+    ),
+    "vector_or_none": Kind(
+        (NAN, [NAN, 1.0], "0.1", [[1.0], [1.0, 2.0]], np.ones((2, 3, 4))),
+        empty_bad=True,
+        none_ok=True,
     ),
     "time": Kind((0.0, -1.0, NAN, INF, "1", None), _outside(0, INF, True)),
     "time_or_none": Kind((0.0, -1.0, NAN, INF, "1"), _outside(0, INF, True)),
@@ -442,23 +451,23 @@ CORE: dict[str, Spec] = {
     "Quadratic": Spec(
         md.Quadratic,
         dict(hessian=[[2.0, 1.0], [1.0, 2.0]], x_star=[1.0, 0.0]),
-        dict(hessian="hessian", x_star="vector"),
+        dict(hessian="hessian", x_star="vector_or_none"),
     ),
     "simulate": Spec(
         md.simulate,
         dict(HB, problem=[1.0, 2.0], steps=20, x0=[1.0, 1.0], v0=[0.0, 0.0]),
-        dict(HB_K, problem="hessian", steps="count0", x0="vector", v0="vector"),
+        dict(HB_K, problem="hessian", steps="count0", x0="vector_or_none", v0="vector_or_none"),
         hyper=True,
     ),
     "empirical_rate": Spec(
         md.empirical_rate,
         dict(trajectory=TR, skip=10, x_star=[0.0, 0.0], rtol=1e-12),
-        dict(trajectory="object", skip="count0_or_none", x_star="vector", rtol="nonneg"),
+        dict(trajectory="object", skip="count0_or_none", x_star="vector_or_none", rtol="nonneg"),
     ),
     "sign_changes": Spec(
         md.sign_changes,
         dict(trajectory=TR, coordinate=0, x_star=[0.0, 0.0], rtol=1e-10),
-        dict(trajectory="object", coordinate="index", x_star="vector", rtol="nonneg"),
+        dict(trajectory="object", coordinate="index", x_star="vector_or_none", rtol="nonneg"),
     ),
     # applications
     "server_momentum_model": Spec(
@@ -1157,7 +1166,7 @@ def must_refuse(kind: Kind, value) -> bool:
         )
     if not kind.numeric:
         return any(_same(value, r) for r in kind.refuse)
-    if value is True and kind.true_ok:
+    if (value is True and kind.true_ok) or (value is None and kind.none_ok):
         return False
     if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
         return True
@@ -1187,7 +1196,7 @@ def _random_params():
 
 @pytest.mark.parametrize("key", _random_params())
 @settings(
-    max_examples=12,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "12")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
