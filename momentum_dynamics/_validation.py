@@ -174,7 +174,7 @@ def check_scalar(value, name: str) -> float:
     """A single finite real number (a 0-d array is fine, a string or a list is not)."""
     arr = as_real_array(value, name)
     if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number here; got an array of shape "
+        raise ValueError(f"{name} must be a scalar (a single number) here; got an array of shape "
                          f"{arr.shape}")
     return float(arr)
 
