@@ -1003,13 +1003,14 @@ def _core_params():
         yield pytest.param(key, marks=marks, id=key)
 
 
+@pytest.mark.slow  # the first call of every public function (derivations, compilation)
 def test_valid_calls_work():
     for key, spec in {**CORE, **rewritten()}.items():
         outcome = run(key, spec, {}, must_refuse=False)
         assert outcome.verdict == "ok", str(outcome)
 
 
-@pytest.mark.parametrize("key", _core_params())
+@pytest.mark.parametrize("key", list(_core_params()))
 def test_bad_values_are_refused(key):
     bad = failures(key, CORE[key])
     assert not bad, _report(bad)
@@ -1119,7 +1120,7 @@ def _rewritten_params():
         yield pytest.param(key, marks=marks, id=key)
 
 
-@pytest.mark.parametrize("key", _rewritten_params())
+@pytest.mark.parametrize("key", list(_rewritten_params()))
 def test_bad_values_are_refused_in_rewritten_modules(key):
     bad = failures(key, rewritten()[key])
     assert not bad, _report(bad)
@@ -1194,7 +1195,7 @@ def _random_params():
         yield pytest.param(key, marks=marks, id=key)
 
 
-@pytest.mark.parametrize("key", _random_params())
+@pytest.mark.parametrize("key", list(_random_params()))
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "12")),
     deadline=None,

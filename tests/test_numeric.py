@@ -176,7 +176,9 @@ def test_spectral_radius_on_a_large_grid(name):
     np.testing.assert_array_equal(stab[keep], want[keep] < 1)
 
 
-@pytest.mark.parametrize("name", ALL)
+# qhm pays for compiling its kernels here (> 2 s): slow
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n == "qhm" else n for n in ALL])
 def test_zero_dimensional_inputs_give_python_scalars(name):
     b = None if name == "gd" else 0.5
     kw = extra(name)
@@ -608,6 +610,7 @@ def test_optimal_parameters_beat_a_grid_search(name, mu, L):
     assert grid.min() >= p.rate - 1e-9
 
 
+@pytest.mark.slow
 def test_optimal_parameters_qhm_numeric_vs_brute_force():
     """The numeric minimax fallback, for a method the package does not ship."""
     mu, L = 1.0, 10.0

@@ -350,7 +350,8 @@ def test_critical_beta_exact_forms_simplify():
     assert sp.simplify(ema.stable.subs(sub) - ((1 - t**2) / (1 + t**2)) ** 2) == 0
 
 
-@pytest.mark.parametrize("name", MOMENTUM)
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n == "qhm" else n for n in MOMENTUM])
 def test_critical_beta_zeroes_the_hand_discriminant(name):
     T, D = hand_trace_det(name)
     disc = T**2 - 4 * D
@@ -609,6 +610,7 @@ def test_no_closed_form_tuning_for_registered_method():
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_qhm_derivations_at_numbers():
     """QHM at nu = 0.7: every symbolic analysis versus the hand state matrix."""
     rng = np.random.default_rng(21)
