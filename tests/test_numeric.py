@@ -48,8 +48,6 @@ def extra(name):
 # --------------------------------------------------------------------------
 
 
-
-
 def hand_matrix(name, alpha, beta, lam, nu=NU):
     """State matrices of (x, v), shape broadcast + (n, n), typed from the recurrences."""
     alpha, lam = np.asarray(alpha), np.asarray(lam)

@@ -484,8 +484,6 @@ def _constant_gradient_step(name, alpha, beta, g, steps=2000):
     return -(x - x_old) / g
 
 
-
-
 @pytest.mark.parametrize("name", ALL)
 @pytest.mark.parametrize("alpha, beta", [(0.01, 0.9), (0.3, 0.5), (0.05, -0.5), (1e-3, 0.99)])
 def test_effective_learning_rate_vs_constant_gradient_simulation(name, alpha, beta):
