@@ -45,9 +45,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from ._validation import as_real_array, check_alpha, check_beta
+from ._validation import check_alpha, check_beta, check_flag, check_scalar
 from .methods import Method, ema_momentum, get_method, gradient_descent, heavy_ball, nesterov
 
 __all__ = [
@@ -89,11 +87,7 @@ class MethodParameters(NamedTuple):
 # --------------------------------------------------------------------------
 
 
-def _scalar(value, name: str) -> float:
-    arr = as_real_array(value, name)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a scalar; got an array of shape {arr.shape}")
-    return float(arr)
+_scalar = check_scalar
 
 
 def _learning_rate(value, name: str) -> float:
@@ -115,10 +109,7 @@ def _momentum(value) -> float:
     return m
 
 
-def _flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-    return bool(value)
+_flag = check_flag
 
 
 # --------------------------------------------------------------------------

@@ -35,7 +35,9 @@ from ._validation import (
     broadcast,
     check_alpha,
     check_beta,
+    check_dt,
     check_hyperparameters,
+    check_scalar,
     to_output,
 )
 from .lti import sympy_to_control
@@ -122,15 +124,25 @@ def ema_filter(beta, dt=True) -> EMAFilter:
     EMAFilter
         ``(control, scipy)``: the same filter for both libraries.
 
+    Raises
+    ------
+    ValueError
+        For ``beta`` outside [0, 1), an array ``beta``, or ``dt <= 0``/NaN.
+    TypeError
+        For strings or None, or ``dt=False``.
+
+    See Also
+    --------
+    ema_transfer_function, gradient_filter_system
+
     Examples
     --------
     >>> f = ema_filter(0.9)
     >>> f.control.num[0][0], f.control.den[0][0]
     (array([0.1, 0. ]), array([ 1. , -0.9]))
     """
-    b = float(_check_ema_beta(beta).reshape(-1)[0]) if np.ndim(beta) == 0 else None
-    if b is None:
-        raise ValueError(f"beta must be a scalar here; got shape {np.shape(beta)}")
+    b = check_scalar(_check_ema_beta(beta), "beta")
+    dt = check_dt(dt)
     H = ema_transfer_function().subs(S.beta, b)
     num, den = sp.fraction(sp.cancel(H))
     num_c = [float(c) for c in sp.Poly(num, S.z).all_coeffs()]
@@ -227,6 +239,7 @@ def ema_group_delay(beta, omega=0.0):
     """
     b = _check_ema_beta(beta)
     w = as_real_array(omega, "omega")
+    broadcast((b, "beta"), (w, "omega"))
     c = np.cos(w)
     return to_output(b * (c - b) / (1 - 2 * b * c + b * b))
 
@@ -251,7 +264,7 @@ def _gradient_filter(method: Method, output: str) -> sp.Expr:
 
 def _filter_output(m: Method, output: str) -> str:
     allowed = [*m.state, "step"]
-    if output not in allowed:
+    if not isinstance(output, str) or output not in allowed:
         raise ValueError(f"output must be one of {allowed} for {m.name!r}; got {output!r}")
     return output
 
@@ -331,6 +344,15 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     control.TransferFunction
         :func:`gradient_filter` with the numbers substituted.
 
+    Raises
+    ------
+    ValueError, TypeError
+        For a bad hyper-parameter, ``output`` or ``dt``, naming it.
+
+    See Also
+    --------
+    gradient_filter
+
     Examples
     --------
     >>> G = gradient_filter_system("heavy_ball", 0.1, 0.9)
@@ -340,9 +362,10 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     1.0
     """
     m = get_method(method)
-    values, shape = _filter_values(m, alpha, beta, hyperparameters)
-    if shape:
-        raise ValueError("gradient_filter_system takes scalar hyper-parameters")
+    dt = check_dt(dt)
+    _filter_output(m, output)
+    values, _ = _filter_values(m, alpha, beta, hyperparameters)
+    values = [check_scalar(v, h) for v, h in zip(values, m.hyperparameters, strict=True)]
     syms = S.hyperparameter_symbols(m)
     H = gradient_filter(m, output).subs(
         {syms[h]: float(v) for h, v in zip(m.hyperparameters, values, strict=True)})
@@ -429,6 +452,7 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     if np.any(bad):
         raise ValueError(f"omega must lie in [0, pi] radians per step; got "
                          f"{w[bad].flat[0].item()!r}")
+    broadcast(*zip(values, m.hyperparameters, strict=True), (w, "omega"))
     H, ramp, _ = _lag_functions(m, out)
     with np.errstate(divide="ignore", invalid="ignore"):
         dc = np.asarray(H(1.0 + 0j, *values), dtype=complex)

@@ -19,7 +19,14 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
-from ._validation import check_alpha, check_beta, check_curvature, check_hyperparameters
+from ._validation import (
+    check_alpha,
+    check_beta,
+    check_curvature,
+    check_dt,
+    check_hessian_matrix,
+    check_hyperparameters,
+)
 from .methods import Method, get_method
 
 __all__ = [
@@ -80,17 +87,15 @@ def _hessian_matrix(hessian, curvature):
     if curvature is not None:
         lam = check_curvature(curvature, allow_complex=False)
         return np.array([[_scalar(lam, "curvature")]])
-    H = np.asarray(hessian, dtype=float)
-    if H.ndim == 1:
-        H = np.diag(H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ValueError(f"hessian must be a square (d, d) array or a 1-D array of "
-                         f"curvatures; got shape {H.shape}")
-    if not np.all(np.isfinite(H)):
-        raise ValueError("hessian must be finite (no NaN or inf)")
-    if not np.allclose(H, H.T, rtol=1e-12, atol=1e-14 * max(1.0, np.abs(H).max())):
-        raise ValueError("hessian must be symmetric")
-    return H
+    H = check_hessian_matrix(hessian)
+    return np.diag(H) if H.ndim == 1 else H
+
+
+def _check_output(m: Method, output) -> str:
+    allowed = [*m.state, "step"]
+    if not isinstance(output, str) or output not in allowed:
+        raise ValueError(f"output must be one of {allowed}; got {output!r}")
+    return output
 
 
 def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=None,
@@ -146,6 +151,24 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
         Sampling time (``True``: unspecified discrete time, python-control's
         convention).
 
+    Returns
+    -------
+    control.StateSpace
+        Discrete time, ``order*d`` states, ``d`` inputs and outputs.
+
+    Raises
+    ------
+    ValueError
+        For ``dt <= 0`` or NaN, an unknown ``output``, an empty, non-square or
+        non-symmetric ``hessian``, or a bad hyper-parameter; the message names it.
+    TypeError
+        For strings or None where numbers go, ``dt=False``/``None``, or both (or
+        neither) of ``curvature`` and ``hessian``.
+
+    See Also
+    --------
+    state_space_matrices, to_transfer_function
+
     Examples
     --------
     >>> sys = to_statespace("heavy_ball", 0.1, 0.9, curvature=2.0)
@@ -153,21 +176,19 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
     (2, True)
     """
     m = get_method(method)
+    dt = check_dt(dt)
+    _check_output(m, output)
     A, B = state_space_matrices(m, alpha, beta, curvature, hessian=hessian, **hyperparameters)
     d = B.shape[1]
     n = m.order
     if output == "step":
         C = (A - np.eye(A.shape[0]))[0:d]
         D = B[0:d]
-    elif output in m.state:
+    else:
         i = m.state.index(output)
         C = np.zeros((d, n * d))
         C[:, i * d:(i + 1) * d] = np.eye(d)
         D = np.zeros((d, d))
-    else:
-        raise ValueError(f"output must be one of {list(m.state) + ['step']}; got {output!r}")
-    if dt is not True and (isinstance(dt, bool) or not np.isfinite(dt) or dt <= 0):
-        raise ValueError(f"dt must be True or a positive sampling time; got {dt!r}")
     return control.ss(A, B, C, D, dt=dt)
 
 
@@ -178,6 +199,28 @@ def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x"
     Built from the exact symbolic transfer function with numbers substituted, so no
     numerical pole-zero cancellation is involved.
 
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`momentum_dynamics.spectral_radius`, but scalars.
+    output : str
+        A state variable (``"x"``, ``"v"``, ...) or ``"step"``.
+    dt : True or float
+        Sampling time: ``True`` or a finite number > 0.
+
+    Returns
+    -------
+    control.TransferFunction
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`to_statespace`, naming the argument.
+
+    See Also
+    --------
+    to_statespace, momentum_dynamics.symbolic.transfer_function
+
     Examples
     --------
     >>> G = to_transfer_function("heavy_ball", 0.1, 0.5, curvature=1.0)
@@ -185,21 +228,45 @@ def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x"
     (array([-0.1,  0. ]), array([ 1. , -1.4,  0.5]))
     """
     m = get_method(method)
+    dt = check_dt(dt)
+    _check_output(m, output)
     if output == "step":
         return control.ss2tf(to_statespace(m, alpha, beta, curvature, output="step", dt=dt,
                                            **hyperparameters))
-    state_space_matrices(m, alpha, beta, curvature, **hyperparameters)  # validates
+    if curvature is None:
+        raise TypeError("curvature (a scalar) is required")
+    values = _scalar_hyperparameters(m, alpha, beta, hyperparameters)
+    lam = _hessian_matrix(None, curvature)[0, 0]
     G = S.transfer_function(m, output)
     syms = S.hyperparameter_symbols(m)
-    subs = {syms["alpha"]: float(alpha), S.curvature: float(curvature)}
-    if m.has_momentum:
-        subs[syms["beta"]] = float(beta)
-    subs.update({syms[k]: float(v) for k, v in hyperparameters.items()})
+    subs = {syms[h]: v for h, v in zip(m.hyperparameters, values, strict=True)}
+    subs[S.curvature] = lam
     return sympy_to_control(G.subs(subs), dt=dt)
 
 
 def sympy_to_control(expr, dt=True) -> control.TransferFunction:
     """Convert a SymPy rational function of ``z`` with numeric coefficients.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or number
+        A rational function of :data:`momentum_dynamics.symbolic.z` and no other
+        symbol. Strings are refused (SymPy would parse them with ``eval``).
+    dt : True or float
+        Sampling time: ``True`` or a finite number > 0.
+
+    Returns
+    -------
+    control.TransferFunction
+        Normalised to a monic denominator.
+
+    Raises
+    ------
+    ValueError
+        For other free symbols, a zero denominator, non-finite coefficients or a bad
+        ``dt``.
+    TypeError
+        For strings, lists and other non-expressions.
 
     Examples
     --------
@@ -207,11 +274,21 @@ def sympy_to_control(expr, dt=True) -> control.TransferFunction:
     >>> G.num[0][0], G.den[0][0]
     (array([ 1. , -0.5]), array([ 1.  ,  0.  , -0.25]))
     """
-    num, den = sp.fraction(sp.together(sp.sympify(expr)))
+    dt = check_dt(dt)
+    if isinstance(expr, str | bool) or not isinstance(expr, sp.Expr | int | float):
+        # Strings would go through SymPy's parser (eval); lists and other objects have
+        # no transfer-function reading.
+        raise TypeError(f"expr must be a SymPy expression in z (or a number); got {expr!r}")
+    expr = sp.sympify(expr)
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise ValueError(f"expr must be finite; got {expr}")
+    num, den = sp.fraction(sp.together(expr))
     free = (num.free_symbols | den.free_symbols) - {S.z}
     if free:
         raise ValueError(f"expr must contain no symbol but z; found {sorted(map(str, free))}")
     pn, pd = sp.Poly(num, S.z), sp.Poly(den, S.z)
+    if pd.is_zero:
+        raise ValueError(f"expr has a zero denominator; got {expr}")
     lead = float(pd.LC())
     return control.tf([float(c) / lead for c in pn.all_coeffs()],
                       [float(c) / lead for c in pd.all_coeffs()], dt=dt)

@@ -39,6 +39,8 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ._validation import check_flag, check_name
+
 __all__ = [
     "Method",
     "gradient_descent",
@@ -337,6 +339,15 @@ def register_method(
     Method
         The registered method.
 
+    Raises
+    ------
+    TypeError
+        For a non-callable ``update``, a non-string ``name``/``title`` or a
+        non-boolean flag.
+    ValueError
+        For an update rule without ``grad``/``alpha``, an empty ``name``, or a taken
+        name without ``overwrite=True``.
+
     Examples
     --------
     Quasi-hyperbolic momentum (Ma & Yarats 2019) with its extra parameter ``nu``:
@@ -350,6 +361,10 @@ def register_method(
     (('x', 'v'), ('alpha', 'beta', 'nu'))
     >>> unregister_method("qhm")
     """
+    name = check_name(name, "name", optional=True)
+    title = check_name(title, "title", optional=True)
+    overwrite = check_flag(overwrite, "overwrite")
+    worst_case_at_endpoints = check_flag(worst_case_at_endpoints, "worst_case_at_endpoints")
     method = Method.from_update(
         update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints
     )
@@ -386,6 +401,7 @@ def unregister_method(name: str) -> None:
     >>> "my_gd" in available_methods()
     False
     """
+    check_name(name, "name")
     if name not in _REGISTRY:
         raise ValueError(f"no method named {name!r}; registered: {available_methods()}")
     del _REGISTRY[name]

@@ -630,7 +630,10 @@ def real_stability_interval(method: str | Method, beta=None, **hyperparameters) 
                          "extra hyper-parameters, not arrays")
     raw = ([beta] if m.has_momentum else []) + [hyperparameters[h]
                                                  for h in m.extra_hyperparameters]
-    subs = dict(zip(_param_symbols(m), (_exact(v) for v in raw), strict=True))
+    # Exact SymPy numbers stay exact; anything else is read from its validated value
+    # (a complex 0.9+0j, a 0-d array, ... all become the float they stand for).
+    exact = [v if isinstance(v, sp.Basic) else float(p) for v, p in zip(raw, params, strict=True)]
+    subs = dict(zip(_param_symbols(m), (_exact(v) for v in exact), strict=True))
     rho, s = _split(m)
     a = [sp.nsimplify(c) for c in sp.Poly(rho.subs(subs), S.z).all_coeffs()[::-1]]
     b = [sp.nsimplify(c) for c in sp.Poly(s.subs(subs), S.z).all_coeffs()[::-1]]

@@ -37,6 +37,7 @@ from ._validation import (
     broadcast,
     check_alpha,
     check_beta,
+    check_count,
     check_curvature,
     check_hyperparameters,
     check_kappa,
@@ -688,6 +689,7 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     m = get_method(method)
     if mu is None or L is None:
         raise TypeError("mu and L (the spectrum bounds) are required")
+    n = check_count(samples, "samples", 2)
     mu_a, L_a = check_spectrum(mu, L)
     a = check_alpha(alpha)
     b = check_beta(beta, m)
@@ -697,9 +699,6 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     if m.worst_case_at_endpoints:
         lam = np.stack(np.broadcast_arrays(mu_a, L_a), axis=-1)
     else:
-        n = int(samples)
-        if n < 2:
-            raise ValueError(f"samples must be >= 2; got {samples!r}")
         t = np.linspace(0.0, 1.0, n)
         lam = np.exp(np.log(mu_a)[..., None] * (1 - t) + np.log(L_a)[..., None] * t)
         lam[..., 0], lam[..., -1] = mu_a, L_a

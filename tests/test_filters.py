@@ -45,12 +45,20 @@ def test_cutoff_nan_where_gain_never_halves():
     assert abs(h[0]) ** 2 > 0.5
 
 
-def test_noise_bandwidth_is_the_variance_reduction():
-    rng = np.random.default_rng(0)
-    g = rng.normal(size=400000)
-    beta = 0.8
-    v = scipy.signal.lfilter([1 - beta], [1, -beta], g)[1000:]
-    assert v.var() == pytest.approx(ema_noise_bandwidth(beta), rel=0.02)
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.8, 0.99])
+def test_noise_bandwidth_is_the_variance_reduction(beta):
+    # output variance per unit white-noise variance = sum of the squared impulse response
+    # (scipy's filter of a unit impulse, long enough for beta**n to vanish)
+    impulse = np.zeros(20000)
+    impulse[0] = 1.0
+    h = scipy.signal.lfilter([1 - beta], [1, -beta], impulse)
+    assert ema_noise_bandwidth(beta) == pytest.approx(np.sum(h**2), rel=1e-12)
+    if beta > 0.8:
+        return  # too few independent samples per run for a statistical check
+    # and a long white-noise run agrees statistically
+    g = np.random.default_rng(0).normal(size=200000)
+    v = scipy.signal.lfilter([1 - beta], [1, -beta], g)[2000:]
+    assert v.var() == pytest.approx(ema_noise_bandwidth(beta), rel=0.05)
 
 
 def test_group_delay_matches_scipy_and_ramp_lag():

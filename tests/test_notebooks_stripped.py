@@ -32,6 +32,11 @@ def unstripped_cells(path):
     ]
 
 
+def test_the_notebooks_are_found():
+    # an empty glob would silently parametrise the test below into nothing
+    assert NOTEBOOKS, f"no notebooks under {ROOT / 'notebooks'}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_is_stripped(path):
     bad = unstripped_cells(path)

@@ -375,6 +375,7 @@ def test_python_control_is_what_builds_the_loop():
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_figures(tmp_path):
     from momentum_dynamics.plotting import physics as PP
 

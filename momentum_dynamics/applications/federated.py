@@ -36,10 +36,19 @@ import control
 import numpy as np
 import scipy.optimize
 
-from .._validation import as_real_array, check_count
+from .._validation import (
+    as_real_array,
+    check_choice,
+    check_count,
+    check_flag,
+    check_hessian,
+    check_noise_cov,
+    check_positive,
+    check_scalar,
+)
 from ..lti import to_statespace
 from ..methods import get_method
-from ..noise import _hessian, _noise, stationary_covariance
+from ..noise import stationary_covariance
 from ..numeric import effective_learning_rate, spectral_radius
 
 __all__ = [
@@ -123,14 +132,12 @@ def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
     >>> fq.curvatures, fq.noise_cov
     (array([1. , 0.1]), array([0.1  , 0.001]))
     """
-    lam, Q = _hessian(hessian)
+    lam, Q = check_hessian(hessian)
     d = lam.size
-    het = _noise(heterogeneity, d)
+    het = check_noise_cov(heterogeneity, d, "heterogeneity")
     M = check_count(clients_per_round, "clients_per_round", 1)
     K = check_count(local_steps, "local_steps", 1)
-    eta = float(as_real_array(local_lr, "local_lr"))
-    if not eta > 0:
-        raise ValueError(f"local_lr must be positive; got {local_lr!r}")
+    eta = float(check_positive(check_scalar(local_lr, "local_lr"), "local_lr"))
     if total_clients is None:
         c = 1.0 / M
     else:
@@ -180,17 +187,27 @@ def server_statespace(model: FederatedQuadratic, server_lr, beta=None, *,
     >>> server_statespace(fq, 1.0, 0.5).nstates
     4
     """
+    _check_model(model)
+    lr = _check_server_lr(server_lr)
     Q = model.eigenvectors
     P = np.diag(model.curvatures) if Q is None else (Q * model.curvatures) @ Q.T
-    return to_statespace(method, server_lr, beta, hessian=P, output=output)
+    return to_statespace(method, lr, beta, hessian=P, output=output)
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, FederatedQuadratic):
+        raise TypeError("model must be a FederatedQuadratic (see server_momentum_model); "
+                        f"got {type(model).__name__}")
+
+
+def _check_server_lr(server_lr) -> float:
+    return float(check_positive(check_scalar(server_lr, "server_lr"), "server_lr",
+                                "the server learning rate"))
 
 
 def _alphas(m, server_lr, betas, hold):
-    if hold not in HOLDS:
-        raise ValueError(f"hold must be one of {HOLDS}; got {hold!r}")
-    lr = float(as_real_array(server_lr, "server_lr"))
-    if not lr > 0:
-        raise ValueError(f"server_lr must be positive; got {server_lr!r}")
+    check_choice(hold, "hold", HOLDS)
+    lr = _check_server_lr(server_lr)
     if hold == "server_lr" or not m.has_momentum:
         return np.full(betas.shape, lr)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -249,9 +266,10 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     """
     from tqdm import tqdm
 
+    _check_model(model)
     m = get_method(method)
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {OBJECTIVES}; got {objective!r}")
+    check_choice(objective, "objective", OBJECTIVES)
+    progress = check_flag(progress, "progress")
     betas = _check_betas(beta)
     alphas = _alphas(m, server_lr, betas, hold)
     out = np.full(betas.shape, np.nan)
@@ -347,13 +365,17 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
     >>> round(r.beta, 8)
     0.5
     """
+    _check_model(model)
     if not get_method(method).has_momentum:
         raise ValueError(f"method {get_method(method).name!r} has no momentum beta; there is "
                          "no server momentum to optimise (use server_variance)")
-    lo, hi = (float(v) for v in beta_range)
+    bounds = as_real_array(beta_range, "beta_range")
+    if bounds.shape != (2,):
+        raise ValueError(f"beta_range must be a pair (low, high); got {beta_range!r}")
+    lo, hi = (float(v) for v in bounds)
     if not -1 <= lo < hi <= 1:
         raise ValueError(f"beta_range must satisfy -1 <= low < high <= 1; got {beta_range!r}")
-    betas = np.linspace(lo, hi, int(grid))
+    betas = np.linspace(lo, hi, check_count(grid, "grid", 2))
     values = server_variance(model, server_lr, betas, method=method, hold=hold,
                              objective=objective, progress=progress)
     ok = np.isfinite(values)
