@@ -590,6 +590,22 @@ def rewritten() -> dict[str, Spec]:
             dict(damping=1.0, time_step=0.1),
             dict(damping="nonneg", time_step="pos"),
         ),
+        "ode_parameters": Spec(
+            physics.ode_parameters,
+            dict(method="heavy_ball", alpha=0.01, beta=0.9),
+            dict(method="method", alpha="pos", beta="beta"),
+        ),
+        "ode_parameters_symbolic": Spec(
+            physics.ode_parameters_symbolic, dict(method="heavy_ball"), dict(method="method")
+        ),
+        "momentum_from_ode": Spec(
+            physics.momentum_from_ode,
+            dict(method="heavy_ball", time_step=0.1, friction=1.0),
+            dict(method="method", time_step="pos", friction="nonneg"),
+        ),
+        "momentum_from_ode_symbolic": Spec(
+            physics.momentum_from_ode_symbolic, dict(method="heavy_ball"), dict(method="method")
+        ),
         "nesterov_schedule": Spec(physics.nesterov_schedule, dict(k=[1, 2, 3]), dict(k="pos_grid")),
         "ode_trajectory": Spec(
             physics.ode_trajectory,
@@ -687,6 +703,13 @@ def rewritten() -> dict[str, Spec]:
             statphys.heavy_ball_temperature,
             dict(alpha=0.01, beta=0.9, hessian=[1.0, 2.0], noise_cov=1.0),
             dict(alpha="pos", beta="beta", hessian="hessian", noise_cov="noise_cov"),
+        ),
+        "effective_temperature": Spec(
+            statphys.effective_temperature,
+            dict(method="heavy_ball", alpha=0.01, beta=0.9, hessian=[1.0, 2.0], noise_cov=1.0),
+            dict(
+                method="method", alpha="pos", beta="beta", hessian="hessian", noise_cov="noise_cov"
+            ),
         ),
         "ness_decomposition": Spec(
             statphys.ness_decomposition,
@@ -1028,6 +1051,10 @@ REWRITTEN_KEYS = [
     "momentum_from_pd",
     "heavy_ball_ode",
     "heavy_ball_from_ode",
+    "ode_parameters",
+    "ode_parameters_symbolic",
+    "momentum_from_ode",
+    "momentum_from_ode_symbolic",
     "nesterov_schedule",
     "ode_trajectory",
     "discrete_trajectory",
@@ -1044,6 +1071,7 @@ REWRITTEN_KEYS = [
     "langevin_stationary_covariance",
     "langevin_bias",
     "heavy_ball_temperature",
+    "effective_temperature",
     "ness_decomposition",
     "momentum_sgd_sde",
     "probability_current",
