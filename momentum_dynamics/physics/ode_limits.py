@@ -18,6 +18,7 @@ from .._validation import (
     check_alpha,
     check_beta,
     check_hyperparameters,
+    check_nonnegative,
     to_output,
 )
 from ..methods import Method, get_method
@@ -279,7 +280,7 @@ def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
     >>> heavy_ball_from_ode(1.0, 0.1)
     MomentumParameters(alpha=0.010..., beta=0.9)
     """
-    return momentum_from_ode("heavy_ball", time_step, damping)
+    return momentum_from_ode("heavy_ball", time_step, check_nonnegative(damping, "damping"))
 
 def nesterov_schedule(k):
     """Momentum used by the update that produces :math:`x_k` in the 3/t limit.
