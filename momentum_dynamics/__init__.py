@@ -52,6 +52,7 @@ from .numeric import (
     OptimalParameters,
     RateRow,
     continuous_critical_beta,
+    convergence_gap,
     convergence_rate,
     critical_beta,
     damping_regime,
@@ -62,6 +63,7 @@ from .numeric import (
     poles,
     spectral_radius,
     tuned_rates,
+    worst_case_gap,
 )
 from .physics import mass_spring_damper, pd_gains
 from .simulate import Quadratic, Trajectory, empirical_rate, sign_changes, simulate
@@ -87,11 +89,13 @@ __all__ = [
     "poles",
     "spectral_radius",
     "is_stable",
+    "convergence_gap",
     "damping_regime",
     "critical_beta",
     "continuous_critical_beta",
     "effective_learning_rate",
     "convergence_rate",
+    "worst_case_gap",
     "optimal_parameters",
     "iterations_to_tolerance",
     "tuned_rates",

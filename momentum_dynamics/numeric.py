@@ -49,12 +49,14 @@ __all__ = [
     "poles",
     "spectral_radius",
     "is_stable",
+    "convergence_gap",
     "damping_regime",
     "REGIMES",
     "critical_beta",
     "continuous_critical_beta",
     "effective_learning_rate",
     "convergence_rate",
+    "worst_case_gap",
     "OptimalParameters",
     "optimal_parameters",
     "iterations_to_tolerance",
@@ -458,16 +460,175 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     return to_output(np.abs(p[..., 0]))
 
 
+# --------------------------------------------------------------------------
+# The gap 1 - rho, without cancellation
+# --------------------------------------------------------------------------
+
+
+class _GapKernel(NamedTuple):
+    ends: Callable  # -> (p(1), p(-1)) of the monic characteristic polynomial
+    quadratic: Callable | None  # -> (2 - T, 2 + T, 1 - D) for degree 2
+
+
+def _gap_exprs(method: Method, shift: dict) -> tuple[list, list, int]:
+    """``[p(1), p(-1)]`` and, for degree 2, ``[2 - T, 2 + T, 1 - D]`` of the monic
+    characteristic polynomial ``z**2 - T z + D``, expanded after substituting ``shift``
+    (``beta -> 1 - e`` or ``beta -> f - 1``) so that their constant terms cancel exactly
+    in SymPy and never in floating point."""
+    poly = sp.Poly(S.characteristic_polynomial(method), S.z)
+    coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
+    coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
+    n = len(coeffs) - 1
+    ends = [sp.expand(sum(coeffs)),
+            sp.expand(sum(c * (-1) ** (n - i) for i, c in enumerate(coeffs)))]
+    quad = []
+    if n == 2:
+        _, a1, a0 = coeffs
+        quad = [sp.expand(2 + a1), sp.expand(2 - a1), sp.expand(1 - a0)]
+    return ends, quad, n
+
+
+_f = sp.Symbol("f", real=True)  # 1 + beta
+
+
+@cache
+def _gap_kernel(method: Method) -> _GapKernel:
+    extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    if not method.has_momentum:
+        ends, quad, n = _gap_exprs(method, {})
+        args = [S.alpha, S.curvature, *extras]
+        return _GapKernel(_lambdify(args, ends), _lambdify(args, quad) if n == 2 else None)
+    # Three forms, each exact where it is used: in e = 1 - beta for beta >= 1/2 (the
+    # constants cancel in SymPy as beta -> 1), in f = 1 + beta for beta <= -1/2 (as
+    # beta -> -1), in beta itself between. 1 - beta and 1 + beta are exact in floating
+    # point on those ranges (Sterbenz).
+    forms = [_gap_exprs(method, shift) for shift in ({S.beta: 1 - _e}, {S.beta: _f - 1}, {})]
+    n = forms[0][2]
+    variables = (_e, _f, S.beta)
+    arg_lists = [[S.alpha, v, S.curvature, *extras] for v in variables]
+
+    def chosen(part):
+        fe, ff, fb = (_lambdify(a, form[part]) for a, form in zip(arg_lists, forms, strict=True))
+
+        def f(alpha, beta, *rest):
+            high, low = np.asarray(beta >= 0.5), np.asarray(beta <= -0.5)
+            if high.all():
+                return fe(alpha, 1.0 - beta, *rest)
+            if low.all():
+                return ff(alpha, 1.0 + beta, *rest)
+            out = fb(alpha, beta, *rest)
+            if high.any():
+                out = [np.where(high, x, y) for x, y in zip(fe(alpha, 1.0 - beta, *rest), out,
+                                                            strict=True)]
+            if low.any():
+                out = [np.where(low, x, y) for x, y in zip(ff(alpha, 1.0 + beta, *rest), out,
+                                                           strict=True)]
+            return tuple(out)
+
+        return f
+
+    return _GapKernel(chosen(0), chosen(1) if n == 2 else None)
+
+
+def _smaller_root(s, c, sq):
+    """Smaller root of ``w**2 - s w + c`` with real roots, ``sq = sqrt(discriminant)``.
+
+    ``(s - sq)/2`` cancels when ``s > 0``; there ``2c/(s + sq)`` (same value, the roots
+    multiply to ``c``) is used instead.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = 2.0 * c / (s + sq)
+    return np.where(s > 0, pos, 0.5 * (s - sq))
+
+
+def _gap_real(k: _Kernel, g: _GapKernel, vals) -> tuple[np.ndarray]:
+    p1, pm1 = (np.asarray(v, float) for v in g.ends(*vals))
+    if k.degree == 1:
+        # z + a0 = z - r: 1 - r = p(1) and 1 + r = -p(-1); 1 - |r| is the smaller.
+        return (np.minimum(p1, -pm1),)
+    T, D, disc = (np.asarray(v, float) for v in k.quadratic(*vals))
+    s_plus, s_minus, one_minus_D = (np.asarray(v, float) for v in g.quadratic(*vals))
+    sq = np.sqrt(np.maximum(disc, 0.0))
+    # Real poles r_i: 1 - r_i are the roots of p(1 - w) = w**2 - (2 - T) w + p(1), and
+    # 1 + r_i those of p(u - 1) = u**2 - (2 + T) u + p(-1); 1 - max|r_i| is the smallest
+    # of the four, each from its own exact coefficients.
+    real = np.minimum(_smaller_root(s_plus, p1, sq), _smaller_root(s_minus, pm1, sq))
+    # Complex pair: |r|**2 = D, and 1 - sqrt(D) = (1 - D) / (1 + sqrt(D)).
+    with np.errstate(invalid="ignore"):
+        pair = one_minus_D / (1.0 + np.sqrt(np.maximum(D, 0.0)))
+    return (np.where(disc >= 0, real, pair),)
+
+
+def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """The gap :math:`1 - \\rho` to the unit circle, accurate when ``rho`` rounds to 1.
+
+    :math:`1 - \\rho` is the progress per step (:math:`\\rho^t = e^{t \\log(1 - \\text{gap})}`);
+    computing it as ``1 - spectral_radius(...)`` loses every digit when the radius is
+    within a few ulps of 1 (tiny ``alpha*lambda``, ``beta`` near 1, large condition
+    numbers). Here it comes from the characteristic polynomial :math:`p` directly:
+
+    - one real pole :math:`r`: :math:`1 - r = p(1)`, :math:`1 + r = -p(-1)`;
+    - two real poles: :math:`1 - r_i` are the roots of
+      :math:`p(1 - w) = w^2 - (2 - T) w + p(1)` (and :math:`1 + r_i` those of
+      :math:`p(u - 1)`), taken by the cancellation-free quadratic formula;
+    - a complex pair of modulus :math:`\\sqrt D`:
+      :math:`1 - \\sqrt D = (1 - D)/(1 + \\sqrt D)`,
+
+    where :math:`p(\\pm 1)`, :math:`2 \\mp T` and :math:`1 - D` are expanded exactly in
+    SymPy (in ``1 - beta`` for ``beta >= 1/2``) before any number enters, so their
+    constant terms cancel exactly. For real curvature and one or two states the result
+    is accurate to a few units of relative rounding (away from a double pole, whose
+    conditioning is the problem's own); complex curvature and three or more states
+    fall back to ``1 - spectral_radius(...)``.
+
+    Negative where the method is unstable; 0 on the stability boundary.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`spectral_radius`; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`1 - \\rho`.
+
+    See Also
+    --------
+    spectral_radius, is_stable, iterations_to_tolerance
+
+    Examples
+    --------
+    >>> convergence_gap("gd", alpha=0.02, curvature=1e-15)  # 1 - rho = alpha*lambda
+    2e-17
+    >>> 1 - spectral_radius("gd", alpha=0.02, curvature=1e-15)
+    0.0
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    k = args.kernel
+    if args.complex_ or k.degree > 2:
+        return to_output(1.0 - np.asarray(spectral_radius(method, alpha, beta, curvature,
+                                                          **hyperparameters)))
+    g = _gap_kernel(args.method)
+    (out,) = _run(lambda *vals: _gap_real(k, g, vals), args.values, args.shape, [float])
+    return to_output(out)
+
+
 def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
+
+    Decided by the sign of :func:`convergence_gap`, so a stable point whose spectral
+    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable.
 
     Examples
     --------
     >>> is_stable("heavy_ball", alpha=1.0, beta=0.5, curvature=[2.9, 3.1])
     array([ True, False])
+    >>> bool(is_stable("gd", alpha=0.02, curvature=1e-15))
+    True
     """
-    return to_output(np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
-                     < 1.0)
+    return to_output(np.asarray(convergence_gap(method, alpha, beta, curvature,
+                                                **hyperparameters)) > 0.0)
 
 
 def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hyperparameters):
@@ -498,7 +659,7 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     rtol = float(rtol)
     k = args.kernel
     out = np.empty(args.shape, dtype="<U11")
-    rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+    gap = np.asarray(convergence_gap(method, alpha, beta, curvature, **hyperparameters))
     if k.degree == 1:
         out[...] = "overdamped"
     elif k.degree == 2:
@@ -523,7 +684,7 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
         repeated = np.abs(p[..., 1] - dom) <= np.sqrt(tol)
         out[...] = np.where(np.abs(dom.imag) > tol, "underdamped",
                             np.where(repeated, "critical", "overdamped"))
-    out[rho >= 1.0] = "unstable"
+    out[gap <= 0.0] = "unstable"  # the gap, not rho < 1: rho rounds to 1 for tiny steps
     return out.item() if out.ndim == 0 else out
 
 
@@ -666,25 +827,9 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
 # --------------------------------------------------------------------------
 
 
-def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
-                     **hyperparameters):
-    """Worst-case spectral radius over all curvatures in ``[mu, L]``.
-
-    .. math::
-
-        \\rho(\\alpha, \\beta; \\mu, L)
-        = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
-
-    For the shipped methods the maximum is attained at an endpoint (the spectral
-    radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
-    other registered methods the interval is sampled at ``samples`` points (both
-    endpoints included, geometric spacing) and the maximum of the sample returned.
-
-    Examples
-    --------
-    >>> round(convergence_rate("gd", alpha=2 / 11, mu=1.0, L=10.0), 12)
-    0.818181818182
-    """
+def _over_spectrum(func, method, alpha, beta, mu, L, samples, hyperparameters):
+    """``func`` (spectral radius or gap) at the curvatures that decide the worst case
+    over ``[mu, L]``: the endpoints, or a geometric sample; stacked on the last axis."""
     m = get_method(method)
     if mu is None or L is None:
         raise TypeError("mu and L (the spectrum bounds) are required")
@@ -704,9 +849,76 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
         lam = np.exp(np.log(mu_a)[..., None] * (1 - t) + np.log(L_a)[..., None] * t)
         lam[..., 0], lam[..., -1] = mu_a, L_a
     expand = lambda v: None if v is None else v[..., None]  # noqa: E731
-    rho = spectral_radius(m, expand(a), expand(b), lam,
-                          **{k: expand(v) for k, v in extra.items()})
+    return np.asarray(func(m, expand(a), expand(b), lam,
+                           **{k: expand(v) for k, v in extra.items()}))
+
+
+def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
+                     **hyperparameters):
+    """Worst-case spectral radius over all curvatures in ``[mu, L]``.
+
+    .. math::
+
+        \\rho(\\alpha, \\beta; \\mu, L)
+        = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+
+    For the shipped methods the maximum is attained at an endpoint (the spectral
+    radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
+    other registered methods the interval is sampled at ``samples`` points (both
+    endpoints included, geometric spacing) and the maximum of the sample returned.
+
+    When the rate is within a few ulps of 1 (large condition numbers), take
+    :func:`worst_case_gap`, its complement :math:`1 - \\rho` computed without
+    cancellation, and pass it to :func:`iterations_to_tolerance` as ``gap``.
+
+    See Also
+    --------
+    worst_case_gap, spectral_radius
+
+    Examples
+    --------
+    >>> round(convergence_rate("gd", alpha=2 / 11, mu=1.0, L=10.0), 12)
+    0.818181818182
+    """
+    rho = _over_spectrum(spectral_radius, method, alpha, beta, mu, L, samples, hyperparameters)
     return to_output(np.max(rho, axis=-1))
+
+
+def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
+                   **hyperparameters):
+    """Worst-case gap :math:`1 - \\rho` over curvatures in ``[mu, L]``, without cancellation.
+
+    .. math:: 1 - \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+              = \\min_{\\lambda\\in[\\mu, L]} \\text{gap}(\\alpha, \\beta, \\lambda)
+
+    The complement of :func:`convergence_rate`, from :func:`convergence_gap` at the
+    same curvatures, so it keeps its digits when the rate rounds to 1 (GD tuned for
+    ``kappa = 1e16`` has rate ``1 - 2e-16``, which is 1.0 in floating point).
+
+    Parameters
+    ----------
+    method, alpha, beta, mu, L, samples, **hyperparameters
+        As in :func:`convergence_rate`.
+
+    Returns
+    -------
+    float or ndarray
+
+    See Also
+    --------
+    convergence_rate, convergence_gap, iterations_to_tolerance
+
+    Examples
+    --------
+    >>> 1 - convergence_rate("gd", alpha=1.0, mu=1e-16, L=1.0)  # the rate 1 - 1e-16 rounds
+    1.1102230246251565e-16
+    >>> worst_case_gap("gd", alpha=1.0, mu=1e-16, L=1.0)
+    1e-16
+    >>> iterations_to_tolerance(gap=1e-16, tolerance=1e-6)
+    1.3815510557964274e+17
+    """
+    gap = _over_spectrum(convergence_gap, method, alpha, beta, mu, L, samples, hyperparameters)
+    return to_output(np.min(gap, axis=-1))
 
 
 class OptimalParameters(NamedTuple):
@@ -792,34 +1004,71 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     return OptimalParameters(math.exp(best.x[0]), float(best.x[1]), float(best.fun))
 
 
-def iterations_to_tolerance(rate, tolerance=1e-6):
+def iterations_to_tolerance(rate=None, tolerance=1e-6, *, gap=None):
     """Iterations ``k`` after which ``rate**k <= tolerance`` (asymptotic count).
 
-    .. math:: k = \\lceil \\log(\\text{tol}) / \\log(\\rho) \\rceil
+    .. math:: k = \\left\\lceil \\frac{\\log(\\text{tol})}{\\log(\\rho)} \\right\\rceil
+              = \\left\\lceil \\frac{\\log(\\text{tol})}{\\operatorname{log1p}(-\\text{gap})}
+              \\right\\rceil, \\qquad \\text{gap} = 1 - \\rho
 
-    ``rate`` must be in [0, 1) for a finite count; ``rate >= 1`` gives ``inf``
-    (no convergence); ``rate == 0`` gives 1.
+    Give either ``rate`` or ``gap`` (keyword). A rate within a few ulps of 1 has lost
+    the digits that decide the count (``rate = 1 - 2e-16`` is stored as ``1 - 2.2e-16``
+    or 1.0); the gap from :func:`convergence_gap`, :func:`worst_case_gap` or
+    :func:`tuned_rates` keeps them, and ``log1p(-gap)`` uses them all.
+
+    Parameters
+    ----------
+    rate : array_like, optional
+        Linear rate in [0, 1) for a finite count; ``rate >= 1`` gives ``inf`` (no
+        convergence); ``rate == 0`` gives 1.
+    tolerance : array_like
+        In (0, 1).
+    gap : array_like, optional
+        ``1 - rate``, at most 1: ``gap <= 0`` gives ``inf``, ``gap == 1`` gives 1.
+
+    Returns
+    -------
+    float or ndarray
+
+    See Also
+    --------
+    convergence_gap, worst_case_gap, tuned_rates
 
     Examples
     --------
     >>> iterations_to_tolerance(0.5, 1e-3)
     10.0
+    >>> iterations_to_tolerance(gap=1e-20, tolerance=1e-6)  # rate 1 - 1e-20 rounds to 1
+    1.3815510557964276e+21
     """
-    r = as_real_array(rate, "rate")
-    if np.any(r < 0):
-        raise ValueError(f"rate must be >= 0; got {r[r < 0].flat[0].item()!r}")
+    if (rate is None) == (gap is None):
+        raise TypeError("give exactly one of rate and gap (= 1 - rate)")
+    if gap is None:
+        r = as_real_array(rate, "rate")
+        if np.any(r < 0):
+            raise ValueError(f"rate must be >= 0; got {r[r < 0].flat[0].item()!r}")
+        g, name = 1.0 - r, "rate"  # exact for rate in [1/2, 2] (Sterbenz)
+    else:
+        g, name = as_real_array(gap, "gap"), "gap"
+        if np.any(g > 1):
+            raise ValueError(f"gap (1 - rate) must be <= 1; got {g[g > 1].flat[0].item()!r}")
     tol = as_real_array(tolerance, "tolerance")
     if np.any((tol <= 0) | (tol >= 1)):
         raise ValueError(f"tolerance must lie in (0, 1); got {tolerance!r}")
-    broadcast((r, "rate"), (tol, "tolerance"))
+    broadcast((g, name), (tol, "tolerance"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.ceil(np.log(tol) / np.log1p(r - 1.0))
-    k = np.where(r >= 1, np.inf, np.where(r == 0, 1.0, k))
+        k = np.ceil(np.log(tol) / np.log1p(-g))
+    k = np.where(g <= 0, np.inf, np.where(g == 1, 1.0, k))
     return to_output(k)
 
 
 class RateRow(NamedTuple):
-    """One row of :func:`tuned_rates`."""
+    """One row of :func:`tuned_rates`.
+
+    ``exact_gap`` and ``approximate_gap`` are ``1 - rate`` from their own closed forms
+    (e.g. :math:`2/(\\kappa + 1)` for GD), accurate where the rates round to 1; the
+    iteration counts are computed from them.
+    """
 
     method: str
     tuning: str
@@ -829,24 +1078,46 @@ class RateRow(NamedTuple):
     approximate_rate: float | np.ndarray
     exact_iterations: float | np.ndarray
     approximate_iterations: float | np.ndarray
+    exact_gap: float | np.ndarray
+    approximate_gap: float | np.ndarray
 
 
 _RATE_TABLE = (("gd", "optimal"), ("heavy_ball", "optimal"), ("nesterov", "optimal"),
                ("nesterov", "standard"))
 
 
+@cache
+def _rate_functions(name: str, tuning: str):
+    """(exact, approximation, their gaps) as SymPy expressions and compiled in kappa.
+
+    The gaps ``1 - rate`` are simplified in SymPy (``(kappa - 1)/(kappa + 1)`` gives
+    ``2/(kappa + 1)``) so that no ``1 - (1 - small)`` is ever formed in floating point.
+    """
+    exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
+    gaps = [sp.simplify(sp.cancel(1 - e)) for e in (exact, approx)]
+    compiled = [sp.lambdify([S.kappa], e, "numpy") for e in (exact, approx, *gaps)]
+    return exact, approx, compiled
+
+
 def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     """Tuned rates of GD, heavy ball and Nesterov versus ``kappa``: exact and approximate.
 
-    The exact rate is the worst-case spectral radius at the tuned parameters; the
-    approximation is its leading large-``kappa`` term (the seed's ``1 - 2/kappa``,
-    ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact for the
-    standard tuning, while the optimal tuning gives ``1 - 2/sqrt(3 kappa + 1)``).
+    The exact rate is the worst-case spectral radius at the tuned parameters (Polyak
+    1964 for GD and heavy ball; Nesterov 1983, and Lessard, Recht & Packard 2016 for
+    Nesterov's optimal tuning): :math:`(\\kappa-1)/(\\kappa+1)`,
+    :math:`(\\sqrt\\kappa-1)/(\\sqrt\\kappa+1)`, :math:`1 - 2/\\sqrt{3\\kappa+1}` and
+    :math:`1 - 1/\\sqrt\\kappa`. The approximation is its leading large-``kappa`` term
+    (``1 - 2/kappa``, ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact
+    for the standard tuning). Each row also carries the gaps ``1 - rate`` and the
+    iteration counts are computed from them, so they stay accurate up to
+    ``kappa = 1e16`` and beyond, where the GD rate rounds to 1.
 
     Examples
     --------
     >>> [round(r.exact_rate, 6) for r in tuned_rates(100.0)]
     [0.980198, 0.818182, 0.884722, 0.9]
+    >>> tuned_rates(1e16)[0].exact_gap  # 2/(kappa + 1); the rate itself rounds to 1.0
+    2e-16
     """
     k = check_kappa(kappa)
     tol = as_real_array(tolerance, "tolerance")
@@ -854,12 +1125,11 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     k = np.broadcast_to(k, shape)
     rows = []
     for name, tuning in _RATE_TABLE:
-        exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
-        fe = sp.lambdify([S.kappa], exact, "numpy")
-        fa = sp.lambdify([S.kappa], approx, "numpy")
-        re = np.broadcast_to(np.asarray(fe(k), float), k.shape)
-        ra = np.broadcast_to(np.asarray(fa(k), float), k.shape)
+        exact, approx, funcs = _rate_functions(name, tuning)
+        re, ra, ge, ga = (np.broadcast_to(np.asarray(f(k), float), k.shape) for f in funcs)
+        ga = np.minimum(ga, 1.0)  # the approximation can go below rate 0 at small kappa
         rows.append(RateRow(name, tuning, exact, approx, to_output(re), to_output(ra),
-                            iterations_to_tolerance(re, tolerance),
-                            iterations_to_tolerance(np.clip(ra, 0, None), tolerance)))
+                            iterations_to_tolerance(gap=ge, tolerance=tolerance),
+                            iterations_to_tolerance(gap=ga, tolerance=tolerance),
+                            to_output(ge), to_output(ga)))
     return rows
