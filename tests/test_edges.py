@@ -217,3 +217,67 @@ def test_worst_case_gap_at_tuned_parameters(kappa):
     rate = md.convergence_rate("gd", p.alpha, None, 1.0, kappa)
     assert md.worst_case_gap("gd", p.alpha, None, 1.0, kappa) == pytest.approx(1 - rate,
                                                                              abs=2 * EPS)
+
+
+# ----------------------------------------------------------------------------- defect 3
+
+
+def hb_variance(lr, beta, lam, het, clients):
+    """Stationary E||x - x*||^2 of heavy ball under noise of variance het*lam^2/clients
+    per direction (K = 1 local step of size 1, so P = H), from the AR(2) closed form
+    lr^2 s^2 (1 + b)/(h (1 - b)(2(1 + b) - h)), h = lr*lam, summed at 50 digits."""
+    with mpmath.workdps(50):
+        b = mpmath.mpf(beta)
+        total = mpmath.mpf(0)
+        for x in lam:
+            p = mpmath.mpf(x)
+            h = mpmath.mpf(lr) * p
+            s2 = mpmath.mpf(het) * p * p / clients
+            total += mpmath.mpf(lr) ** 2 * s2 * (1 + b) / (h * (1 - b) * (2 * (1 + b) - h))
+        return total
+
+
+def test_server_variance_at_kappa_1e16():
+    """The CLI's `variance --kappa 1e16` case: before, beta = 0 was called unstable
+    (the radius on the curvature 1e-16 rounds to 1) and the variance NaN."""
+    from momentum_dynamics.applications import (
+        optimal_server_beta,
+        server_momentum_model,
+        server_variance,
+    )
+
+    lam = np.geomspace(1e-16, 1.0, 50)
+    model = server_momentum_model(lam, 1.0, clients_per_round=10)
+    betas = np.array([-0.7, -0.3, 0.0, 0.5, 0.99])
+    for lr in (0.5, 1.0, 1.5):
+        got = server_variance(model, lr, betas)
+        for b, g in zip(betas, got, strict=True):
+            if lr * 1.0 >= 2 * (1 + b):  # unstable on the largest curvature (Jury)
+                assert np.isnan(g)
+            else:
+                ref = hb_variance(lr, b, lam, 1.0, 10)
+                assert abs(g - ref) <= 1e-13 * ref, (lr, b, g, ref)
+    # the optimum against a bounded search on the closed form
+    import scipy.optimize
+
+    r = optimal_server_beta(model, 0.5)
+    ref = scipy.optimize.minimize_scalar(lambda b: float(hb_variance(0.5, b, lam, 1.0, 10)),
+                                         bounds=(-0.74, 0.99), method="bounded",
+                                         options={"xatol": 1e-10})
+    assert r.beta == pytest.approx(ref.x, abs=1e-6)
+    assert r.value == pytest.approx(ref.fun, rel=1e-12)
+    assert r.stable_betas[0] < -0.7 and not r.at_boundary
+
+
+def test_cli_variance_kappa_1e16(tmp_path, capsys):
+    from momentum_dynamics.cli import main
+
+    out = tmp_path / "v.png"
+    assert main(["variance", "--kappa", "1e16", "--no-progress", "--server-lr", "0.5",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    row = next(line for line in text.splitlines() if line.strip().startswith("0.5"))
+    at_zero = float(row.split()[3])
+    lam = np.geomspace(1e-16, 1.0, 50)
+    assert at_zero == pytest.approx(float(hb_variance(0.5, 0.0, lam, 1.0, 10)), rel=1e-5)
+    assert "nan" not in row and "end of the searched range" not in row
