@@ -47,6 +47,7 @@ from .methods import Method, get_method
 
 __all__ = [
     "poles",
+    "hidden_modes",
     "spectral_radius",
     "is_stable",
     "convergence_gap",
@@ -362,6 +363,188 @@ def _roots_quadratic(T, D, disc):
 
 
 # --------------------------------------------------------------------------
+# Hidden modes: what the iterate does not see
+# --------------------------------------------------------------------------
+
+
+class _Hidden(NamedTuple):
+    """Where a mode of the state is unobservable from the iterate, compiled.
+
+    ``test`` gives the observability determinant's factors that can vanish with a
+    hidden mode that could matter (None when there are none: heavy ball, Nesterov and
+    EMA momentum lose observability only at ``beta = 0`` or ``alpha*lambda = 1``, where
+    the hidden pole is 0 and never the largest); ``report`` gives all its factors.
+    For two states, on ``A[0, 1] = 0`` the observable pole is ``A[0, 0]``; ``pole``,
+    ``one_minus`` and ``one_plus`` compile it, ``1 - A[0,0]`` and ``1 + A[0,0]``
+    (expanded, for the gap) and ``hidden`` the hidden pole ``A[1, 1]``. For more
+    states ``A`` compiles the state matrix.
+    """
+
+    order: int
+    test: Callable | None
+    report: Callable | None
+    pole: Callable | None
+    one_minus: Callable | None
+    one_plus: Callable | None
+    hidden: Callable | None
+    A: Callable | None
+
+
+def _state_args(method: Method) -> list[sp.Symbol]:
+    syms = S.hyperparameter_symbols(method)
+    extras = [syms[h] for h in method.extra_hyperparameters]
+    return [S.alpha, *([S.beta] if method.has_momentum else []), S.curvature, *extras]
+
+
+def _harmless(factor: sp.Expr, hidden_pole: sp.Expr, args) -> bool:
+    """Whether on ``factor = 0`` the hidden pole is identically 0 (or the factor cannot
+    vanish: alpha > 0 is enforced), so that dropping the mode never changes the rate."""
+    if factor == S.alpha:
+        return True
+    for v in args:
+        if factor.has(v) and sp.degree(factor, v) == 1:
+            sols = sp.solve(factor, v)
+            return bool(sols) and all(sp.simplify(hidden_pole.subs(v, r)) == 0 for r in sols)
+    return False
+
+
+@cache
+def _hidden(method: Method) -> _Hidden:
+    A, _, C, _ = S.state_space(method)
+    n = A.shape[0]
+    args = _state_args(method)
+    if n == 1:
+        return _Hidden(1, None, None, None, None, None, None, None)
+    O = sp.Matrix.vstack(*[C * A**i for i in range(n)])
+    det = sp.factor(sp.expand(O.det()))
+    factors = [f for f, _ in sp.factor_list(det)[1] if f.free_symbols]
+    if not factors:  # observable for every parameter value
+        return _Hidden(n, None, None, None, None, None, None, None)
+    report = _lambdify(args, factors)
+    if n != 2 or list(C) != [1, 0]:
+        return _Hidden(n, report, report, None, None, None, None,
+                       _lambdify(args, A.tolist()))
+    risky = [f for f in factors if not _harmless(f, A[1, 1], args)]
+    pole = A[0, 0]
+    return _Hidden(2, _lambdify(args, risky) if risky else None, report,
+                   _lambdify(args, pole), _lambdify(args, sp.expand(1 - pole)),
+                   _lambdify(args, sp.expand(1 + pole)), _lambdify(args, A[1, 1]), None)
+
+
+def _vanishes(func: Callable, vals, shape) -> np.ndarray:
+    """Where any of the compiled factors is exactly zero."""
+    out = np.zeros(shape, dtype=bool)
+    for f in func(*vals):
+        out |= np.broadcast_to(np.asarray(f) == 0, shape)
+    return out
+
+
+def _observable_poles_generic(hid: _Hidden, vals, shape, complex_: bool) -> np.ndarray:
+    """Poles of the observable part at each point (NaN padding), for three or more
+    states: with ``Q`` an orthonormal basis of the observability matrix's row space
+    (the orthogonal complement of the A-invariant unobservable subspace), they are the
+    eigenvalues of ``Q^T A Q``."""
+    n = hid.order
+    dtype = complex if complex_ else float
+    As = np.empty((*shape, n, n), dtype=dtype)
+    for i, row in enumerate(hid.A(*vals)):
+        for j, entry in enumerate(row):
+            As[..., i, j] = np.broadcast_to(entry, shape)
+    out = np.full((*shape, n), complex(np.nan, np.nan))
+    for idx in np.ndindex(*shape):
+        A = As[idx]
+        O = np.vstack([np.linalg.matrix_power(A, i)[0] for i in range(n)])
+        _, sv, vt = np.linalg.svd(O)
+        r = int(np.sum(sv > 1e-12 * max(sv[0], 1e-300)))
+        Q = vt[:r].conj().T
+        ev = np.linalg.eigvals(Q.conj().T @ A @ Q)
+        out[idx][:r] = ev[np.argsort(-np.abs(ev), kind="stable")]
+    return out
+
+
+def _hidden_mask(args: _Args) -> tuple[_Hidden, np.ndarray | None]:
+    """The method's hidden-mode data and where a mode that matters is hidden (None when
+    it never is: the generic methods pay nothing)."""
+    hid = _hidden(args.method)
+    if hid.test is None:
+        return hid, None
+    mask = _vanishes(hid.test, args.values, args.shape)
+    return hid, (mask if mask.any() else None)
+
+
+def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """Poles of the state matrix that the iterate never sees (unobservable modes).
+
+    A mode is hidden where the observability matrix
+    :math:`[C; CA; \\dots; CA^{n-1}]` of ``(A, C)``, ``C`` selecting the iterate
+    :math:`x`, is singular: its state moves, but :math:`x_t = C A^t s_0` does not
+    contain it. Its determinant is derived from the update rule
+    (:func:`momentum_dynamics.symbolic.state_space`) and a mode is hidden where it
+    vanishes *exactly* at the given numbers. For two states it is :math:`A_{01}`:
+    quasi-hyperbolic momentum (Ma & Yarats 2019) at ``nu = 0`` is plain GD with a
+    velocity that is computed and never used (hidden pole ``beta``); heavy ball at
+    ``beta = 0`` hides a pole at 0.
+
+    :func:`spectral_radius`, :func:`convergence_gap`, :func:`is_stable`,
+    :func:`damping_regime` and :func:`convergence_rate` describe the observable part
+    (what the iterate does), and :func:`momentum_dynamics.lti.to_transfer_function`
+    cancels the hidden pole; :func:`poles` still lists every eigenvalue of ``A``.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles`; all broadcast together.
+
+    Returns
+    -------
+    ndarray of complex, shape ``broadcast_shape + (order,)``
+        The hidden poles first, by decreasing modulus; the remaining entries NaN (all
+        NaN where every mode is observable).
+
+    See Also
+    --------
+    poles, spectral_radius, momentum_dynamics.lti.to_statespace
+
+    Examples
+    --------
+    >>> from momentum_dynamics import register_method, unregister_method
+    >>> def qhm(x, v, grad, alpha, beta, nu):
+    ...     g = grad(x)
+    ...     v = beta * v + (1 - beta) * g
+    ...     return x - alpha * ((1 - nu) * g + nu * v), v
+    >>> _ = register_method(qhm, overwrite=True)
+    >>> hidden_modes("qhm", 0.1, 0.9, 1.0, nu=[0.0, 0.5])[:, 0].real  # the velocity's pole
+    array([0.9, nan])
+    >>> spectral_radius("qhm", 0.1, 0.9, 1.0, nu=0.0)  # GD's 1 - alpha*lambda, not beta
+    0.9
+    >>> unregister_method("qhm")
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    hid = _hidden(args.method)
+    n = args.method.order
+    out = np.full((*args.shape, n), complex(np.nan, np.nan))
+    if hid.report is None:
+        return out
+    mask = _vanishes(hid.report, args.values, args.shape)
+    if not mask.any():
+        return out
+    if hid.order == 2:
+        h = np.broadcast_to(np.asarray(hid.hidden(*args.values), complex), args.shape)
+        out[..., 0] = np.where(mask, h, complex(np.nan, np.nan))
+        return out
+    vals = [np.broadcast_to(v, args.shape)[mask] for v in args.values]
+    seen = _observable_poles_generic(hid, vals, (int(mask.sum()),), args.complex_)
+    allp = _poles_of(args._replace(values=vals, shape=(int(mask.sum()),)))
+    for pos, p_all, p_seen in zip(np.argwhere(mask), allp, seen, strict=True):
+        rest = list(p_all)  # all poles less the observable ones: the hidden ones
+        for z in p_seen[~np.isnan(p_seen)]:
+            rest.pop(int(np.argmin(np.abs(np.array(rest) - z))))
+        rest.sort(key=lambda z: -abs(z))
+        out[tuple(pos)][: len(rest)] = rest
+    return out
+
+
+# --------------------------------------------------------------------------
 # Poles and spectral radius
 # --------------------------------------------------------------------------
 
@@ -392,6 +575,9 @@ def _poles_of(args: _Args) -> np.ndarray:
 
 def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles (eigenvalues of the state matrix) for each parameter point.
+
+    All eigenvalues, including any the iterate never sees; :func:`hidden_modes` tells
+    which those are.
 
     Parameters
     ----------
@@ -425,6 +611,10 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
 
     .. math:: \\rho = \\max_i |z_i|, \\qquad \\|x_t - x^*\\| = O(t^{m-1}\\rho^t)
 
+    The maximum runs over the poles the iterate sees: where a mode is hidden
+    (unobservable from ``x``, see :func:`hidden_modes`; e.g. QHM's velocity at
+    ``nu = 0``) the radius is the observable part's, the rate a simulation shows.
+
     Parameters
     ----------
     method, alpha, beta, curvature, **hyperparameters
@@ -448,16 +638,33 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
             return (_rho_quadratic_real(*k.quadratic(*vals)),)
 
         (out,) = _run(f, args.values, args.shape, [float])
-        return to_output(out)
-    if k.degree == 1:
+    elif k.degree == 1:
         def f1(*vals):
             (a0,) = k.coefficients(*vals)
             return (np.abs(a0),)
 
         (out,) = _run(f1, args.values, args.shape, [float])
-        return to_output(out)
-    p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape) for v in args.values]))
-    return to_output(np.abs(p[..., 0]))
+    else:
+        p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape)
+                                            for v in args.values]))
+        out = np.abs(p[..., 0])
+    return to_output(_observable_radius(args, out))
+
+
+def _observable_radius(args: _Args, rho: np.ndarray) -> np.ndarray:
+    """Replace the radius by the observable part's where a mode is hidden."""
+    hid, mask = _hidden_mask(args)
+    if mask is None:
+        return rho
+    rho = np.array(rho, dtype=float)
+    if hid.order == 2:
+        seen = np.abs(np.broadcast_to(np.asarray(hid.pole(*args.values)), args.shape))
+        rho[mask] = seen[mask]
+        return rho
+    vals = [np.broadcast_to(v, args.shape)[mask] for v in args.values]
+    seen = _observable_poles_generic(hid, vals, (int(mask.sum()),), args.complex_)
+    rho[mask] = np.nanmax(np.abs(seen), axis=-1)
+    return rho
 
 
 # --------------------------------------------------------------------------
@@ -611,6 +818,13 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
                                                           **hyperparameters)))
     g = _gap_kernel(args.method)
     (out,) = _run(lambda *vals: _gap_real(k, g, vals), args.values, args.shape, [float])
+    hid, mask = _hidden_mask(args)
+    if mask is not None:
+        # the observable part is the single real pole A[0, 0]: 1 - |r| from the
+        # expanded 1 - A[0, 0] and 1 + A[0, 0], as for one state
+        lo, hi = (np.broadcast_to(np.asarray(f(*args.values), float), args.shape)
+                  for f in (hid.one_minus, hid.one_plus))
+        out = np.where(mask, np.minimum(lo, hi), out)
     return to_output(out)
 
 
@@ -618,7 +832,9 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
 
     Decided by the sign of :func:`convergence_gap`, so a stable point whose spectral
-    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable.
+    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable. Only
+    the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
+    stable with ``beta = 1``, its unused velocity's pole.
 
     Examples
     --------
@@ -684,6 +900,9 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
         repeated = np.abs(p[..., 1] - dom) <= np.sqrt(tol)
         out[...] = np.where(np.abs(dom.imag) > tol, "underdamped",
                             np.where(repeated, "critical", "overdamped"))
+    hid, hidden = _hidden_mask(args)
+    if hidden is not None and hid.order == 2:
+        out[hidden] = "overdamped"  # the iterate sees one real pole, A[0, 0]
     out[gap <= 0.0] = "unstable"  # the gap, not rho < 1: rho rounds to 1 for tiny steps
     return out.item() if out.ndim == 0 else out
 
@@ -862,6 +1081,7 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
         \\rho(\\alpha, \\beta; \\mu, L)
         = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
 
+    The spectral radius is that of the observable part (see :func:`hidden_modes`).
     For the shipped methods the maximum is attained at an endpoint (the spectral
     radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
     other registered methods the interval is sampled at ``samples`` points (both
