@@ -843,8 +843,19 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     >>> bool(is_stable("gd", alpha=0.02, curvature=1e-15))
     True
     """
-    return to_output(np.asarray(convergence_gap(method, alpha, beta, curvature,
-                                                **hyperparameters)) > 0.0)
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+    # The radius is accurate to far better than 2**-16 (about sqrt(eps) at a double
+    # pole, 1e-14 elsewhere), so its comparison with 1 is safe outside that band; the
+    # gap, which costs more, decides the points inside it (and NaN).
+    near = ~(np.abs(rho - 1.0) > 2.0**-16)
+    out = rho < 1.0
+    if near.any():
+        vals = {name: np.broadcast_to(v, args.shape)[near]
+                for name, v in zip(args.kernel.variables, args.values, strict=True)}
+        out = np.array(out, copy=True)
+        out[near] = np.asarray(convergence_gap(args.method, **vals)) > 0.0
+    return to_output(out)
 
 
 def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hyperparameters):

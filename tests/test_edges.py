@@ -112,7 +112,10 @@ beta_st = st.one_of(st.floats(-1, 1),
        la=log_alpha, beta=beta_st, sign=st.sampled_from([1.0, -1.0]))
 @example(method="heavy_ball", la=-12.0, beta=-1 + 1e-13, sign=1.0)
 def test_gap_property(method, la, beta, sign):
-    check_gap(method, 10.0**la, None if method == "gd" else beta, sign)
+    b = None if method == "gd" else beta
+    got, ref = check_gap(method, 10.0**la, b, sign)
+    if abs(ref) > allowed_error(method, 10.0**la, b, sign, ref):  # the sign is decided
+        assert bool(md.is_stable(method, 10.0**la, b, sign)) == (ref > 0)
 
 
 def test_gap_arrays_broadcast_and_agree_with_scalars():
