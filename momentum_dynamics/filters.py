@@ -156,13 +156,18 @@ def ema_filter(beta, dt=True) -> EMAFilter:
 def ema_cutoff_frequency(beta):
     """The exact -3 dB (half-power) frequency in radians per step.
 
-    Solving :math:`|H(e^{i\\omega})|^2 = 1/2`:
+    Solving :math:`|H(e^{i\\omega})|^2 = 1/2`, i.e.
+    :math:`|1 - \\beta e^{-i\\omega}|^2 = (1-\\beta)^2 + 4\\beta\\sin^2(\\omega/2)
+    = 2(1-\\beta)^2`:
 
-    .. math:: \\omega_c = \\arccos\\left(1 - \\frac{(1-\\beta)^2}{2\\beta}\\right),
+    .. math:: \\omega_c = 2\\arcsin\\frac{1-\\beta}{2\\sqrt\\beta}
+              = \\arccos\\left(1 - \\frac{(1-\\beta)^2}{2\\beta}\\right),
 
-    which exists only for :math:`\\beta \\ge 3 - 2\\sqrt2 \\approx 0.1716`; below that
-    the gain never falls to half power on :math:`[0, \\pi]` and the result is NaN.
-    For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
+    evaluated in the first form, which has no cancellation as :math:`\\beta \\to 1`
+    (the second loses all digits once :math:`(1-\\beta)^2` falls below the rounding of
+    1). The cutoff exists only for :math:`\\beta \\ge 3 - 2\\sqrt2 \\approx 0.1716`;
+    below that the gain never falls to half power on :math:`[0, \\pi]` and the result is
+    NaN. For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
 
     Parameters
     ----------
@@ -175,17 +180,23 @@ def ema_cutoff_frequency(beta):
         :math:`\\omega_c` in radians per step, broadcast over ``beta``; NaN below
         :math:`3 - 2\\sqrt2`.
 
+    See Also
+    --------
+    ema_group_delay, ema_filter
+
     Examples
     --------
     >>> round(ema_cutoff_frequency(0.9), 6)
     0.105458
     >>> ema_cutoff_frequency(0.1)
     nan
+    >>> float(ema_cutoff_frequency(1 - 1e-8))  # about 1 - beta
+    1.0000000100247594e-08
     """
     b = _check_ema_beta(beta)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = 1 - (1 - b) ** 2 / (2 * b)
-        out = np.where(c >= -1, np.arccos(np.clip(c, -1, 1)), np.nan)
+        x = (1 - b) / (2 * np.sqrt(b))  # 1 - b is exact for b in [1/2, 1) (Sterbenz)
+        out = np.where(x <= 1, 2 * np.arcsin(np.minimum(x, 1)), np.nan)
     return to_output(out)
 
 
@@ -217,7 +228,12 @@ def ema_group_delay(beta, omega=0.0):
 
     .. math:: \\tau(\\omega) = \\frac{\\beta(\\cos\\omega - \\beta)}
               {1 - 2\\beta\\cos\\omega + \\beta^2}
+              = \\frac{\\beta\\,(1 - \\beta - 2 s^2)}{(1-\\beta)^2 + 4\\beta s^2},
+              \\qquad s = \\sin(\\omega/2),
 
+    evaluated in the second form: both of the first form's numerator and denominator
+    cancel as :math:`\\beta \\to 1` at low frequency, the second's are sums of
+    positive terms (the numerator's difference is the zero crossing itself).
     At DC it is :math:`\\beta/(1-\\beta)`: the lag of the EMA behind a ramp.
 
     Parameters
@@ -232,16 +248,24 @@ def ema_group_delay(beta, omega=0.0):
     float or ndarray
         :math:`\\tau(\\omega)` in steps.
 
+    See Also
+    --------
+    ema_cutoff_frequency, tracking_lag
+
     Examples
     --------
     >>> round(ema_group_delay(0.9), 12)
     9.0
+    >>> b = 1 - 1e-12
+    >>> bool(abs(ema_group_delay(b) - b / (1 - b)) <= 1e-15 * b / (1 - b))
+    True
     """
     b = _check_ema_beta(beta)
     w = as_real_array(omega, "omega")
     broadcast((b, "beta"), (w, "omega"))
-    c = np.cos(w)
-    return to_output(b * (c - b) / (1 - 2 * b * c + b * b))
+    e = 1 - b  # exact for b in [1/2, 1) (Sterbenz); no cancellation below
+    s2 = np.sin(0.5 * w) ** 2
+    return to_output(b * (e - 2 * s2) / (e * e + 4 * b * s2))
 
 
 # --------------------------------------------------------------------------

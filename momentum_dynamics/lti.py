@@ -135,7 +135,7 @@ def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=No
 
 
 def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, output="x",
-                  dt=True, **hyperparameters) -> control.StateSpace:
+                  dt=True, minimal=False, **hyperparameters) -> control.StateSpace:
     """The method as a python-control ``StateSpace`` from gradient noise to ``output``.
 
     Parameters
@@ -150,11 +150,19 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
     dt : True or float
         Sampling time (``True``: unspecified discrete time, python-control's
         convention).
+    minimal : bool
+        Return a minimal realisation: a mode the output never sees, or that the noise
+        never excites (see :func:`momentum_dynamics.hidden_modes`), is removed. With a
+        scalar ``curvature`` it is the controllable canonical form of the exactly
+        cancelled :func:`to_transfer_function` (so the states are no longer
+        ``(x, v, ...)``); with ``hessian``, the direct sum of those over the Hessian's
+        eigen-directions.
 
     Returns
     -------
     control.StateSpace
-        Discrete time, ``order*d`` states, ``d`` inputs and outputs.
+        Discrete time, ``order*d`` states, ``d`` inputs and outputs (fewer with
+        ``minimal=True``).
 
     Raises
     ------
@@ -167,18 +175,25 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
 
     See Also
     --------
-    state_space_matrices, to_transfer_function
+    state_space_matrices, to_transfer_function, momentum_dynamics.hidden_modes
 
     Examples
     --------
     >>> sys = to_statespace("heavy_ball", 0.1, 0.9, curvature=2.0)
     >>> sys.nstates, sys.isdtime()
     (2, True)
+    >>> to_statespace("heavy_ball", 0.1, 0.0, curvature=2.0, minimal=True).nstates
+    1
     """
     m = get_method(method)
     dt = check_dt(dt)
     _check_output(m, output)
     A, B = state_space_matrices(m, alpha, beta, curvature, hessian=hessian, **hyperparameters)
+    if not isinstance(minimal, bool):
+        raise TypeError(f"minimal must be True or False; got {minimal!r}")
+    if minimal:
+        return _minimal_statespace(m, alpha, beta, curvature, hessian, output, dt,
+                                   hyperparameters)
     d = B.shape[1]
     n = m.order
     if output == "step":
@@ -192,19 +207,70 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
     return control.ss(A, B, C, D, dt=dt)
 
 
+def _minimal_statespace(m, alpha, beta, curvature, hessian, output, dt, hyperparameters):
+    """Minimal realisation: per curvature, the controllable canonical form of the exactly
+    cancelled transfer function (coprime, so minimal); for a Hessian ``Q diag(w) Q^T``
+    the direct sum over its eigen-directions, mode ``k`` driven by ``q_k^T xi`` and seen
+    as ``q_k`` times its output (distinct directions, so the sum stays minimal)."""
+    if hessian is None:
+        return control.tf2ss(to_transfer_function(m, alpha, beta, curvature, output=output,
+                                                  dt=dt, **hyperparameters))
+    w, Q = np.linalg.eigh(_hessian_matrix(hessian, None))
+    d = w.size
+    parts = [control.tf2ss(to_transfer_function(m, alpha, beta, lam, output=output, dt=dt,
+                                                **hyperparameters)) for lam in w]
+    sizes = [p.nstates for p in parts]
+    n = sum(sizes)
+    A, B, C, D = np.zeros((n, n)), np.zeros((n, d)), np.zeros((d, n)), np.zeros((d, d))
+    i = 0
+    for k, (p, r) in enumerate(zip(parts, sizes, strict=True)):
+        q = Q[:, k:k + 1]
+        A[i:i + r, i:i + r] = p.A
+        B[i:i + r] = p.B @ q.T
+        C[:, i:i + r] = q @ p.C
+        D += p.D[0, 0] * (q @ q.T)
+        i += r
+    return control.ss(A, B, C, D, dt=dt)
+
+
+@cache
+def _output_transfer(method: Method, output: str) -> sp.Expr:
+    """Exact transfer function from gradient noise to ``output``, cancelled in SymPy.
+
+    ``"step"`` is ``x[k+1] - x[k]`` (as in :func:`to_statespace`): ``(z - 1)`` times the
+    iterate's transfer function, multiplied and cancelled symbolically, so no
+    round-off enters before numbers are substituted.
+    """
+    if output == "step":
+        G = S.transfer_function(method, "x")
+        return sp.factor(sp.cancel(sp.together((S.z - 1) * G)))
+    return S.transfer_function(method, output)
+
+
+def _exact(value) -> sp.Rational:
+    """A float as the exact binary rational it stores (no decimal rounding)."""
+    return sp.Rational(float(value))
+
+
 def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x", dt=True,
                          **hyperparameters) -> control.TransferFunction:
     """SISO transfer function from gradient noise to ``output`` (python-control).
 
-    Built from the exact symbolic transfer function with numbers substituted, so no
-    numerical pole-zero cancellation is involved.
+    Built from the exact symbolic transfer function (for ``output="step"``, the
+    iterate's times :math:`z - 1`, cancelled in SymPy). The parameters enter as the
+    exact rationals their floats store and the result is cancelled in exact
+    arithmetic before the coefficients are rounded once: no round-off coefficients,
+    and a pole-zero pair that coincides exactly at these parameter values (a hidden
+    mode, e.g. QHM's momentum state at ``nu = 0``, see
+    :func:`momentum_dynamics.hidden_modes`) is removed. The result is coprime, so
+    its order is that of the minimal realisation.
 
     Parameters
     ----------
     method, alpha, beta, curvature, **hyperparameters
         As in :func:`momentum_dynamics.spectral_radius`, but scalars.
     output : str
-        A state variable (``"x"``, ``"v"``, ...) or ``"step"``.
+        A state variable (``"x"``, ``"v"``, ...) or ``"step"`` (``x[k+1] - x[k]``).
     dt : True or float
         Sampling time: ``True`` or a finite number > 0.
 
@@ -219,29 +285,30 @@ def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x"
 
     See Also
     --------
-    to_statespace, momentum_dynamics.symbolic.transfer_function
+    to_statespace, momentum_dynamics.symbolic.transfer_function,
+    momentum_dynamics.hidden_modes
 
     Examples
     --------
     >>> G = to_transfer_function("heavy_ball", 0.1, 0.5, curvature=1.0)
     >>> G.num[0][0], G.den[0][0]
     (array([-0.1,  0. ]), array([ 1. , -1.4,  0.5]))
+    >>> G = to_transfer_function("heavy_ball", 0.1, 0.5, curvature=1.0, output="step")
+    >>> G.num[0][0], G.den[0][0]
+    (array([-0.1,  0.1,  0. ]), array([ 1. , -1.4,  0.5]))
     """
     m = get_method(method)
     dt = check_dt(dt)
     _check_output(m, output)
-    if output == "step":
-        return control.ss2tf(to_statespace(m, alpha, beta, curvature, output="step", dt=dt,
-                                           **hyperparameters))
     if curvature is None:
-        raise TypeError("curvature (a scalar) is required")
+        raise TypeError("curvature (a scalar Hessian eigenvalue) is required")
     values = _scalar_hyperparameters(m, alpha, beta, hyperparameters)
-    lam = _hessian_matrix(None, curvature)[0, 0]
-    G = S.transfer_function(m, output)
+    lam = _scalar(check_curvature(curvature, allow_complex=False), "curvature")
     syms = S.hyperparameter_symbols(m)
-    subs = {syms[h]: v for h, v in zip(m.hyperparameters, values, strict=True)}
-    subs[S.curvature] = lam
-    return sympy_to_control(G.subs(subs), dt=dt)
+    subs = {syms[h]: _exact(v) for h, v in zip(m.hyperparameters, values, strict=True)}
+    subs[S.curvature] = _exact(lam)
+    G = sp.cancel(_output_transfer(m, output).subs(subs))
+    return sympy_to_control(G, dt=dt)
 
 
 def sympy_to_control(expr, dt=True) -> control.TransferFunction:

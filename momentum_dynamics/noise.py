@@ -55,7 +55,7 @@ from .lti import (
     _scalar_hyperparameters,
 )
 from .methods import Method, get_method
-from .numeric import spectral_radius
+from .numeric import convergence_gap, spectral_radius
 
 __all__ = ["StationaryCovariance", "stationary_covariance"]
 
@@ -146,12 +146,6 @@ class StationaryCovariance:
         return np.block([[self.x if (r, c) == (0, 0) else
                           self.block(self.method.state[r], self.method.state[c])
                           for c in range(n)] for r in range(n)])
-
-
-# Thin aliases kept for modules that still import the private names (statphys,
-# applications.federated); the checks live in _validation.
-_hessian = check_hessian
-_noise = check_noise_cov
 
 
 @cache
@@ -302,9 +296,11 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
 
     values = dict(zip(m.hyperparameters, args, strict=True))
     a, b_ = values.pop("alpha"), values.pop("beta", None)
-    rho = np.atleast_1d(spectral_radius(m, a, b_, lam, **values))
-    if not np.all(rho < 1):
-        i = int(np.argmax(np.where(np.isnan(rho), np.inf, rho)))
+    # The gap 1 - rho, not rho < 1: rho rounds to 1 on tiny curvatures that are stable.
+    gap = np.atleast_1d(convergence_gap(m, a, b_, lam, **values))
+    if not np.all(gap > 0):
+        rho = np.atleast_1d(spectral_radius(m, a, b_, lam, **values))
+        i = int(np.argmin(np.where(np.isnan(gap), -np.inf, gap)))
         raise ValueError(
             f"no stationary distribution: {m.name} with alpha={a!r}, beta={b_!r} is "
             f"not stable on the hessian's curvature {float(lam[i])!r} (spectral radius "

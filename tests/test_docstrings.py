@@ -49,7 +49,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "momentum_dynamics.numeric.damping_regime": {"PR01", "RT01"},
     "momentum_dynamics.numeric.effective_learning_rate": {"PR01", "RT01"},
     "momentum_dynamics.numeric.is_stable": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.iterations_to_tolerance": {"PR01", "RT01"},
     "momentum_dynamics.numeric.optimal_parameters": {"PR01"},
     "momentum_dynamics.numeric.tuned_rates": {"PR01", "RT01"},
     # momentum_dynamics.physics.mechanics

@@ -76,3 +76,42 @@ def test_bad_beta():
     for f in (ema_cutoff_frequency, ema_noise_bandwidth, ema_group_delay, ema_filter):
         with pytest.raises(ValueError, match="beta"):
             f(1.0)
+
+
+# ----------------------------------------------------------------------------- beta -> 1
+
+
+EDGE_BETAS = [0.5, 0.9, 1 - 1e-6, 1 - 1e-8, 1 - 1e-12]
+
+
+@pytest.mark.parametrize("beta", EDGE_BETAS)
+def test_cutoff_against_mpmath_as_beta_to_1(beta):
+    """The half-power point at 50 digits from the same float beta: the textbook
+    arccos form is exact at that precision, and |H|^2 = 1/2 is checked there too."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        b = mpmath.mpf(beta)
+        ref = mpmath.acos(1 - (1 - b) ** 2 / (2 * b))
+        gain2 = abs((1 - b) / (1 - b * mpmath.exp(-1j * ref))) ** 2
+        assert abs(gain2 - mpmath.mpf(1) / 2) < mpmath.mpf(10) ** -25  # 50 digits less (1-b)^2
+        got = ema_cutoff_frequency(beta)
+        assert got > 0
+        assert abs(got - ref) <= 4 * 2.0**-53 * ref
+
+
+@pytest.mark.parametrize("beta", EDGE_BETAS)
+@pytest.mark.parametrize("omega", [0.0, 1e-9, 1e-5, 0.3, 3.0])
+def test_group_delay_against_mpmath_as_beta_to_1(beta, omega):
+    """-d arg H / d omega by mpmath's numerical differentiation at 50 digits."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        b = mpmath.mpf(beta)
+        ref = mpmath.diff(lambda w: mpmath.arg(1 - b * mpmath.exp(-1j * w)), mpmath.mpf(omega))
+        got = ema_group_delay(beta, omega)
+        # a few ulps, plus the rounding of omega itself (sin(w/2) to one ulp)
+        assert abs(got - ref) <= 8 * 2.0**-53 * abs(ref) + 2.0**-53 * abs(
+            mpmath.diff(lambda w: mpmath.diff(
+                lambda u: mpmath.arg(1 - b * mpmath.exp(-1j * u)), w), mpmath.mpf(omega))
+            * omega)

@@ -238,6 +238,8 @@ CORE: dict[str, Spec] = {
     "poles": _numeric(md.poles),
     "spectral_radius": _numeric(md.spectral_radius),
     "is_stable": _numeric(md.is_stable),
+    "convergence_gap": _numeric(md.convergence_gap),
+    "hidden_modes": _numeric(md.hidden_modes),
     "damping_regime": Spec(
         md.damping_regime,
         dict(HB_C, rtol=1e-12),
@@ -274,6 +276,13 @@ CORE: dict[str, Spec] = {
         dict(M, mu=1.0, L=10.0, tuning="optimal"),
         dict(MK, mu="pos", L="pos", tuning="choice"),
         [("mu", "L")],
+        True,
+    ),
+    "worst_case_gap": Spec(
+        md.worst_case_gap,
+        dict(HB, mu=1.0, L=10.0, samples=17),
+        dict(HB_K, mu="pos", L="pos", samples="count"),
+        [("mu", "L"), ("alpha", "mu")],
         True,
     ),
     "iterations_to_tolerance": Spec(

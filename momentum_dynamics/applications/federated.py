@@ -49,7 +49,7 @@ from .._validation import (
 from ..lti import to_statespace
 from ..methods import get_method
 from ..noise import stationary_covariance
-from ..numeric import effective_learning_rate, spectral_radius
+from ..numeric import effective_learning_rate, is_stable
 
 __all__ = [
     "FederatedQuadratic",
@@ -273,9 +273,10 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     betas = _check_betas(beta)
     alphas = _alphas(m, server_lr, betas, hold)
     out = np.full(betas.shape, np.nan)
-    radius = np.asarray(spectral_radius(m, alphas[:, None], betas[:, None] if m.has_momentum
-                                        else None, model.curvatures[None, :]))
-    stable = np.all(radius < 1, axis=1) & np.isfinite(alphas)
+    # is_stable decides by the gap 1 - rho: with kappa = 1e16 the radius on the smallest
+    # curvature rounds to 1 although the iteration is stable there.
+    stable = np.all(is_stable(m, alphas[:, None], betas[:, None] if m.has_momentum else None,
+                              model.curvatures[None, :]), axis=1) & np.isfinite(alphas)
     for k in tqdm(range(betas.size), disable=not progress, desc="server momentum",
                   unit="beta", leave=False):
         if not stable[k]:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import as_real_array
-from ..noise import _hessian, _noise
+from .._validation import as_real_array, check_hessian, check_noise_cov
 
 # --------------------------------------------------------------------------
 # Argument checks
@@ -54,7 +53,7 @@ def _call_grad(grad: Callable, x: np.ndarray) -> np.ndarray:
 
 def _positive_definite(hessian, name: str = "hessian") -> np.ndarray:
     """A symmetric positive-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
-    lam, Q = _hessian(np.atleast_1d(np.asarray(as_real_array(hessian, name))))
+    lam, Q = check_hessian(np.atleast_1d(np.asarray(as_real_array(hessian, name))), name)
     if np.any(lam <= 0):
         raise ValueError(f"{name} must be positive definite (a stationary distribution "
                          f"needs a confining potential); smallest eigenvalue {lam.min()!r}")
@@ -63,7 +62,7 @@ def _positive_definite(hessian, name: str = "hessian") -> np.ndarray:
 
 def _noise_matrix(noise_cov, d: int, name: str = "noise_cov") -> np.ndarray:
     """A symmetric positive semi-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
-    S_ = _noise(as_real_array(noise_cov, name), d, name)
+    S_ = check_noise_cov(as_real_array(noise_cov, name), d, name)
     return np.diag(S_) if S_.ndim == 1 else S_
 
 
