@@ -341,13 +341,6 @@ def test_empty_and_string_hessians_are_refused(call, bad, exc):
         call(bad)
 
 
-def test_noise_keeps_thin_aliases_of_the_shared_checks():
-    from momentum_dynamics import _validation, noise
-
-    assert noise._hessian is _validation.check_hessian
-    assert noise._noise is _validation.check_noise_cov
-
-
 @pytest.mark.parametrize("dt, exc", [(0.0, ValueError), (-1.0, ValueError), (NAN, ValueError),
                                      (math.inf, ValueError), (False, TypeError),
                                      (None, TypeError), ("1", TypeError)])
