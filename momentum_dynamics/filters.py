@@ -171,10 +171,10 @@ def ema_group_delay(beta, omega=0.0):
 
 @cache
 def _gradient_filter(method: Method, output: str) -> sp.Expr:
-    lin = S._linearise(method)
-    A0 = lin.A.subs(S.curvature, 0)
-    n = len(lin.state)
-    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * lin.B / (S.z * sp.eye(n) - A0).det()
+    mod = S.model(method)
+    A0 = mod.A.subs(S.curvature, 0)
+    n = mod.order
+    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * mod.B / (S.z * sp.eye(n) - A0).det()
     if output == "step":
         H = (S.z - 1) * resolvent_b[0, 0]
     else:

@@ -45,7 +45,7 @@ def _evaluate_in_curvature(coeffs, values, curvature):
 @cache
 def _entry_polynomials(method: Method):
     """Coefficients (in powers of lambda) of every entry of A and B, compiled."""
-    model = S._state_space(method)
+    model = S.model(method).state_space
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
 

@@ -77,7 +77,7 @@ _c = sp.Symbol("c", real=True)  # cos(theta)
 @cache
 def _split(method: Method) -> tuple[sp.Expr, sp.Expr]:
     """``(rho, s)`` with ``p(z) = rho(z) + alpha*lambda*s(z)``, or a ValueError."""
-    p = S._charpoly(method).as_expr()
+    p = S.model(method).charpoly.as_expr()
     q = sp.expand(p.subs(S.curvature, _h / S.alpha))
     if q.has(S.alpha):
         raise ValueError(

@@ -190,7 +190,7 @@ def _kernel(method: Method) -> _Kernel:
         names = ("alpha", "curvature", *method.extra_hyperparameters)
         args = [S.alpha, S.curvature, *extras]
         shift = {}
-    poly = S._charpoly(method)
+    poly = S.model(method).charpoly
     coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
     if coeffs[0] != 1:
         coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
@@ -201,7 +201,7 @@ def _kernel(method: Method) -> _Kernel:
     quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
-        disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
+        disc = sp.factor(sp.expand(S.model(method).discriminant.subs(shift)))
         raw_e = _compile_in_product(args, [-a1, a0, disc])
         if method.has_momentum:
             b_args = [S.alpha, S.beta, S.curvature, *extras]
@@ -222,15 +222,14 @@ def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
         return None, None
     extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
     try:
-        c = S._critical_in_s(method)
+        c = S.model(method).critical
     except ValueError:
         return None, None
-    cargs = [S.alpha, S._s, *extras]
+    cargs = [S.alpha, S.sqrt_h, *extras]
     flat = []
-    for b, p in zip(c.solutions, c.poles, strict=True):
-        flat += [b, p]
-    return (_lambdify(cargs, flat),
-            _lambdify(cargs, S._leading_order(c.solutions[c.stable_index])))
+    for br in c.branches:
+        flat += [br.beta, br.double_pole]
+    return (_lambdify(cargs, flat), _lambdify(cargs, S.leading_order(c.stable.beta)))
 
 
 # --------------------------------------------------------------------------
