@@ -30,6 +30,7 @@ import scipy.signal
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
@@ -255,7 +256,7 @@ def _lag_functions(method: Method, output: str):
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
     ramp = sp.simplify(-sp.diff(H, S.z).subs(S.z, 1) / H.subs(S.z, 1))
-    return (sp.lambdify([S.z, *args], H, "numpy"), sp.lambdify(args, ramp, "numpy"), ramp)
+    return (compile_numpy([S.z, *args], H), compile_numpy(args, ramp), ramp)
 
 
 class TrackingLag(NamedTuple):

@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import check_alpha, check_beta, check_curvature, check_hyperparameters
 from .methods import Method, get_method
 
@@ -33,7 +34,7 @@ __all__ = [
 def _compile_in_curvature(expr, args) -> list:
     """Coefficients of ``expr`` in ascending powers of lambda, each compiled in ``args``."""
     coeffs = sp.Poly(expr, S.curvature).all_coeffs()[::-1]
-    return [sp.lambdify(args, c, "numpy") for c in coeffs]
+    return [compile_numpy(args, c) for c in coeffs]
 
 
 def _evaluate_in_curvature(coeffs, values, curvature):

@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_number_array,
     broadcast,
@@ -371,7 +372,7 @@ def _coefficient_function(method: Method) -> Callable:
     rc = sp.Poly(rho, S.z).all_coeffs()
     sc = sp.Poly(s, S.z).all_coeffs()
     sc = [sp.Integer(0)] * (k + 1 - len(sc)) + sc
-    return sp.lambdify(_param_symbols(method), [rc, sc], modules="numpy")
+    return compile_numpy(_param_symbols(method), [rc, sc])
 
 
 def _params(m: Method, beta, hyperparameters) -> list[np.ndarray]:

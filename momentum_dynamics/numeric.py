@@ -3,7 +3,7 @@
 Every function here broadcasts like a NumPy ufunc over ``alpha``, ``beta``,
 ``curvature`` (or ``mu`` and ``L``) and returns arrays; 0-d input gives a Python
 scalar. The expressions come from :mod:`momentum_dynamics.symbolic` (derived from
-the update rule) and are compiled once per method with :func:`sympy.lambdify`.
+the update rule) and are compiled once per method (``_compile.compile_numpy``).
 
 Accuracy. For two-state methods the poles are computed in closed form in real
 arithmetic. The discriminant is derived in the variable ``e = 1 - beta`` and
@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
@@ -85,10 +86,6 @@ class _Kernel(NamedTuple):
     disc_scale: Callable | None  # -> sum of |terms| of disc: the scale of its rounding error
 
 
-def _lambdify(args, exprs):
-    return sp.lambdify(args, exprs, modules="numpy", cse=True)
-
-
 def _compile_in_product(args, exprs):
     """Compile ``exprs``; through ``h = alpha*lambda`` when they depend on nothing else.
 
@@ -103,11 +100,11 @@ def _compile_in_product(args, exprs):
     g = sp.Symbol("g", real=True)  # h - 1, computed without cancellation
     in_h = [sp.factor(sp.expand(e.subs(S.curvature, h / S.alpha))) for e in exprs]
     if any(e.has(S.alpha) for e in in_h):
-        return _lambdify(args, exprs)
+        return compile_numpy(args, exprs)
     in_hg = [e.subs(h - 1, g) for e in in_h]
     uses_g = any(e.has(g) for e in in_hg)
     rest = [a for a in args if a not in (S.alpha, S.curvature)]
-    f = _lambdify([h, g, *rest], in_hg)
+    f = compile_numpy([h, g, *rest], in_hg)
     i_alpha, i_lam = args.index(S.alpha), args.index(S.curvature)
     others = [i for i in range(len(args)) if i not in (i_alpha, i_lam)]
 
@@ -197,7 +194,7 @@ def _kernel(method: Method) -> _Kernel:
     n = poly.degree()
     # Compiled functions take beta; those derived in e = 1 - beta get it inside.
     in_e = (lambda f: _from_beta(f)) if method.has_momentum else (lambda f: f)
-    coefficients = in_e(_lambdify(args, coeffs[1:]))
+    coefficients = in_e(compile_numpy(args, coeffs[1:]))
     quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
@@ -210,7 +207,7 @@ def _kernel(method: Method) -> _Kernel:
             quadratic = _choose_by_beta(raw_e, raw_b)
         else:
             quadratic = raw_e
-        disc_scale = in_e(_lambdify(args, _abs_terms(disc, args)))
+        disc_scale = in_e(compile_numpy(args, _abs_terms(disc, args)))
     return _Kernel(method, names, n, coefficients, quadratic, disc_scale)
 
 
@@ -229,7 +226,7 @@ def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
     flat = []
     for br in c.branches:
         flat += [br.beta, br.double_pole]
-    return (_lambdify(cargs, flat), _lambdify(cargs, S.leading_order(c.stable.beta)))
+    return (compile_numpy(cargs, flat), compile_numpy(cargs, S.leading_order(c.stable.beta)))
 
 
 # --------------------------------------------------------------------------
@@ -628,7 +625,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
 def _elr_function(method: Method):
     syms = S.hyperparameter_symbols(method)
     expr = S.effective_learning_rate(method)
-    return sp.lambdify([syms[h] for h in method.hyperparameters], expr, modules="numpy")
+    return compile_numpy([syms[h] for h in method.hyperparameters], expr)
 
 
 def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
@@ -719,7 +716,7 @@ class OptimalParameters(NamedTuple):
 @cache
 def _optimal_functions(method: Method, tuning: str):
     opt = S.optimal_parameters(method, tuning)
-    f = lambda e: None if e is None else sp.lambdify([S.mu, S.L], e, "numpy")  # noqa: E731
+    f = lambda e: None if e is None else compile_numpy([S.mu, S.L], e)  # noqa: E731
     return f(opt.alpha), f(opt.beta), f(opt.rate)
 
 
@@ -854,8 +851,8 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     rows = []
     for name, tuning in _RATE_TABLE:
         exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
-        fe = sp.lambdify([S.kappa], exact, "numpy")
-        fa = sp.lambdify([S.kappa], approx, "numpy")
+        fe = compile_numpy([S.kappa], exact)
+        fa = compile_numpy([S.kappa], approx)
         re = np.broadcast_to(np.asarray(fe(k), float), k.shape)
         ra = np.broadcast_to(np.asarray(fa(k), float), k.shape)
         rows.append(RateRow(name, tuning, exact, approx, to_output(re), to_output(ra),

@@ -59,6 +59,7 @@ from scipy.integrate import solve_ivp
 
 from . import numeric
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
@@ -259,7 +260,7 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
 def _msd_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters] + [S.curvature, _DT]
-    return sp.lambdify(args, list(_msd_symbolic(method)), modules="numpy")
+    return compile_numpy(args, list(_msd_symbolic(method)))
 
 
 def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters):
@@ -394,7 +395,7 @@ def _critical_continuous_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
     extras = [syms[h] for h in method.extra_hyperparameters]
     expr = _critical_symbolic(method).continuous
-    return sp.lambdify([S.alpha, S.curvature, *extras], expr, modules="numpy")
+    return compile_numpy([S.alpha, S.curvature, *extras], expr)
 
 
 class CriticalDampingComparison(NamedTuple):
@@ -630,8 +631,7 @@ def _from_pd_function(method: Method) -> Callable:
     if not sols:
         raise ValueError(f"the PD gains do not determine (alpha, beta) for {method.name!r}")
     sol = sols[0]
-    return sp.lambdify([_P, _D, S.curvature, *extras], [sol[S.alpha], sol[S.beta]],
-                       modules="numpy")
+    return compile_numpy([_P, _D, S.curvature, *extras], [sol[S.alpha], sol[S.beta]])
 
 
 def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
