@@ -44,7 +44,7 @@ from ._validation import (
     check_spectrum,
     to_output,
 )
-from .methods import Method, get_method
+from .methods import Method, get_method, heavy_ball
 
 __all__ = [
     "poles",
@@ -713,6 +713,10 @@ class OptimalParameters(NamedTuple):
     rate: float | np.ndarray
 
 
+_POLYAK = Method.from_update(heavy_ball, "heavy_ball", worst_case_at_endpoints=True,
+                             tunings={"optimal": "critical_both_ends"})
+
+
 @cache
 def _optimal_functions(method: Method, tuning: str):
     opt = S.optimal_parameters(method, tuning)
@@ -753,7 +757,7 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     check_hyperparameters(m, hyperparameters)
     if tuning not in ("optimal", "standard"):
         raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
-    if (m.name, tuning) in S._TUNINGS:
+    if tuning in m.tunings:
         fa, fb, fr = _optimal_functions(m, tuning)
         shape = broadcast((mu_a, "mu"), (L_a, "L"))
         out = [None if f is None else to_output(np.broadcast_to(np.asarray(f(mu_a, L_a), float),
@@ -761,7 +765,8 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
                for f in (fa, fb, fr)]
         return OptimalParameters(*out)
     if tuning != "optimal":
-        raise ValueError(f"tuning {tuning!r} is only defined for 'nesterov'")
+        raise ValueError(f"tuning {tuning!r} is not declared by method {m.name!r} "
+                         f"(see Method.tunings); only 'optimal' has a numeric fallback")
     if mu_a.ndim or L_a.ndim:
         raise ValueError("numeric tuning of a registered method takes scalar mu and L")
     if not m.has_momentum:
@@ -769,7 +774,9 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     from scipy.optimize import minimize
 
     mu_f, L_f = float(mu_a), float(L_a)
-    start = S.optimal_parameters("heavy_ball")
+    # Start from Polyak's heavy-ball tuning, derived from the shipped rule itself (the
+    # registry entry "heavy_ball" may have been replaced by the user).
+    start = S.optimal_parameters(_POLYAK)
     a0 = float(start.alpha.subs({S.mu: mu_f, S.L: L_f}))
     b0 = float(start.beta.subs({S.mu: mu_f, S.L: L_f}))
 

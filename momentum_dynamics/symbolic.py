@@ -913,23 +913,6 @@ class OptimalParameters(NamedTuple):
     rate: sp.Expr
 
 
-# Optimality conditions (equal ripple), per method and tuning. Only the conditions
-# are stated here; the formulas are solved for by SymPy.
-#   "opposite_poles":     pole(alpha*mu) = -pole(alpha*L)          (GD)
-#   "critical_both_ends": critically damped at mu and at L, opposite double poles
-#                         (Polyak's heavy ball)
-#   "critical_mu_root_L": critically damped at mu, and -rate is a pole at L
-#                         (Lessard, Recht & Packard 2016, Nesterov on quadratics)
-#   "standard":           alpha = 1/L and critically damped at mu (Nesterov's choice)
-_TUNINGS = {
-    ("gd", "optimal"): "opposite_poles",
-    ("heavy_ball", "optimal"): "critical_both_ends",
-    ("nesterov", "optimal"): "critical_mu_root_L",
-    ("nesterov", "standard"): "standard",
-    ("ema_momentum", "optimal"): "critical_both_ends",
-}
-
-
 def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
     sols = [sp.simplify(s) for s in sp.solve(eq, var)]
     probe = {mu: 1, L: 10}
@@ -941,15 +924,15 @@ def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 @cache
 def _optimal(method: Method, tuning: str) -> OptimalParameters:
-    key = (method.name, tuning)
-    if key not in _TUNINGS:
-        known = sorted({f"{m!r} ({t})" for m, t in _TUNINGS})
+    # The condition is the update rule's own (Method.tunings), never looked up by name.
+    if tuning not in method.tunings:
+        declared = sorted(method.tunings) or "none"
         raise ValueError(
-            f"no closed-form tuning {tuning!r} for method {method.name!r}; known: "
-            f"{', '.join(known)}. For other methods use the numeric "
+            f"no closed-form tuning {tuning!r} for method {method.name!r} (it declares "
+            f"{declared}; see Method.tunings). Use the numeric "
             "momentum_dynamics.optimal_parameters, which optimises numerically"
         )
-    rule = _TUNINGS[key]
+    rule = method.tunings[tuning]
     a = sp.Symbol("a", positive=True)  # sqrt(alpha*mu)
     ratio = L / mu
     if rule == "opposite_poles":
@@ -986,8 +969,9 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
     Parameters
     ----------
     method : str or Method
-        One of ``"gd"``, ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"`` (the
-        methods with a derived tuning).
+        A method that declares the tuning in :attr:`Method.tunings
+        <momentum_dynamics.methods.Method.tunings>` (the shipped ``"gd"``,
+        ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"`` do).
     tuning : {"optimal", "standard"}
         ``"standard"`` is Nesterov's textbook choice ``alpha = 1/L`` with the
         momentum critically damped at ``mu``; it gives exactly the seed's
