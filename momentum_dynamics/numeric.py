@@ -706,7 +706,11 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
 
 
 class OptimalParameters(NamedTuple):
-    """Tuned hyper-parameters and the worst-case rate they achieve."""
+    """Tuned hyper-parameters and the worst-case rate they achieve, as numbers.
+
+    The formulas behind them are a
+    :class:`momentum_dynamics.symbolic.SymbolicOptimalParameters`.
+    """
 
     alpha: float | np.ndarray
     beta: float | np.ndarray | None

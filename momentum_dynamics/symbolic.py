@@ -64,7 +64,7 @@ __all__ = [
     "critical_beta",
     "terminal_velocity",
     "effective_learning_rate",
-    "OptimalParameters",
+    "SymbolicOptimalParameters",
     "optimal_parameters",
     "tuned_rate",
     "rate_approximation",
@@ -905,8 +905,12 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
 # --------------------------------------------------------------------------
 
 
-class OptimalParameters(NamedTuple):
-    """Tuned hyper-parameters and the worst-case linear rate they give."""
+class SymbolicOptimalParameters(NamedTuple):
+    """Tuned hyper-parameters and the worst-case linear rate they give, as formulas.
+
+    The numeric counterpart, with numbers, is
+    :class:`momentum_dynamics.numeric.OptimalParameters`.
+    """
 
     alpha: sp.Expr
     beta: sp.Expr | None
@@ -923,7 +927,7 @@ def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 
 @cache
-def _optimal(method: Method, tuning: str) -> OptimalParameters:
+def _optimal(method: Method, tuning: str) -> SymbolicOptimalParameters:
     # The condition is the update rule's own (Method.tunings), never looked up by name.
     if tuning not in method.tunings:
         declared = sorted(method.tunings) or "none"
@@ -940,7 +944,7 @@ def _optimal(method: Method, tuning: str) -> OptimalParameters:
         at = lambda h: pole.subs(curvature, h / alpha)  # noqa: E731
         sq = _positive_solution(sp.numer(sp.together(at(a**2) + at(a**2 * ratio))), a)
         alpha_opt = sp.simplify(sq**2 / mu)
-        return OptimalParameters(alpha_opt, None, sp.factor(sp.simplify(at(sq**2))))
+        return SymbolicOptimalParameters(alpha_opt, None, sp.factor(sp.simplify(at(sq**2))))
     br = _model(method).critical.stable
     beta_s, pole_s = br.beta, br.double_pole
     if rule == "standard":
@@ -960,10 +964,11 @@ def _optimal(method: Method, tuning: str) -> OptimalParameters:
     beta_opt = sp.factor(sp.simplify(beta_s.subs(sqrt_h, sq)))
     # At the optimum the slowest pole is the (positive) double pole at mu.
     rate = sp.factor(sp.simplify(pole_s.subs(sqrt_h, sq)))
-    return OptimalParameters(alpha_opt, beta_opt, rate)
+    return SymbolicOptimalParameters(alpha_opt, beta_opt, rate)
 
 
-def optimal_parameters(method: str | Method, tuning: str = "optimal") -> OptimalParameters:
+def optimal_parameters(method: str | Method,
+                       tuning: str = "optimal") -> SymbolicOptimalParameters:
     """Hyper-parameters minimising the worst-case rate over curvatures in [mu, L].
 
     Parameters
@@ -979,7 +984,7 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
 
     Returns
     -------
-    OptimalParameters
+    SymbolicOptimalParameters
         ``(alpha, beta, rate)`` in terms of ``mu`` and ``L``; ``beta`` is None for GD.
 
     References
@@ -990,7 +995,7 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
     Examples
     --------
     >>> optimal_parameters("gd")
-    OptimalParameters(alpha=2/(L + mu), beta=None, rate=(L - mu)/(L + mu))
+    SymbolicOptimalParameters(alpha=2/(L + mu), beta=None, rate=(L - mu)/(L + mu))
     >>> optimal_parameters("nesterov").alpha
     4/(3*L + mu)
     """
@@ -1072,3 +1077,17 @@ def stationary_covariance(method: str | Method) -> sp.Matrix:
     -alpha*sigma**2/(lambda*(alpha*lambda - 2))
     """
     return _stationary_covariance(get_method(method))
+
+
+def __getattr__(name: str):
+    # Deprecated alias: the symbolic result type shared its name with the numeric one.
+    if name == "OptimalParameters":
+        import warnings
+
+        warnings.warn(
+            "momentum_dynamics.symbolic.OptimalParameters is renamed "
+            "SymbolicOptimalParameters (momentum_dynamics.OptimalParameters is the numeric "
+            "result type)", DeprecationWarning, stacklevel=2,
+        )
+        return SymbolicOptimalParameters
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

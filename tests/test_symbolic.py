@@ -704,3 +704,13 @@ def test_every_critical_branch_gives_a_double_eigenvalue_of_the_hand_matrix(name
             ev = np.linalg.eigvals(numeric_matrix(name, 1.0, bv.real, s_val**2))
             assert abs(ev[0] - ev[1]) < 1e-6
             assert np.mean(ev) == pytest.approx(complex(br.double_pole.subs(pt)), abs=1e-9)
+
+
+def test_symbolic_and_numeric_tuning_types_have_distinct_names():
+    sym = S.optimal_parameters("gd")
+    assert type(sym) is S.SymbolicOptimalParameters
+    assert type(sym).__name__ != md.OptimalParameters.__name__
+    # Polyak/GD: alpha = 2/(mu + L), written out here
+    assert sp.simplify(sym.alpha - 2 / (mu + L)) == 0
+    with pytest.warns(DeprecationWarning, match="SymbolicOptimalParameters"):
+        assert S.OptimalParameters is S.SymbolicOptimalParameters
