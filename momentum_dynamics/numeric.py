@@ -211,22 +211,137 @@ def _kernel(method: Method) -> _Kernel:
     return _Kernel(method, names, n, coefficients, quadratic, disc_scale)
 
 
+class _CriticalKernel(NamedTuple):
+    """How critical momenta of one method are evaluated.
+
+    Closed form (two states, discriminant of low degree in beta): ``branches`` gives
+    ``beta, pole, beta, pole, ...`` of the stable branches in ``(alpha, s, *extras)``,
+    ``continuous`` the small-step approximation. Otherwise ``polynomial`` gives the
+    coefficients (descending) in beta of the discriminant in ``(alpha, lambda,
+    *extras)``, whose real roots are found per point. ``error`` explains why neither
+    exists.
+    """
+
+    branches: Callable | None
+    n_branches: int
+    continuous: Callable | None
+    polynomial: Callable | None
+    degree: int
+    error: str | None
+
+
 @cache
-def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
-    """(critical, continuous) compiled, or Nones; separate from ``_kernel`` because the
-    derivation is costly for high-order user methods and only critical_beta needs it."""
-    if not method.has_momentum:
-        return None, None
+def _critical_kernel(method: Method) -> _CriticalKernel:
+    """Compiled separately from ``_kernel``: the derivation is costly for high-order
+    user methods and only critical_beta needs it."""
     extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    mod = S.model(method)
     try:
-        c = S.model(method).critical
-    except ValueError:
-        return None, None
-    cargs = [S.alpha, S.sqrt_h, *extras]
-    flat = []
-    for br in c.branches:
-        flat += [br.beta, br.double_pole]
-    return (compile_numpy(cargs, flat), compile_numpy(cargs, S.leading_order(c.stable.beta)))
+        closed = mod.critical_closed_form
+    except ValueError as exc:  # the discriminant does not depend on beta
+        return _CriticalKernel(None, 0, None, None, 0, str(exc))
+    if closed:
+        try:
+            c = mod.critical
+        except ValueError as exc:
+            return _CriticalKernel(None, 0, None, None, 0, str(exc))
+        cargs = [S.alpha, S.sqrt_h, *extras]
+        # The default branch first: where several are stable, the smallest |pole| wins
+        # and ties go to it.
+        order = [c.stable_index] + [i for i, b in enumerate(c.branches)
+                                    if b.stable and i != c.stable_index]
+        flat = []
+        for i in order:
+            flat += [c.branches[i].beta, c.branches[i].double_pole]
+        return _CriticalKernel(compile_numpy(cargs, flat), len(order),
+                               compile_numpy(cargs, S.leading_order(c.stable.beta)),
+                               None, 0, None)
+    poly = mod.discriminant_in_beta
+    coeffs = compile_numpy([S.alpha, S.curvature, *extras], poly.all_coeffs())
+    return _CriticalKernel(None, 0, None, coeffs, poly.degree(), None)
+
+
+def _real_roots_in_beta(coeffs: np.ndarray) -> np.ndarray:
+    """Real roots in [-1, 1] of the polynomials ``coeffs`` (shape (N, d+1), descending),
+    NaN elsewhere; shape (N, d). Batched eigenvalues of companion matrices, then two
+    Newton steps on the polynomial itself to recover the accuracy the eigenvalue
+    solver loses on clustered roots."""
+    N, d1 = coeffs.shape
+    d = d1 - 1
+    out = np.full((N, d), np.nan + 0j)
+    scale = np.max(np.abs(coeffs), axis=1)
+    good = np.isfinite(scale) & (scale > 0)
+    lead_ok = good & (np.abs(coeffs[:, 0]) > 1e-12 * scale)
+    if lead_ok.any():
+        c = coeffs[lead_ok]
+        comp = np.zeros((c.shape[0], d, d))
+        comp[:, 0, :] = -c[:, 1:] / c[:, :1]
+        idx = np.arange(d - 1)
+        comp[:, idx + 1, idx] = 1.0
+        out[lead_ok] = np.linalg.eigvals(comp)
+    for i in np.flatnonzero(good & ~lead_ok):  # a vanishing leading coefficient: rare
+        c = coeffs[i]
+        keep = np.flatnonzero(np.abs(c) > 1e-12 * scale[i])
+        r = np.roots(c[keep[0]:]) if keep.size else np.array([])
+        out[i, :r.size] = r
+    # Double roots (a squared factor) split into a pair at ~sqrt(eps): accept them.
+    real = np.abs(out.imag) <= 1e-6 * np.maximum(1.0, np.abs(out.real))
+    b = np.where(real, out.real, np.nan)
+    dc = coeffs[:, :-1] * np.arange(d, 0, -1)
+    for _ in range(2):
+        p = np.zeros_like(b)
+        dp = np.zeros_like(b)
+        for k in range(d1):
+            p = p * b + coeffs[:, k:k + 1]
+        for k in range(d):
+            dp = dp * b + dc[:, k:k + 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(np.abs(dp) > 1e-8 * scale[:, None], p / dp, 0.0)
+        # A Newton step larger than the root's own uncertainty means a cluster: keep b.
+        b = np.where(np.abs(step) < 1e-4, b - step, b)
+    return np.where((b >= -1.0) & (b <= 1.0), b, np.nan)
+
+
+def _critical_by_roots(m: Method, k: _CriticalKernel, a, lam, extras, shape):
+    """Candidate critical momenta (shape + (d,)) and the spectral radius at each.
+
+    Each real root of the discriminant in beta gives a double pole; it counts as
+    critical damping when that pair is dominant (no other pole is larger) and stable.
+    """
+    N = math.prod(shape)
+    flat = [np.broadcast_to(v, shape).reshape(N) for v in (a, lam, *extras)]
+    with np.errstate(all="ignore"):
+        cs = k.polynomial(*flat)
+        coeffs = np.stack([np.broadcast_to(np.asarray(c, float), (N,)) for c in cs], axis=1)
+        coeffs[~(flat[1] * flat[0] > 0)] = np.nan  # alpha*lambda <= 0: none exists
+        betas = _real_roots_in_beta(coeffs)
+    n = _kernel(m).degree
+    kc = _kernel(m).coefficients
+    vals = [flat[0][:, None], betas, flat[1][:, None], *[e[:, None] for e in flat[2:]]]
+    with np.errstate(all="ignore"):
+        pc = [np.broadcast_to(np.asarray(c, float), betas.shape) for c in kc(*vals)]
+    comp = np.zeros((*betas.shape, n, n))
+    for i, c in enumerate(pc):
+        comp[..., 0, i] = -np.nan_to_num(c)
+    idx = np.arange(n - 1)
+    comp[..., idx + 1, idx] = 1.0
+    ev = np.linalg.eigvals(comp)
+    mod = np.abs(ev)
+    rho = mod.max(axis=-1)
+    # the closest pair of poles is the double pole
+    diff = np.abs(ev[..., :, None] - ev[..., None, :])
+    diff[..., np.arange(n), np.arange(n)] = np.inf
+    flat_i = np.argmin(diff.reshape(*diff.shape[:-2], n * n), axis=-1)
+    i1, i2 = np.divmod(flat_i, n)
+    p1 = np.take_along_axis(ev, i1[..., None], axis=-1)[..., 0]
+    p2 = np.take_along_axis(ev, i2[..., None], axis=-1)[..., 0]
+    double = 0.5 * (p1 + p2)
+    ok = (np.isfinite(betas) & (np.abs(p1 - p2) <= 1e-4 * np.maximum(1.0, np.abs(double)))
+          & (np.abs(double) >= rho - 1e-4 * np.maximum(1.0, rho)) & (rho < 1.0))
+    betas = np.where(ok, betas, np.nan)
+    rho = np.where(ok, rho, np.inf)
+    d = betas.shape[-1]
+    return betas.reshape(*shape, d), rho.reshape(*shape, d)
 
 
 # --------------------------------------------------------------------------
@@ -540,13 +655,15 @@ def _critical_inputs(method, alpha, curvature, params):
     extra = check_hyperparameters(m, params)
     shape = broadcast((a, "alpha"), (lam, "curvature"), *[(v, k) for k, v in extra.items()])
     k = _critical_kernel(m)
+    if k.error is not None:
+        raise ValueError(k.error)
     h = a * lam
     with np.errstate(invalid="ignore"):
         s = np.where(h > 0, np.sqrt(np.abs(h)), np.nan)
-    return m, k, a, s, [extra[x] for x in m.extra_hyperparameters], shape
+    return m, k, a, lam, s, [extra[x] for x in m.extra_hyperparameters], shape
 
 
-def critical_beta(method, alpha, curvature, **hyperparameters):
+def critical_beta(method, alpha, curvature, *, branches="default", **hyperparameters):
     """Momentum that makes the poles a stable double pole (exact, discrete time).
 
     For heavy ball and Nesterov, with :math:`s = \\sqrt{\\alpha\\lambda}`:
@@ -557,15 +674,49 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
         \\beta_c^{\\mathrm{NAG}} = \\frac{1 - s}{1 + s},
 
     both with the double pole :math:`1 - s`, stable for :math:`0 < \\alpha\\lambda < 4`.
-    The branch is chosen among all solutions of ``discriminant = 0`` as the real
-    beta in [-1, 1] whose double pole lies inside the unit circle.
+    The candidates are the real solutions in [-1, 1] of ``discriminant = 0``; a
+    candidate counts when its double pole is stable and, for methods with more than
+    two states, dominant (no other pole is larger). Two-state methods use the closed
+    forms of :func:`momentum_dynamics.symbolic.critical_beta`; for more states (e.g.
+    aggregated momentum, Lucas et al. 2019) or a discriminant of high degree in
+    beta, the discriminant's coefficients in beta are evaluated at each point and
+    its real roots found numerically (eigenvalues of its companion matrix, polished
+    by Newton steps).
 
-    Returns NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or
-    zero curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
-    Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
-    alternate in sign); for Nesterov the momentum is then negative.
+    Parameters
+    ----------
+    method : str or Method
+        A method with momentum.
+    alpha : array_like
+        Learning rate, > 0.
+    curvature : array_like
+        Curvature lambda, real.
+    branches : {"default", "all"}
+        ``"default"``: one value per point, the candidate with the smallest spectral
+        radius. ``"all"``: every candidate, along a trailing axis sorted ascending and
+        padded with NaN; its length is the number of stable closed-form branches (two
+        for QHM, one for heavy ball), or the degree of the discriminant in beta.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
-    Compare :func:`continuous_critical_beta`, the small-step approximation.
+    Returns
+    -------
+    float or ndarray
+        NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or zero
+        curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
+        Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
+        alternate in sign); for Nesterov the momentum is then negative.
+
+    Raises
+    ------
+    ValueError
+        For a method without momentum or one whose discriminant does not depend on
+        beta, for an unknown ``branches``, and for bad input.
+
+    See Also
+    --------
+    continuous_critical_beta : the small-step approximation.
+    momentum_dynamics.symbolic.critical_beta : the closed forms.
 
     Examples
     --------
@@ -573,31 +724,42 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
     0.81
     >>> critical_beta("heavy_ball", alpha=0.01, curvature=[-1.0, 500.0])
     array([nan, nan])
+    >>> critical_beta("heavy_ball", alpha=0.01, curvature=[1.0, 2.0], branches="all").shape
+    (2, 1)
     """
-    m, (critical, _), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                             hyperparameters)
-    if critical is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    if branches not in ("default", "all"):
+        raise ValueError(f"branches must be 'default' or 'all'; got {branches!r}")
+    m, k, a, lam, s, extras, shape = _critical_inputs(method, alpha, curvature,
+                                                     hyperparameters)
+    if k.polynomial is not None:
+        betas, rho = _critical_by_roots(m, k, a, lam, extras, shape)
+        if branches == "all":
+            return np.sort(betas, axis=-1)
+        best = np.take_along_axis(betas, np.argmin(rho, axis=-1)[..., None], axis=-1)
+        return to_output(best[..., 0])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        flat = critical(a, s.astype(complex), *extras)
-        best = np.full(shape, np.nan)
-        best_mod = np.full(shape, np.inf)
+        flat = k.branches(a, s.astype(complex), *extras)
+        found, moduli = [], []
         for b, p in zip(flat[::2], flat[1::2], strict=True):
             b = np.broadcast_to(np.asarray(b, complex), shape)
             p = np.broadcast_to(np.asarray(p, complex), shape)
             ok = ((np.abs(b.imag) <= 1e-12 * np.maximum(1, np.abs(b.real)))
                   & (b.real >= -1) & (b.real <= 1) & (np.abs(p) < 1) & np.isfinite(b.real))
-            take = ok & (np.abs(p) < best_mod)
-            best = np.where(take, b.real, best)
-            best_mod = np.where(take, np.abs(p), best_mod)
-    return to_output(best)
+            found.append(np.where(ok, b.real, np.nan))
+            moduli.append(np.where(ok, np.abs(p), np.inf))
+    betas, mods = np.stack(found, axis=-1), np.stack(moduli, axis=-1)
+    if branches == "all":
+        return np.sort(betas, axis=-1)
+    # argmin takes the first of equal moduli: the default branch comes first.
+    best = np.take_along_axis(betas, np.argmin(mods, axis=-1)[..., None], axis=-1)
+    return to_output(best[..., 0])
 
 
 def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     """Small-step (continuous-time) approximation of the critical momentum.
 
     The leading-order term of :func:`critical_beta` as :math:`\\alpha\\lambda \\to 0`,
-    derived by series expansion. For heavy ball and Nesterov it is the seed's
+    derived by series expansion. For heavy ball and Nesterov it is the
     damping-ratio-one condition :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda}) = 1`:
 
     .. math:: \\beta_c \\approx 1 - 2\\sqrt{\\alpha\\lambda},
@@ -607,17 +769,26 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     approximation can fall below -1 or give an unstable setting for large
     ``alpha*lambda``; it is returned as computed (it is an approximation).
 
+    Raises
+    ------
+    ValueError
+        For a method without a closed-form critical branch (more than two states,
+        or a discriminant of high degree in beta): the expansion needs one.
+
     Examples
     --------
     >>> continuous_critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
     0.8
     """
-    m, (_, continuous), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                               hyperparameters)
-    if continuous is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    m, k, a, _, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
+    if k.continuous is None:
+        raise ValueError(
+            f"method {m.name!r} has no closed-form critical momentum (more than two states "
+            "or a discriminant of high degree in beta), so no small-step expansion; "
+            "use critical_beta"
+        )
     with np.errstate(invalid="ignore"):
-        out = np.broadcast_to(np.asarray(continuous(a, s, *extras), float), shape)
+        out = np.broadcast_to(np.asarray(k.continuous(a, s, *extras), float), shape)
     return to_output(np.where(np.isnan(s), np.nan, out))
 
 
