@@ -307,9 +307,19 @@ def _critical_by_roots(m: Method, k: _CriticalKernel, a, lam, extras, shape):
 
     Each real root of the discriminant in beta gives a double pole; it counts as
     critical damping when that pair is dominant (no other pole is larger) and stable.
+    Evaluated in blocks, so that the stacked companion matrices stay small.
     """
     N = math.prod(shape)
     flat = [np.broadcast_to(v, shape).reshape(N) for v in (a, lam, *extras)]
+    block = max(1, _CHUNK // (8 * max(k.degree, 1)))
+    parts = [_critical_block(m, k, [v[i:i + block] for v in flat]) for i in range(0, N, block)]
+    betas = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, k.degree))
+    rho = np.concatenate([p[1] for p in parts]) if parts else np.empty((0, k.degree))
+    return betas.reshape(*shape, k.degree), rho.reshape(*shape, k.degree)
+
+
+def _critical_block(m: Method, k: _CriticalKernel, flat: list[np.ndarray]):
+    N = flat[0].shape[0]
     with np.errstate(all="ignore"):
         cs = k.polynomial(*flat)
         coeffs = np.stack([np.broadcast_to(np.asarray(c, float), (N,)) for c in cs], axis=1)
@@ -338,10 +348,7 @@ def _critical_by_roots(m: Method, k: _CriticalKernel, a, lam, extras, shape):
     double = 0.5 * (p1 + p2)
     ok = (np.isfinite(betas) & (np.abs(p1 - p2) <= 1e-4 * np.maximum(1.0, np.abs(double)))
           & (np.abs(double) >= rho - 1e-4 * np.maximum(1.0, rho)) & (rho < 1.0))
-    betas = np.where(ok, betas, np.nan)
-    rho = np.where(ok, rho, np.inf)
-    d = betas.shape[-1]
-    return betas.reshape(*shape, d), rho.reshape(*shape, d)
+    return np.where(ok, betas, np.nan), np.where(ok, rho, np.inf)
 
 
 # --------------------------------------------------------------------------
