@@ -44,7 +44,7 @@ from ._validation import (
     check_spectrum,
     to_output,
 )
-from .methods import Method, get_method, heavy_ball
+from .methods import Method, available_methods, get_method, heavy_ball
 
 __all__ = [
     "poles",
@@ -947,8 +947,10 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
                for f in (fa, fb, fr)]
         return OptimalParameters(*out)
     if tuning != "optimal":
-        raise ValueError(f"tuning {tuning!r} is not declared by method {m.name!r} "
-                         f"(see Method.tunings); only 'optimal' has a numeric fallback")
+        declaring = [repr(n) for n in available_methods() if tuning in get_method(n).tunings]
+        raise ValueError(f"tuning {tuning!r} is only defined for {', '.join(declaring) or 'no'} "
+                         f"registered method (see Method.tunings); {m.name!r} does not declare "
+                         "it, and only 'optimal' has a numeric fallback")
     if mu_a.ndim or L_a.ndim:
         raise ValueError("numeric tuning of a registered method takes scalar mu and L")
     if not m.has_momentum:
