@@ -35,7 +35,6 @@ so its effective learning rate is ``alpha`` instead of ``alpha/(1-beta)``.
 from __future__ import annotations
 
 import inspect
-import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -115,9 +114,42 @@ TUNINGS = ("optimal", "standard")
 TUNING_CONDITIONS = ("opposite_poles", "critical_both_ends", "critical_mu_root_L", "standard")
 
 
+class _FrozenMapping(Mapping):
+    """A read-only, hashable, picklable mapping (a Method is a cache key)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items=()):
+        self._items = tuple(sorted(dict(items).items()))
+
+    def __getitem__(self, key):
+        for k, v in self._items:
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def __iter__(self):
+        return (k for k, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other.items())
+
+    def __reduce__(self):
+        return (_FrozenMapping, (self._items,))
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items))
+
+
 def _check_tunings(tunings: Mapping[str, str] | None) -> Mapping[str, str]:
     if tunings is None:
-        return types.MappingProxyType({})
+        return _FrozenMapping()
     if not isinstance(tunings, Mapping):
         raise TypeError(
             f"tunings must be a mapping of tuning name to condition; got "
@@ -130,7 +162,7 @@ def _check_tunings(tunings: Mapping[str, str] | None) -> Mapping[str, str]:
             raise ValueError(
                 f"tunings[{k!r}]: unknown condition {v!r}; allowed are {list(TUNING_CONDITIONS)}"
             )
-    return types.MappingProxyType(dict(tunings))
+    return _FrozenMapping(tunings)
 
 
 @dataclass(frozen=True)
@@ -173,9 +205,9 @@ class Method:
     hyperparameters: tuple[str, ...]
     title: str = ""
     worst_case_at_endpoints: bool = False
-    # Part of equality (so caches keyed by Method tell rules with different tunings
-    # apart) but not of the hash, since a mapping is not hashable.
-    tunings: Mapping[str, str] = field(default_factory=dict, hash=False, repr=False)
+    # Part of equality and hash, so caches keyed by Method tell rules with different
+    # tunings apart (stored as a read-only, hashable mapping).
+    tunings: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tunings", _check_tunings(self.tunings))

@@ -359,7 +359,7 @@ class SymbolicModel:
             )
         return sp.Poly(sp.expand(sp.Mul(*keep)), beta)
 
-    @property
+    @cached_property
     def critical_closed_form(self) -> bool:
         """Whether :attr:`critical` is available: a two-state method whose
         discriminant factors have degree at most :data:`MAX_CLOSED_FORM_DEGREE` in

@@ -92,3 +92,14 @@ def test_methods_differing_only_in_tunings_are_not_confused_by_caches():
     assert S.optimal_parameters(a).alpha == 4 / (3 * S.L + S.mu)
     with pytest.raises(ValueError, match="no closed-form tuning"):
         S.optimal_parameters(b)
+
+
+def test_a_method_with_tunings_pickles_and_hashes():
+    import pickle
+
+    m = md.get_method("nesterov")
+    back = pickle.loads(pickle.dumps(m))
+    assert back == m and hash(back) == hash(m)
+    assert back.tunings["standard"] == "standard"
+    with pytest.raises(TypeError):
+        m.tunings["optimal"] = "opposite_poles"
