@@ -322,6 +322,11 @@ class SymbolicModel:
     D: sp.ImmutableMatrix
     charpoly: sp.Poly
 
+    @property
+    def parameters(self) -> dict[str, sp.Symbol]:
+        """The symbol of each hyper-parameter (see :func:`hyperparameter_symbols`)."""
+        return hyperparameter_symbols(self.method)
+
     @cached_property
     def state_space(self) -> StateSpaceModel:
         """``(A, B, C, D)`` as a :class:`StateSpaceModel`."""
@@ -848,6 +853,8 @@ def critical_beta(method: str | Method) -> CriticalBeta:
     (alpha*lambda > 0) & (alpha*lambda < 4)
     >>> c.continuous
     -2*sqrt(alpha)*sqrt(lambda) + 1
+    >>> [b.beta for b in c.stable_branches]  # (1 + sqrt(alpha*lambda))**2 > 1 is not
+    [(sqrt(alpha)*sqrt(lambda) - 1)**2]
     """
     return _critical_beta(get_method(method))
 
