@@ -180,6 +180,16 @@ def to_sqrt_h(expr: sp.Expr) -> sp.Expr:
 def from_sqrt_h(expr: sp.Expr) -> sp.Expr:
     """Substitute :math:`s = \\sqrt{\\alpha\\lambda}` back into an expression in :data:`sqrt_h`.
 
+    Parameters
+    ----------
+    expr : Expr
+        An expression in :data:`sqrt_h` (and other symbols).
+
+    Returns
+    -------
+    Expr
+        The same quantity in ``alpha`` and ``lambda``.
+
     See Also
     --------
     to_sqrt_h : the forward substitution.
@@ -251,6 +261,12 @@ class CriticalBranch(NamedTuple):
         Whether the branch gives a stable double pole somewhere: ``interval`` is not
         empty or, when it is None, a probe point of a small grid of ``sqrt_h`` and
         extra hyper-parameters in (0, 1) shows one.
+
+    Examples
+    --------
+    >>> br = model("heavy_ball").critical.stable
+    >>> br.beta, br.double_pole, br.interval, br.stable
+    ((s - 1)**2, 1 - s, Interval.open(0, 2), True)
     """
 
     beta: sp.Expr
@@ -270,6 +286,12 @@ class CriticalBranches(NamedTuple):
         The default branch: at the probe point ``alpha*lambda = 1/4`` (extra
         hyper-parameters 1/2) the real ``beta`` in [-1, 1] whose double pole has
         the smallest modulus.
+
+    Examples
+    --------
+    >>> c = model("nesterov").critical
+    >>> [b.beta for b in c.branches], c.stable_index
+    ([-(s + 1)/(s - 1), -(s - 1)/(s + 1)], 1)
     """
 
     branches: tuple[CriticalBranch, ...]
@@ -646,6 +668,12 @@ class StableBranch(NamedTuple):
         Where it is a real momentum in [-1, 1] with a stable double pole, as
         conditions on ``alpha*lambda`` (None when SymPy cannot reduce them, e.g.
         when they depend on an extra hyper-parameter).
+
+    Examples
+    --------
+    >>> (br,) = critical_beta("nesterov").stable_branches
+    >>> br.double_pole, br.condition
+    (-sqrt(alpha)*sqrt(lambda) + 1, (alpha*lambda > 0) & (alpha*lambda < 4))
     """
 
     beta: sp.Expr
@@ -917,6 +945,20 @@ class SymbolicOptimalParameters(NamedTuple):
 
     The numeric counterpart, with numbers, is
     :class:`momentum_dynamics.numeric.OptimalParameters`.
+
+    Parameters
+    ----------
+    alpha : Expr
+        Learning rate, in ``mu`` and ``L``.
+    beta : Expr or None
+        Momentum (None for a method without one).
+    rate : Expr
+        The worst-case spectral radius over ``[mu, L]`` at these values.
+
+    Examples
+    --------
+    >>> optimal_parameters("heavy_ball").rate
+    (sqrt(L) - sqrt(mu))/(sqrt(L) + sqrt(mu))
     """
 
     alpha: sp.Expr
