@@ -103,3 +103,15 @@ def test_a_method_with_tunings_pickles_and_hashes():
     assert back.tunings["standard"] == "standard"
     with pytest.raises(TypeError):
         m.tunings["optimal"] = "opposite_poles"
+
+
+def test_register_method_takes_a_method_object_as_it_is():
+    m = methods.Method.from_update(nesterov_rule, "nag_obj",
+                                   tunings={"optimal": "critical_mu_root_L"})
+    try:
+        assert md.register_method(m) is m
+        assert md.get_method("nag_obj") is m
+        with pytest.raises(TypeError, match="takes no name"):
+            md.register_method(m, "other", overwrite=True)
+    finally:
+        md.unregister_method("nag_obj")
