@@ -30,6 +30,7 @@ import scipy.signal
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
@@ -275,10 +276,10 @@ def ema_group_delay(beta, omega=0.0):
 
 @cache
 def _gradient_filter(method: Method, output: str) -> sp.Expr:
-    lin = S._linearise(method)
-    A0 = lin.A.subs(S.curvature, 0)
-    n = len(lin.state)
-    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * lin.B / (S.z * sp.eye(n) - A0).det()
+    mod = S.model(method)
+    A0 = mod.A.subs(S.curvature, 0)
+    n = mod.order
+    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * mod.B / (S.z * sp.eye(n) - A0).det()
     if output == "step":
         H = (S.z - 1) * resolvent_b[0, 0]
     else:
@@ -402,7 +403,7 @@ def _lag_functions(method: Method, output: str):
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
     ramp = sp.simplify(-sp.diff(H, S.z).subs(S.z, 1) / H.subs(S.z, 1))
-    return (sp.lambdify([S.z, *args], H, "numpy"), sp.lambdify(args, ramp, "numpy"), ramp)
+    return (compile_numpy([S.z, *args], H), compile_numpy(args, ramp), ramp)
 
 
 class TrackingLag(NamedTuple):

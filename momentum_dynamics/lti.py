@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     check_alpha,
     check_beta,
@@ -40,7 +41,7 @@ __all__ = [
 def _compile_in_curvature(expr, args) -> list:
     """Coefficients of ``expr`` in ascending powers of lambda, each compiled in ``args``."""
     coeffs = sp.Poly(expr, S.curvature).all_coeffs()[::-1]
-    return [sp.lambdify(args, c, "numpy") for c in coeffs]
+    return [compile_numpy(args, c) for c in coeffs]
 
 
 def _evaluate_in_curvature(coeffs, values, curvature):
@@ -52,7 +53,7 @@ def _evaluate_in_curvature(coeffs, values, curvature):
 @cache
 def _entry_polynomials(method: Method):
     """Coefficients (in powers of lambda) of every entry of A and B, compiled."""
-    model = S._state_space(method)
+    model = S.model(method).state_space
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
 

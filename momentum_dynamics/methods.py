@@ -36,13 +36,15 @@ so its effective learning rate is ``alpha`` instead of ``alpha/(1-beta)``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ._validation import check_flag, check_name
 
 __all__ = [
     "Method",
+    "TUNINGS",
+    "TUNING_CONDITIONS",
     "gradient_descent",
     "heavy_ball",
     "nesterov",
@@ -193,6 +195,74 @@ def ema_momentum(x, v, grad, alpha, beta):
 # Method objects and the registry
 # --------------------------------------------------------------------------
 
+#: The tunings a method can declare (see :attr:`Method.tunings`).
+TUNINGS = ("optimal", "standard")
+
+#: The conditions from which :func:`momentum_dynamics.symbolic.optimal_parameters`
+#: solves a tuning over a spectrum ``[mu, L]`` (only the conditions are stated; the
+#: formulas are derived):
+#:
+#: - ``"opposite_poles"``: pole(alpha*mu) = -pole(alpha*L), equal ripple for a
+#:   one-state method (gradient descent);
+#: - ``"critical_both_ends"``: critically damped at ``mu`` and at ``L`` with opposite
+#:   double poles (Polyak 1964);
+#: - ``"critical_mu_root_L"``: critically damped at ``mu``, and minus the rate is a
+#:   pole at ``L`` (Lessard, Recht & Packard 2016, Nesterov on quadratics);
+#: - ``"standard"``: ``alpha = 1/L`` and critically damped at ``mu`` (Nesterov's
+#:   textbook choice).
+TUNING_CONDITIONS = ("opposite_poles", "critical_both_ends", "critical_mu_root_L", "standard")
+
+
+class _FrozenMapping(Mapping):
+    """A read-only, hashable, picklable mapping (a Method is a cache key)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items=()):
+        self._items = tuple(sorted(dict(items).items()))
+
+    def __getitem__(self, key):
+        for k, v in self._items:
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def __iter__(self):
+        return (k for k, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other.items())
+
+    def __reduce__(self):
+        return (_FrozenMapping, (self._items,))
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items))
+
+
+def _check_tunings(tunings: Mapping[str, str] | None) -> Mapping[str, str]:
+    if tunings is None:
+        return _FrozenMapping()
+    if not isinstance(tunings, Mapping):
+        raise TypeError(
+            f"tunings must be a mapping of tuning name to condition; got "
+            f"{type(tunings).__name__}"
+        )
+    for k, v in tunings.items():
+        if k not in TUNINGS:
+            raise ValueError(f"tunings: unknown tuning {k!r}; allowed are {list(TUNINGS)}")
+        if v not in TUNING_CONDITIONS:
+            raise ValueError(
+                f"tunings[{k!r}]: unknown condition {v!r}; allowed are {list(TUNING_CONDITIONS)}"
+            )
+    return _FrozenMapping(tunings)
+
 
 @dataclass(frozen=True)
 class Method:
@@ -218,6 +288,14 @@ class Method:
         radius over a curvature interval ``[mu, L]`` is largest at an endpoint
         (true for the four shipped methods and tested). Otherwise worst cases are
         searched on a dense sample of the interval.
+    tunings : mapping of str to str
+        The closed-form tunings the method has: tuning name (one of
+        :data:`TUNINGS`) to the condition it is solved from (one of
+        :data:`TUNING_CONDITIONS`), e.g. ``{"optimal": "critical_both_ends"}`` for
+        heavy ball. Empty for a user method: the numeric
+        :func:`momentum_dynamics.optimal_parameters` then optimises numerically.
+        The conditions belong to the update rule, not to its name: a rule
+        re-registered under a shipped name does not inherit them.
 
     See Also
     --------
@@ -239,6 +317,12 @@ class Method:
     hyperparameters: tuple[str, ...]
     title: str = ""
     worst_case_at_endpoints: bool = False
+    # Part of equality and hash, so caches keyed by Method tell rules with different
+    # tunings apart (stored as a read-only, hashable mapping).
+    tunings: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tunings", _check_tunings(self.tunings))
 
     @classmethod
     def from_update(
@@ -247,6 +331,7 @@ class Method:
         name: str | None = None,
         title: str | None = None,
         worst_case_at_endpoints: bool = False,
+        tunings: Mapping[str, str] | None = None,
     ) -> Method:
         """Build a method by reading the update rule's signature."""
         if not callable(update):
@@ -277,6 +362,7 @@ class Method:
             hyperparameters=hyper,
             title=title or name.replace("_", " "),
             worst_case_at_endpoints=worst_case_at_endpoints,
+            tunings=tunings,
         )
 
     @property
@@ -317,13 +403,16 @@ def register_method(
     title: str | None = None,
     overwrite: bool = False,
     worst_case_at_endpoints: bool = False,
+    tunings: Mapping[str, str] | None = None,
 ) -> Method:
     """Register an update rule so that every analysis accepts it by name.
 
     Parameters
     ----------
-    update : callable
-        ``update(*state, grad, alpha, [beta, ...]) -> new state``.
+    update : callable or Method
+        ``update(*state, grad, alpha, [beta, ...]) -> new state``, or a
+        :class:`Method` to register as it is (then ``name`` and the keywords other
+        than ``overwrite`` must be left out).
     name : str, optional
         Registry name (default: the function's ``__name__``).
     title : str, optional
@@ -333,6 +422,8 @@ def register_method(
     worst_case_at_endpoints : bool
         Declare that the worst spectral radius over a curvature interval is always at
         an endpoint (see :class:`Method`); leave False unless it is proven or tested.
+    tunings : mapping of str to str, optional
+        Closed-form tunings, see :attr:`Method.tunings` (default: none).
 
     Returns
     -------
@@ -361,13 +452,21 @@ def register_method(
     (('x', 'v'), ('alpha', 'beta', 'nu'))
     >>> unregister_method("qhm")
     """
-    name = check_name(name, "name", optional=True)
-    title = check_name(title, "title", optional=True)
-    overwrite = check_flag(overwrite, "overwrite")
-    worst_case_at_endpoints = check_flag(worst_case_at_endpoints, "worst_case_at_endpoints")
-    method = Method.from_update(
-        update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints
-    )
+    if isinstance(update, Method):
+        if name is not None or title is not None or worst_case_at_endpoints or tunings:
+            raise TypeError("register_method(Method) takes no name, title, "
+                            "worst_case_at_endpoints or tunings; they are the Method's")
+        overwrite = check_flag(overwrite, "overwrite")
+        method = update
+    else:
+        name = check_name(name, "name", optional=True)
+        title = check_name(title, "title", optional=True)
+        overwrite = check_flag(overwrite, "overwrite")
+        worst_case_at_endpoints = check_flag(worst_case_at_endpoints, "worst_case_at_endpoints")
+        method = Method.from_update(
+            update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints,
+            tunings=tunings,
+        )
     if method.name in _REGISTRY and not overwrite:
         raise ValueError(
             f"a method named {method.name!r} is already registered; pass overwrite=True "
@@ -468,10 +567,18 @@ def get_method(method: str | Method) -> Method:
 
 
 register_method(
-    gradient_descent, "gd", title="gradient descent", worst_case_at_endpoints=True
+    gradient_descent, "gd", title="gradient descent", worst_case_at_endpoints=True,
+    tunings={"optimal": "opposite_poles"},
 )
-register_method(heavy_ball, "heavy_ball", title="heavy ball", worst_case_at_endpoints=True)
-register_method(nesterov, "nesterov", title="Nesterov", worst_case_at_endpoints=True)
 register_method(
-    ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True
+    heavy_ball, "heavy_ball", title="heavy ball", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_both_ends"},
+)
+register_method(
+    nesterov, "nesterov", title="Nesterov", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_mu_root_L", "standard": "standard"},
+)
+register_method(
+    ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_both_ends"},
 )

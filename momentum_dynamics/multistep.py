@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_number_array,
     broadcast,
@@ -77,7 +78,7 @@ _c = sp.Symbol("c", real=True)  # cos(theta)
 @cache
 def _split(method: Method) -> tuple[sp.Expr, sp.Expr]:
     """``(rho, s)`` with ``p(z) = rho(z) + alpha*lambda*s(z)``, or a ValueError."""
-    p = S._charpoly(method).as_expr()
+    p = S.model(method).charpoly.as_expr()
     q = sp.expand(p.subs(S.curvature, _h / S.alpha))
     if q.has(S.alpha):
         raise ValueError(
@@ -432,7 +433,7 @@ def _coefficient_function(method: Method) -> Callable:
     rc = sp.Poly(rho, S.z).all_coeffs()
     sc = sp.Poly(s, S.z).all_coeffs()
     sc = [sp.Integer(0)] * (k + 1 - len(sc)) + sc
-    return sp.lambdify(_param_symbols(method), [rc, sc], modules="numpy")
+    return compile_numpy(_param_symbols(method), [rc, sc])
 
 
 def _params(m: Method, beta, hyperparameters) -> list[np.ndarray]:

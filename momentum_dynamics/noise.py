@@ -159,9 +159,9 @@ def _closed_form_model(method: Method):
     component, and a rounding error there would be amplified by the ``1/lambda`` level
     variance.
     """
-    model = S._state_space(method)
+    model = S.model(method)
     A, b = model.A, model.B[:, 0]
-    poly = S._charpoly(method)
+    poly = model.charpoly
     coeffs = [c / poly.LC() for c in poly.all_coeffs()]
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]

@@ -3,7 +3,7 @@
 Every function here broadcasts like a NumPy ufunc over ``alpha``, ``beta``,
 ``curvature`` (or ``mu`` and ``L``) and returns arrays; 0-d input gives a Python
 scalar. The expressions come from :mod:`momentum_dynamics.symbolic` (derived from
-the update rule) and are compiled once per method with :func:`sympy.lambdify`.
+the update rule) and are compiled once per method (``_compile.compile_numpy``).
 
 Accuracy. For two-state methods the poles are computed in closed form in real
 arithmetic. The discriminant is derived in the variable ``e = 1 - beta`` and
@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
@@ -44,7 +45,7 @@ from ._validation import (
     check_spectrum,
     to_output,
 )
-from .methods import Method, get_method
+from .methods import Method, available_methods, get_method, heavy_ball
 
 __all__ = [
     "poles",
@@ -89,10 +90,6 @@ class _Kernel(NamedTuple):
     disc_scale: Callable | None  # -> sum of |terms| of disc: the scale of its rounding error
 
 
-def _lambdify(args, exprs):
-    return sp.lambdify(args, exprs, modules="numpy", cse=True)
-
-
 def _compile_in_product(args, exprs):
     """Compile ``exprs``; through ``h = alpha*lambda`` when they depend on nothing else.
 
@@ -107,11 +104,11 @@ def _compile_in_product(args, exprs):
     g = sp.Symbol("g", real=True)  # h - 1, computed without cancellation
     in_h = [sp.factor(sp.expand(e.subs(S.curvature, h / S.alpha))) for e in exprs]
     if any(e.has(S.alpha) for e in in_h):
-        return _lambdify(args, exprs)
+        return compile_numpy(args, exprs)
     in_hg = [e.subs(h - 1, g) for e in in_h]
     uses_g = any(e.has(g) for e in in_hg)
     rest = [a for a in args if a not in (S.alpha, S.curvature)]
-    f = _lambdify([h, g, *rest], in_hg)
+    f = compile_numpy([h, g, *rest], in_hg)
     i_alpha, i_lam = args.index(S.alpha), args.index(S.curvature)
     others = [i for i in range(len(args)) if i not in (i_alpha, i_lam)]
 
@@ -194,18 +191,18 @@ def _kernel(method: Method) -> _Kernel:
         names = ("alpha", "curvature", *method.extra_hyperparameters)
         args = [S.alpha, S.curvature, *extras]
         shift = {}
-    poly = S._charpoly(method)
+    poly = S.model(method).charpoly
     coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
     if coeffs[0] != 1:
         coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
     n = poly.degree()
     # Compiled functions take beta; those derived in e = 1 - beta get it inside.
     in_e = (lambda f: _from_beta(f)) if method.has_momentum else (lambda f: f)
-    coefficients = in_e(_lambdify(args, coeffs[1:]))
+    coefficients = in_e(compile_numpy(args, coeffs[1:]))
     quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
-        disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
+        disc = sp.factor(sp.expand(S.model(method).discriminant.subs(shift)))
         raw_e = _compile_in_product(args, [-a1, a0, disc])
         if method.has_momentum:
             b_args = [S.alpha, S.beta, S.curvature, *extras]
@@ -214,27 +211,148 @@ def _kernel(method: Method) -> _Kernel:
             quadratic = _choose_by_beta(raw_e, raw_b)
         else:
             quadratic = raw_e
-        disc_scale = in_e(_lambdify(args, _abs_terms(disc, args)))
+        disc_scale = in_e(compile_numpy(args, _abs_terms(disc, args)))
     return _Kernel(method, names, n, coefficients, quadratic, disc_scale)
 
 
+class _CriticalKernel(NamedTuple):
+    """How critical momenta of one method are evaluated.
+
+    Closed form (two states, discriminant of low degree in beta): ``branches`` gives
+    ``beta, pole, beta, pole, ...`` of the stable branches in ``(alpha, s, *extras)``,
+    ``continuous`` the small-step approximation. Otherwise ``polynomial`` gives the
+    coefficients (descending) in beta of the discriminant in ``(alpha, lambda,
+    *extras)``, whose real roots are found per point. ``error`` explains why neither
+    exists.
+    """
+
+    branches: Callable | None
+    n_branches: int
+    continuous: Callable | None
+    polynomial: Callable | None
+    degree: int
+    error: str | None
+
+
 @cache
-def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
-    """(critical, continuous) compiled, or Nones; separate from ``_kernel`` because the
-    derivation is costly for high-order user methods and only critical_beta needs it."""
-    if not method.has_momentum:
-        return None, None
+def _critical_kernel(method: Method) -> _CriticalKernel:
+    """Compiled separately from ``_kernel``: the derivation is costly for high-order
+    user methods and only critical_beta needs it."""
     extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    mod = S.model(method)
     try:
-        c = S._critical_in_s(method)
-    except ValueError:
-        return None, None
-    cargs = [S.alpha, S._s, *extras]
-    flat = []
-    for b, p in zip(c.solutions, c.poles, strict=True):
-        flat += [b, p]
-    return (_lambdify(cargs, flat),
-            _lambdify(cargs, S._leading_order(c.solutions[c.stable_index])))
+        closed = mod.critical_closed_form
+    except ValueError as exc:  # the discriminant does not depend on beta
+        return _CriticalKernel(None, 0, None, None, 0, str(exc))
+    if closed:
+        try:
+            c = mod.critical
+        except ValueError as exc:
+            return _CriticalKernel(None, 0, None, None, 0, str(exc))
+        cargs = [S.alpha, S.sqrt_h, *extras]
+        # The default branch first: where several are stable, the smallest |pole| wins
+        # and ties go to it.
+        order = [c.stable_index] + [i for i, b in enumerate(c.branches)
+                                    if b.stable and i != c.stable_index]
+        flat = []
+        for i in order:
+            flat += [c.branches[i].beta, c.branches[i].double_pole]
+        return _CriticalKernel(compile_numpy(cargs, flat), len(order),
+                               compile_numpy(cargs, S.leading_order(c.stable.beta)),
+                               None, 0, None)
+    poly = mod.discriminant_in_beta
+    coeffs = compile_numpy([S.alpha, S.curvature, *extras], poly.all_coeffs())
+    return _CriticalKernel(None, 0, None, coeffs, poly.degree(), None)
+
+
+def _real_roots_in_beta(coeffs: np.ndarray) -> np.ndarray:
+    """Real roots in [-1, 1] of the polynomials ``coeffs`` (shape (N, d+1), descending),
+    NaN elsewhere; shape (N, d). Batched eigenvalues of companion matrices, then two
+    Newton steps on the polynomial itself to recover the accuracy the eigenvalue
+    solver loses on clustered roots."""
+    N, d1 = coeffs.shape
+    d = d1 - 1
+    out = np.full((N, d), np.nan + 0j)
+    scale = np.max(np.abs(coeffs), axis=1)
+    good = np.isfinite(scale) & (scale > 0)
+    lead_ok = good & (np.abs(coeffs[:, 0]) > 1e-12 * scale)
+    if lead_ok.any():
+        c = coeffs[lead_ok]
+        comp = np.zeros((c.shape[0], d, d))
+        comp[:, 0, :] = -c[:, 1:] / c[:, :1]
+        idx = np.arange(d - 1)
+        comp[:, idx + 1, idx] = 1.0
+        out[lead_ok] = np.linalg.eigvals(comp)
+    for i in np.flatnonzero(good & ~lead_ok):  # a vanishing leading coefficient: rare
+        c = coeffs[i]
+        keep = np.flatnonzero(np.abs(c) > 1e-12 * scale[i])
+        r = np.roots(c[keep[0]:]) if keep.size else np.array([])
+        out[i, :r.size] = r
+    # Double roots (a squared factor) split into a pair at ~sqrt(eps): accept them.
+    real = np.abs(out.imag) <= 1e-6 * np.maximum(1.0, np.abs(out.real))
+    b = np.where(real, out.real, np.nan)
+    dc = coeffs[:, :-1] * np.arange(d, 0, -1)
+    for _ in range(2):
+        p = np.zeros_like(b)
+        dp = np.zeros_like(b)
+        for k in range(d1):
+            p = p * b + coeffs[:, k:k + 1]
+        for k in range(d):
+            dp = dp * b + dc[:, k:k + 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(np.abs(dp) > 1e-8 * scale[:, None], p / dp, 0.0)
+        # A Newton step larger than the root's own uncertainty means a cluster: keep b.
+        b = np.where(np.abs(step) < 1e-4, b - step, b)
+    return np.where((b >= -1.0) & (b <= 1.0), b, np.nan)
+
+
+def _critical_by_roots(m: Method, k: _CriticalKernel, a, lam, extras, shape):
+    """Candidate critical momenta (shape + (d,)) and the spectral radius at each.
+
+    Each real root of the discriminant in beta gives a double pole; it counts as
+    critical damping when that pair is dominant (no other pole is larger) and stable.
+    Evaluated in blocks, so that the stacked companion matrices stay small.
+    """
+    N = math.prod(shape)
+    flat = [np.broadcast_to(v, shape).reshape(N) for v in (a, lam, *extras)]
+    block = max(1, _CHUNK // (8 * max(k.degree, 1)))
+    parts = [_critical_block(m, k, [v[i:i + block] for v in flat]) for i in range(0, N, block)]
+    betas = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, k.degree))
+    rho = np.concatenate([p[1] for p in parts]) if parts else np.empty((0, k.degree))
+    return betas.reshape(*shape, k.degree), rho.reshape(*shape, k.degree)
+
+
+def _critical_block(m: Method, k: _CriticalKernel, flat: list[np.ndarray]):
+    N = flat[0].shape[0]
+    with np.errstate(all="ignore"):
+        cs = k.polynomial(*flat)
+        coeffs = np.stack([np.broadcast_to(np.asarray(c, float), (N,)) for c in cs], axis=1)
+        coeffs[~(flat[1] * flat[0] > 0)] = np.nan  # alpha*lambda <= 0: none exists
+        betas = _real_roots_in_beta(coeffs)
+    n = _kernel(m).degree
+    kc = _kernel(m).coefficients
+    vals = [flat[0][:, None], betas, flat[1][:, None], *[e[:, None] for e in flat[2:]]]
+    with np.errstate(all="ignore"):
+        pc = [np.broadcast_to(np.asarray(c, float), betas.shape) for c in kc(*vals)]
+    comp = np.zeros((*betas.shape, n, n))
+    for i, c in enumerate(pc):
+        comp[..., 0, i] = -np.nan_to_num(c)
+    idx = np.arange(n - 1)
+    comp[..., idx + 1, idx] = 1.0
+    ev = np.linalg.eigvals(comp)
+    mod = np.abs(ev)
+    rho = mod.max(axis=-1)
+    # the closest pair of poles is the double pole
+    diff = np.abs(ev[..., :, None] - ev[..., None, :])
+    diff[..., np.arange(n), np.arange(n)] = np.inf
+    flat_i = np.argmin(diff.reshape(*diff.shape[:-2], n * n), axis=-1)
+    i1, i2 = np.divmod(flat_i, n)
+    p1 = np.take_along_axis(ev, i1[..., None], axis=-1)[..., 0]
+    p2 = np.take_along_axis(ev, i2[..., None], axis=-1)[..., 0]
+    double = 0.5 * (p1 + p2)
+    ok = (np.isfinite(betas) & (np.abs(p1 - p2) <= 1e-4 * np.maximum(1.0, np.abs(double)))
+          & (np.abs(double) >= rho - 1e-4 * np.maximum(1.0, rho)) & (rho < 1.0))
+    return np.where(ok, betas, np.nan), np.where(ok, rho, np.inf)
 
 
 # --------------------------------------------------------------------------
@@ -421,15 +539,15 @@ def _hidden(method: Method) -> _Hidden:
     factors = [f for f, _ in sp.factor_list(det)[1] if f.free_symbols]
     if not factors:  # observable for every parameter value
         return _Hidden(n, None, None, None, None, None, None, None)
-    report = _lambdify(args, factors)
+    report = compile_numpy(args, factors)
     if n != 2 or list(C) != [1, 0]:
         return _Hidden(n, report, report, None, None, None, None,
-                       _lambdify(args, A.tolist()))
+                       compile_numpy(args, A.tolist()))
     risky = [f for f in factors if not _harmless(f, A[1, 1], args)]
     pole = A[0, 0]
-    return _Hidden(2, _lambdify(args, risky) if risky else None, report,
-                   _lambdify(args, pole), _lambdify(args, sp.expand(1 - pole)),
-                   _lambdify(args, sp.expand(1 + pole)), _lambdify(args, A[1, 1]), None)
+    return _Hidden(2, compile_numpy(args, risky) if risky else None, report,
+                   compile_numpy(args, pole), compile_numpy(args, sp.expand(1 - pole)),
+                   compile_numpy(args, sp.expand(1 + pole)), compile_numpy(args, A[1, 1]), None)
 
 
 def _vanishes(func: Callable, vals, shape) -> np.ndarray:
@@ -705,7 +823,7 @@ def _gap_kernel(method: Method) -> _GapKernel:
     if not method.has_momentum:
         ends, quad, n = _gap_exprs(method, {})
         args = [S.alpha, S.curvature, *extras]
-        return _GapKernel(_lambdify(args, ends), _lambdify(args, quad) if n == 2 else None)
+        return _GapKernel(compile_numpy(args, ends), compile_numpy(args, quad) if n == 2 else None)
     # Three forms, each exact where it is used: in e = 1 - beta for beta >= 1/2 (the
     # constants cancel in SymPy as beta -> 1), in f = 1 + beta for beta <= -1/2 (as
     # beta -> -1), in beta itself between. 1 - beta and 1 + beta are exact in floating
@@ -716,7 +834,8 @@ def _gap_kernel(method: Method) -> _GapKernel:
     arg_lists = [[S.alpha, v, S.curvature, *extras] for v in variables]
 
     def chosen(part):
-        fe, ff, fb = (_lambdify(a, form[part]) for a, form in zip(arg_lists, forms, strict=True))
+        fe, ff, fb = (compile_numpy(a, form[part])
+                      for a, form in zip(arg_lists, forms, strict=True))
 
         def f(alpha, beta, *rest):
             high, low = np.asarray(beta >= 0.5), np.asarray(beta <= -0.5)
@@ -936,13 +1055,15 @@ def _critical_inputs(method, alpha, curvature, params):
     extra = check_hyperparameters(m, params)
     shape = broadcast((a, "alpha"), (lam, "curvature"), *[(v, k) for k, v in extra.items()])
     k = _critical_kernel(m)
+    if k.error is not None:
+        raise ValueError(k.error)
     h = a * lam
     with np.errstate(invalid="ignore"):
         s = np.where(h > 0, np.sqrt(np.abs(h)), np.nan)
-    return m, k, a, s, [extra[x] for x in m.extra_hyperparameters], shape
+    return m, k, a, lam, s, [extra[x] for x in m.extra_hyperparameters], shape
 
 
-def critical_beta(method, alpha, curvature, **hyperparameters):
+def critical_beta(method, alpha, curvature, *, branches="default", **hyperparameters):
     """Momentum that makes the poles a stable double pole (exact, discrete time).
 
     For heavy ball and Nesterov, with :math:`s = \\sqrt{\\alpha\\lambda}`:
@@ -953,15 +1074,49 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
         \\beta_c^{\\mathrm{NAG}} = \\frac{1 - s}{1 + s},
 
     both with the double pole :math:`1 - s`, stable for :math:`0 < \\alpha\\lambda < 4`.
-    The branch is chosen among all solutions of ``discriminant = 0`` as the real
-    beta in [-1, 1] whose double pole lies inside the unit circle.
+    The candidates are the real solutions in [-1, 1] of ``discriminant = 0``; a
+    candidate counts when its double pole is stable and, for methods with more than
+    two states, dominant (no other pole is larger). Two-state methods use the closed
+    forms of :func:`momentum_dynamics.symbolic.critical_beta`; for more states (e.g.
+    aggregated momentum, Lucas et al. 2019) or a discriminant of high degree in
+    beta, the discriminant's coefficients in beta are evaluated at each point and
+    its real roots found numerically (eigenvalues of its companion matrix, polished
+    by Newton steps).
 
-    Returns NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or
-    zero curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
-    Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
-    alternate in sign); for Nesterov the momentum is then negative.
+    Parameters
+    ----------
+    method : str or Method
+        A method with momentum.
+    alpha : array_like
+        Learning rate, > 0.
+    curvature : array_like
+        Curvature lambda, real.
+    branches : {"default", "all"}
+        ``"default"``: one value per point, the candidate with the smallest spectral
+        radius. ``"all"``: every candidate, along a trailing axis sorted ascending and
+        padded with NaN; its length is the number of stable closed-form branches (two
+        for QHM, one for heavy ball), or the degree of the discriminant in beta.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
-    Compare :func:`continuous_critical_beta`, the small-step approximation.
+    Returns
+    -------
+    float or ndarray
+        NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or zero
+        curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
+        Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
+        alternate in sign); for Nesterov the momentum is then negative.
+
+    Raises
+    ------
+    ValueError
+        For a method without momentum or one whose discriminant does not depend on
+        beta, for an unknown ``branches``, and for bad input.
+
+    See Also
+    --------
+    continuous_critical_beta : the small-step approximation.
+    momentum_dynamics.symbolic.critical_beta : the closed forms.
 
     Examples
     --------
@@ -969,24 +1124,35 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
     0.81
     >>> critical_beta("heavy_ball", alpha=0.01, curvature=[-1.0, 500.0])
     array([nan, nan])
+    >>> critical_beta("heavy_ball", alpha=0.01, curvature=[1.0, 2.0], branches="all").shape
+    (2, 1)
     """
-    m, (critical, _), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                             hyperparameters)
-    if critical is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    if branches not in ("default", "all"):
+        raise ValueError(f"branches must be 'default' or 'all'; got {branches!r}")
+    m, k, a, lam, s, extras, shape = _critical_inputs(method, alpha, curvature,
+                                                     hyperparameters)
+    if k.polynomial is not None:
+        betas, rho = _critical_by_roots(m, k, a, lam, extras, shape)
+        if branches == "all":
+            return np.sort(betas, axis=-1)
+        best = np.take_along_axis(betas, np.argmin(rho, axis=-1)[..., None], axis=-1)
+        return to_output(best[..., 0])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        flat = critical(a, s.astype(complex), *extras)
-        best = np.full(shape, np.nan)
-        best_mod = np.full(shape, np.inf)
+        flat = k.branches(a, s.astype(complex), *extras)
+        found, moduli = [], []
         for b, p in zip(flat[::2], flat[1::2], strict=True):
             b = np.broadcast_to(np.asarray(b, complex), shape)
             p = np.broadcast_to(np.asarray(p, complex), shape)
             ok = ((np.abs(b.imag) <= 1e-12 * np.maximum(1, np.abs(b.real)))
                   & (b.real >= -1) & (b.real <= 1) & (np.abs(p) < 1) & np.isfinite(b.real))
-            take = ok & (np.abs(p) < best_mod)
-            best = np.where(take, b.real, best)
-            best_mod = np.where(take, np.abs(p), best_mod)
-    return to_output(best)
+            found.append(np.where(ok, b.real, np.nan))
+            moduli.append(np.where(ok, np.abs(p), np.inf))
+    betas, mods = np.stack(found, axis=-1), np.stack(moduli, axis=-1)
+    if branches == "all":
+        return np.sort(betas, axis=-1)
+    # argmin takes the first of equal moduli: the default branch comes first.
+    best = np.take_along_axis(betas, np.argmin(mods, axis=-1)[..., None], axis=-1)
+    return to_output(best[..., 0])
 
 
 def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
@@ -1003,17 +1169,26 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     approximation can fall below -1 or give an unstable setting for large
     ``alpha*lambda``; it is returned as computed (it is an approximation).
 
+    Raises
+    ------
+    ValueError
+        For a method without a closed-form critical branch (more than two states,
+        or a discriminant of high degree in beta): the expansion needs one.
+
     Examples
     --------
     >>> continuous_critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
     0.8
     """
-    m, (_, continuous), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                               hyperparameters)
-    if continuous is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    m, k, a, _, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
+    if k.continuous is None:
+        raise ValueError(
+            f"method {m.name!r} has no closed-form critical momentum (more than two states "
+            "or a discriminant of high degree in beta), so no small-step expansion; "
+            "use critical_beta"
+        )
     with np.errstate(invalid="ignore"):
-        out = np.broadcast_to(np.asarray(continuous(a, s, *extras), float), shape)
+        out = np.broadcast_to(np.asarray(k.continuous(a, s, *extras), float), shape)
     return to_output(np.where(np.isnan(s), np.nan, out))
 
 
@@ -1021,7 +1196,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
 def _elr_function(method: Method):
     syms = S.hyperparameter_symbols(method)
     expr = S.effective_learning_rate(method)
-    return sp.lambdify([syms[h] for h in method.hyperparameters], expr, modules="numpy")
+    return compile_numpy([syms[h] for h in method.hyperparameters], expr)
 
 
 def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
@@ -1152,17 +1327,25 @@ def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
 
 
 class OptimalParameters(NamedTuple):
-    """Tuned hyper-parameters and the worst-case rate they achieve."""
+    """Tuned hyper-parameters and the worst-case rate they achieve, as numbers.
+
+    The formulas behind them are a
+    :class:`momentum_dynamics.symbolic.SymbolicOptimalParameters`.
+    """
 
     alpha: float | np.ndarray
     beta: float | np.ndarray | None
     rate: float | np.ndarray
 
 
+_POLYAK = Method.from_update(heavy_ball, "heavy_ball", worst_case_at_endpoints=True,
+                             tunings={"optimal": "critical_both_ends"})
+
+
 @cache
 def _optimal_functions(method: Method, tuning: str):
     opt = S.optimal_parameters(method, tuning)
-    f = lambda e: None if e is None else sp.lambdify([S.mu, S.L], e, "numpy")  # noqa: E731
+    f = lambda e: None if e is None else compile_numpy([S.mu, S.L], e)  # noqa: E731
     return f(opt.alpha), f(opt.beta), f(opt.rate)
 
 
@@ -1199,7 +1382,7 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     check_hyperparameters(m, hyperparameters)
     if tuning not in ("optimal", "standard"):
         raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
-    if (m.name, tuning) in S._TUNINGS:
+    if tuning in m.tunings:
         fa, fb, fr = _optimal_functions(m, tuning)
         shape = broadcast((mu_a, "mu"), (L_a, "L"))
         out = [None if f is None else to_output(np.broadcast_to(np.asarray(f(mu_a, L_a), float),
@@ -1207,7 +1390,10 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
                for f in (fa, fb, fr)]
         return OptimalParameters(*out)
     if tuning != "optimal":
-        raise ValueError(f"tuning {tuning!r} is only defined for 'nesterov'")
+        declaring = [repr(n) for n in available_methods() if tuning in get_method(n).tunings]
+        raise ValueError(f"tuning {tuning!r} is only defined for {', '.join(declaring) or 'no'} "
+                         f"registered method (see Method.tunings); {m.name!r} does not declare "
+                         "it, and only 'optimal' has a numeric fallback")
     if mu_a.ndim or L_a.ndim:
         raise ValueError("numeric tuning of a registered method takes scalar mu and L")
     if not m.has_momentum:
@@ -1215,7 +1401,9 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     from scipy.optimize import minimize
 
     mu_f, L_f = float(mu_a), float(L_a)
-    start = S.optimal_parameters("heavy_ball")
+    # Start from Polyak's heavy-ball tuning, derived from the shipped rule itself (the
+    # registry entry "heavy_ball" may have been replaced by the user).
+    start = S.optimal_parameters(_POLYAK)
     a0 = float(start.alpha.subs({S.mu: mu_f, S.L: L_f}))
     b0 = float(start.beta.subs({S.mu: mu_f, S.L: L_f}))
 
@@ -1325,7 +1513,7 @@ def _rate_functions(name: str, tuning: str):
     """
     exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
     gaps = [sp.simplify(sp.cancel(1 - e)) for e in (exact, approx)]
-    compiled = [sp.lambdify([S.kappa], e, "numpy") for e in (exact, approx, *gaps)]
+    compiled = [compile_numpy([S.kappa], e) for e in (exact, approx, *gaps)]
     return exact, approx, compiled
 
 

@@ -655,3 +655,74 @@ def test_caching_for_registered_method():
     for func in (S.state_space, S.discriminant, S.poles, S.stability_conditions,
                  S.critical_beta, S.effective_learning_rate, S.transfer_function):
         assert func("qhm") is func("qhm")
+
+
+# --------------------------------------------------------------------------
+# The public symbolic model
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_model_holds_the_hand_matrices_and_their_polynomial(name):
+    A_h, B_h = hand_model(name)
+    m = S.model(name)
+    assert m is S.model(md.get_method(name))  # cached per Method object
+    assert sp.simplify(m.A - A_h) == sp.zeros(*A_h.shape)
+    assert sp.simplify(m.B - B_h) == sp.zeros(*B_h.shape)
+    assert m.state_space is S.state_space(name)
+    # det(zI - A) computed here from the hand matrix by SymPy's Berkowitz algorithm
+    hand_cp = (z * sp.eye(A_h.shape[0]) - A_h).det(method="berkowitz")
+    assert sp.expand(m.charpoly.as_expr() - hand_cp) == 0
+    assert sp.expand(m.characteristic_polynomial - hand_cp) == 0
+    assert m.order == A_h.shape[0]
+    if m.order == 2:
+        T, D = hand_trace_det(name)
+        assert sp.expand(m.discriminant - (T**2 - 4 * D)) == 0
+
+
+def test_model_is_frozen_and_displays():
+    m = S.model("heavy_ball")
+    with pytest.raises(AttributeError):
+        m.A = sp.ImmutableMatrix([[0]])
+    assert "heavy_ball" in repr(m)
+    latex = m._repr_latex_()
+    assert latex.startswith("$") and r"\beta" in latex and "p(z)" in latex
+
+
+def test_sqrt_h_substitution_round_trip_and_leading_order():
+    rng = np.random.default_rng(3)
+    expr = (1 + b - 2 * sp.sqrt(a * lam)) / (1 + a * lam)
+    back = S.from_sqrt_h(S.to_sqrt_h(expr))
+    for _ in range(5):
+        pt = {a: float(rng.uniform(0.1, 2)), lam: float(rng.uniform(0.1, 2)),
+              b: float(rng.uniform(-1, 1))}
+        assert complex(back.subs(pt)) == pytest.approx(complex(expr.subs(pt)), rel=1e-12)
+    assert S.to_sqrt_h(a * lam) == S.sqrt_h**2
+    # sqrt(1 + s) = 1 + s/2 + O(s^2): the constant and first non-vanishing power
+    assert sp.expand(S.leading_order(sp.sqrt(1 + S.sqrt_h)) - (1 + S.sqrt_h / 2)) == 0
+    # cos(s) = 1 - s^2/2 + O(s^4): the odd power vanishes and is skipped
+    assert sp.expand(S.leading_order(sp.cos(S.sqrt_h)) - (1 - S.sqrt_h**2 / 2)) == 0
+
+
+@pytest.mark.parametrize("name", MOMENTUM)
+def test_every_critical_branch_gives_a_double_eigenvalue_of_the_hand_matrix(name):
+    c = S.model(name).critical
+    for br in c.branches:
+        for s_val in (0.3, 0.7, 1.2):
+            pt = {S.sqrt_h: s_val, a: 1, nu: NU}
+            bv = complex(br.beta.subs(pt))
+            if abs(bv.imag) > 1e-12:
+                continue
+            ev = np.linalg.eigvals(numeric_matrix(name, 1.0, bv.real, s_val**2))
+            assert abs(ev[0] - ev[1]) < 1e-6
+            assert np.mean(ev) == pytest.approx(complex(br.double_pole.subs(pt)), abs=1e-9)
+
+
+def test_symbolic_and_numeric_tuning_types_have_distinct_names():
+    sym = S.optimal_parameters("gd")
+    assert type(sym) is S.SymbolicOptimalParameters
+    assert type(sym).__name__ != md.OptimalParameters.__name__
+    # Polyak/GD: alpha = 2/(mu + L), written out here
+    assert sp.simplify(sym.alpha - 2 / (mu + L)) == 0
+    with pytest.warns(DeprecationWarning, match="SymbolicOptimalParameters"):
+        assert S.OptimalParameters is S.SymbolicOptimalParameters

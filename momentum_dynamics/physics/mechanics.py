@@ -14,6 +14,7 @@ import sympy as sp
 
 from .. import numeric
 from .. import symbolic as S
+from .._compile import compile_numpy
 from .._validation import (
     broadcast,
     check_alpha,
@@ -80,7 +81,7 @@ class _MSDCoefficients(NamedTuple):
 def _msd_coefficients(method: Method) -> _MSDCoefficients:
     """Solve z^{-1} p(z) = M (z - 2 + 1/z) + C (1 - 1/z) + K for M, C, K."""
     M, C, K = sp.symbols("M C K")
-    p = S._charpoly(method)
+    p = S.model(method).charpoly
     if p.degree() != 2:
         raise ValueError(f"method {method.name!r} is not a two-step recurrence")
     w = sp.Symbol("w")  # 1/z
@@ -109,7 +110,7 @@ def _msd_symbolic(method: Method) -> MassSpringDamper:
     c = sp.factor(co.C * _DT / scale)
     k = S.curvature
     zeta = sp.factor(co.C / (2 * sp.sqrt(co.M * co.K)))
-    zeta = sp.factor(sp.powsimp(S._from_s(S._in_s(zeta)), force=True))
+    zeta = sp.factor(sp.powsimp(S.from_sqrt_h(S.to_sqrt_h(zeta)), force=True))
     omega = sp.sqrt(sp.factor(k / m))
     hess = sp.factor(sp.expand(c - c.subs(S.curvature, 0)))
     return MassSpringDamper(m, c, k, omega, zeta, hess)
@@ -155,7 +156,7 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
 def _msd_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
     args = [syms[k] for k in method.hyperparameters] + [S.curvature, _DT]
-    return sp.lambdify(args, list(_msd_symbolic(method)), modules="numpy")
+    return compile_numpy(args, list(_msd_symbolic(method)))
 
 
 def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters):
@@ -232,16 +233,16 @@ class CriticalDampingSymbolic(NamedTuple):
 def _critical_symbolic(method: Method) -> CriticalDampingSymbolic:
     co = _msd_coefficients(method)
     # zeta = 1  <=>  C**2 = 4 M K with C > 0; solved in s = sqrt(alpha*lambda).
-    eq = S._in_s(sp.numer(sp.together(co.C**2 - 4 * co.M * co.K)))
-    exact_s = S._critical_in_s(method)
-    exact_s = exact_s.solutions[exact_s.stable_index]
-    probe = {S._s: sp.Rational(1, 2), S.alpha: 1}
+    eq = S.to_sqrt_h(sp.numer(sp.together(co.C**2 - 4 * co.M * co.K)))
+    exact_s = S.model(method).critical
+    exact_s = exact_s.stable.beta
+    probe = {S.sqrt_h: sp.Rational(1, 2), S.alpha: 1}
     probe.update({sym: sp.Rational(1, 2) for n, sym in S.hyperparameter_symbols(method).items()
                   if n not in ("alpha", "beta")})
     cands = []
     for sol in sp.solve(eq, S.beta):
         sol = sp.factor(sp.simplify(sol))
-        Cv = complex(S._in_s(co.C).subs(S.beta, sol).subs(probe))
+        Cv = complex(S.to_sqrt_h(co.C).subs(S.beta, sol).subs(probe))
         if sol.has(sp.I) or abs(Cv.imag) > 1e-12 or Cv.real <= 0:
             continue
         cands.append(sol)
@@ -251,9 +252,9 @@ def _critical_symbolic(method: Method) -> CriticalDampingSymbolic:
     cont_s = min(cands, key=lambda e: abs(complex(e.subs(probe)) - ex))
     diff = sp.factor(sp.simplify(exact_s - cont_s))
     return CriticalDampingSymbolic(
-        S._from_s(exact_s),
-        sp.factor(S._from_s(cont_s)),
-        _tidy(S._from_s(diff)),
+        S.from_sqrt_h(exact_s),
+        sp.factor(S.from_sqrt_h(cont_s)),
+        _tidy(S.from_sqrt_h(diff)),
     )
 
 
@@ -290,7 +291,7 @@ def _critical_continuous_function(method: Method) -> Callable:
     syms = S.hyperparameter_symbols(method)
     extras = [syms[k] for k in method.extra_hyperparameters]
     expr = _critical_symbolic(method).continuous
-    return sp.lambdify([S.alpha, S.curvature, *extras], expr, modules="numpy")
+    return compile_numpy([S.alpha, S.curvature, *extras], expr)
 
 
 class CriticalDampingComparison(NamedTuple):

@@ -12,6 +12,7 @@ import sympy as sp
 from scipy.integrate import solve_ivp
 
 from .. import symbolic as S
+from .._compile import compile_numpy
 from .._validation import (
     as_real_array,
     broadcast,
@@ -99,9 +100,8 @@ def _ode_map_functions(method: Method) -> tuple[Callable, Callable]:
     mp = _ode_map(method)
     syms = S.hyperparameter_symbols(method)
     extras = [syms[k] for k in method.extra_hyperparameters]
-    forward = sp.lambdify([S.alpha, S.beta, *extras], [mp.time_step, mp.friction], "numpy")
-    inverse = sp.lambdify([time_step_symbol, friction_symbol, *extras], [mp.alpha, mp.beta],
-                          "numpy")
+    forward = compile_numpy([S.alpha, S.beta, *extras], [mp.time_step, mp.friction])
+    inverse = compile_numpy([time_step_symbol, friction_symbol, *extras], [mp.alpha, mp.beta])
     return forward, inverse
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .. import symbolic as S
+from .._compile import compile_numpy
 from .._validation import (
     as_real_array,
     broadcast,
@@ -103,8 +104,7 @@ def _from_pd_function(method: Method) -> Callable:
     if not sols:
         raise ValueError(f"the PD gains do not determine (alpha, beta) for {method.name!r}")
     sol = sols[0]
-    return sp.lambdify([_P, _D, S.curvature, *extras], [sol[S.alpha], sol[S.beta]],
-                       modules="numpy")
+    return compile_numpy([_P, _D, S.curvature, *extras], [sol[S.alpha], sol[S.beta]])
 
 
 def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",

@@ -117,7 +117,10 @@ def stability_region_data(method: str | Method, h=None, beta=None, resolution: i
         rho = spectral_radius(m, 1.0, B, H, **hyperparameters)
         reg = damping_regime(m, 1.0, B, H, **hyperparameters)
         crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
-        cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+        try:
+            cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+        except ValueError:  # no closed-form branch (e.g. three states): nothing to expand
+            cont = np.full(h_ax.shape, np.nan)
     else:
         rho = np.broadcast_to(spectral_radius(m, 1.0, None, H, **hyperparameters),
                               (b_ax.size, h_ax.size))
