@@ -173,7 +173,7 @@ def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float 
 def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
                  output: str = "x", settings=None, omega=None, ax=None,
                  figsize: tuple[float, float] | None = None, title: str | None = None,
-                 legend_loc: str | int | None = "lower left") -> PlotResult:
+                 legend_loc: str | int | None = "best") -> PlotResult:
     """Bode plots from gradient noise to ``output``, one curve per setting.
 
     Drawn by python-control's ``bode_plot`` (magnitude on a log scale, phase in
@@ -215,6 +215,9 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
         cp.axes[-1, 0].set_xlabel(r"frequency $\omega$ [rad/step]")
         cp.axes[0, 0].set_ylabel(r"magnitude $|H(e^{i\omega})|$")
         cp.axes[1, 0].set_ylabel("phase [deg]")
+        for a in axes:  # python-control's minor grid is heavy at print size
+            a.grid(True, which="major", alpha=0.5)
+            a.grid(True, which="minor", alpha=0.15)
     mag, ph = list(cp.lines[0, 0]), list(cp.lines[1, 0])
     leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
     out = PlotResult(fig, axes, mag + ph, leg, data=d, magnitude=mag, phase=ph,
