@@ -297,7 +297,8 @@ def _region(args) -> None:
                                   beta_range=tuple(args.beta_range),
                                   alpha_lambda_range=None if args.alpha_lambda_range is None
                                   else tuple(args.alpha_lambda_range),
-                                  log=args.log, critical=not args.no_critical)
+                                  log=args.log,
+                                  critical=False if args.no_critical else None)
     drawn.figure.savefig(out, dpi=args.dpi)
     print(f"wrote {out}")
 

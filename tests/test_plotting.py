@@ -242,3 +242,27 @@ def test_plot_validation():
         plot_rates_versus_kappa([0.5, 2.0])
     with pytest.raises(ValueError, match="kappa"):
         plot_rates_versus_kappa([])
+
+
+def test_third_order_rule_edges_are_on_the_unit_circle_and_critical_is_skipped():
+    from momentum_dynamics.methods import register_method, unregister_method
+
+    def cascade(x, v, w, grad, alpha, beta):  # two momentum filters in series
+        v = beta * v + alpha * grad(x)
+        w = beta * w + v
+        return x - w, v, w
+
+    register_method(cascade, "plot_cascade", overwrite=True)
+    try:
+        with pytest.warns(UserWarning, match="order 3"):
+            d = stability_region_data("plot_cascade", resolution=20,
+                                      alpha_lambda_range=(0.01, 2.0))
+        assert d.critical_beta is None and d.edges
+        for e in d.edges:
+            h, b = _finite(e)
+            for hh, bb in zip(h[::41], b[::41], strict=True):
+                # state (x, v, w): v' = b v + h x, w' = b w + v', x' = x - w'
+                A = np.array([[1 - hh, -bb, -bb], [hh, bb, 0.0], [hh, bb, bb]])
+                assert np.abs(np.linalg.eigvals(A)).max() == pytest.approx(1.0, abs=1e-7)
+    finally:
+        unregister_method("plot_cascade")

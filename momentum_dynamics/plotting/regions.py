@@ -265,8 +265,14 @@ def _axis(values, name, lo, hi, resolution, log):
 
 
 def _critical_curves(m, h_ax, hyperparameters, critical):
-    """Exact and continuous critical beta, or (None, None) with a warning if unavailable."""
-    if not (critical and m.has_momentum):
+    """Exact and continuous critical beta, or (None, None) when skipped or unavailable."""
+    if critical is False or not m.has_momentum:
+        return None, None
+    if critical is None and m.order > 2:
+        # No closed form: SymPy solves a discriminant of degree >= 3 (minutes).
+        warnings.warn(f"critical-damping curve of {m.name!r} skipped: the rule has order "
+                      f"{m.order} and no closed form; pass critical=True to compute it "
+                      "(slow)", stacklevel=3)
         return None, None
     try:
         crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
@@ -280,7 +286,7 @@ def _critical_curves(m, h_ax, hyperparameters, critical):
 def stability_region_data(method: str | Method, h=None, beta=None, resolution: int = 400, *,
                           alpha_lambda_range: tuple[float, float] | None = None,
                           beta_range: tuple[float, float] = (0.0, 1.0), log: bool = False,
-                          critical: bool = True, **hyperparameters) -> RegionData:
+                          critical: bool | None = None, **hyperparameters) -> RegionData:
     """Spectral radius, damping regime and exact stability edge over (alpha*lambda, beta).
 
     The plane is that of :math:`\\alpha\\lambda` (step times curvature) and the
@@ -307,9 +313,12 @@ def stability_region_data(method: str | Method, h=None, beta=None, resolution: i
         Within [-1, 1]; default (0, 1). Use (-1, 1) to see negative momentum.
     log : bool
         Log-spaced ``alpha*lambda`` axis.
-    critical : bool
-        Compute the critical-damping curves (skipped with a warning for rules that
-        have none, e.g. of order three or more).
+    critical : bool or None
+        Compute the critical-damping curves. None (default): for rules of order two
+        (closed form); skipped with a warning for order three or more, where SymPy
+        needs minutes. True: always try; False: never. A rule without a real critical
+        beta (a ValueError from :func:`momentum_dynamics.critical_beta`) is skipped
+        with a warning.
     **hyperparameters
         Extra hyper-parameters of a registered method.
 
@@ -415,7 +424,7 @@ def plot_stability_region(method=("heavy_ball", "nesterov"), ax=None, *, resolut
                           legend: bool = True, legend_loc: str | int | None = None,
                           alpha_lambda_range: tuple[float, float] | None = None,
                           beta_range: tuple[float, float] = (0.0, 1.0), log: bool = False,
-                          critical: bool = True, figsize: tuple[float, float] | None = None,
+                          critical: bool | None = None, figsize: tuple[float, float] | None = None,
                           title: str | None = None, **hyperparameters) -> PlotResult:
     """Draw the stable set, damping regimes and spectral-radius contours.
 
