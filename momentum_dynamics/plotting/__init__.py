@@ -1,9 +1,4 @@
-"""Figures: stability regions and rates (matplotlib; Axes in, what was drawn out).
-
-Every plot function takes ``ax=None``, never calls ``plt.show()`` and returns one
-:class:`PlotResult` (``.figure``, ``.axes``, ``.lines``, ``.legend``, ``.data``); its
-``*_data`` companion returns the numbers drawn without matplotlib.
-"""
+"""Figures: stability regions and rates (matplotlib; Axes in, what was drawn out)."""
 
 from ._result import TEXT_WIDTH, PlotResult
 from .multistep import (
@@ -61,43 +56,43 @@ from .statphys import (
 __all__ = [
     "PlotResult",
     "TEXT_WIDTH",
-    "CriticalDampingPlot",
-    "ODEConvergencePlot",
+    "absolute_stability_regions_data",
     "critical_damping_comparison_data",
     "ode_convergence_data",
+    "bode_compare_data",
+    "pole_zero_compare_data",
+    "pole_trajectories_data",
+    "rates_versus_kappa_data",
+    "tracking_lag_data",
+    "variance_versus_beta_data",
+    "LangevinBiasPlot",
+    "energy_traces_data",
+    "langevin_bias_data",
+    "ness_data",
+    "CriticalDampingPlot",
+    "ODEConvergencePlot",
     "plot_critical_damping_comparison",
     "plot_ode_convergence",
     "EnergyTracesPlot",
     "NessPlot",
-    "LangevinBiasPlot",
-    "energy_traces_data",
-    "ness_data",
-    "langevin_bias_data",
     "plot_energy_traces",
     "plot_ness",
     "plot_langevin_bias",
     "TrackingLagPlot",
     "VarianceCurvesPlot",
-    "tracking_lag_data",
-    "variance_versus_beta_data",
     "plot_tracking_lag",
     "plot_variance_versus_beta",
     "AbsoluteStabilityPlot",
-    "absolute_stability_regions_data",
     "plot_absolute_stability_regions",
     "bode_compare",
-    "bode_compare_data",
     "plot_pole_trajectories",
-    "pole_trajectories_data",
     "pole_trajectory_data",
     "pole_zero_compare",
-    "pole_zero_compare_data",
     "regime_settings",
     "REGIME_COLORS",
     "RegionData",
     "RegionPlot",
     "plot_rates_versus_kappa",
-    "rates_versus_kappa_data",
     "plot_stability_region",
     "stability_region_data",
 ]
