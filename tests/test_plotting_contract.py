@@ -224,3 +224,33 @@ def test_region_cli_bad_ranges(extra, word, tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("momentum-dynamics: error:") and word in err
+
+
+# --------------------------------------------------------------------------
+# Meta: shared keywords, a *_data companion and documented arguments
+# (after python-control's docstrings_test.py)
+# --------------------------------------------------------------------------
+
+PLOTS = sorted(n for n in P.__all__ if n.startswith("plot_")
+               or n in ("bode_compare", "pole_zero_compare"))
+
+
+def test_the_call_table_covers_every_plot_function():
+    assert sorted(CALLS) == PLOTS
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_every_plot_has_the_shared_keywords_a_data_companion_and_documented_arguments(name):
+    import inspect
+
+    func = getattr(P, name)
+    params = inspect.signature(func).parameters
+    assert {"ax", "figsize", "title", "legend_loc"} <= set(params)
+    companion = getattr(P, name.removeprefix("plot_") + "_data")
+    assert callable(companion)
+    for f in (func, companion):
+        doc = inspect.getdoc(f)
+        for p in inspect.signature(f).parameters.values():
+            if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL) or p.name == "axes":
+                continue
+            assert p.name in doc, f"{f.__name__}: argument {p.name!r} is not documented"

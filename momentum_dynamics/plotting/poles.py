@@ -243,7 +243,10 @@ def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: f
                            output: str = "x", settings=None) -> PoleZeroData:
     """Poles and zeros from gradient noise to ``output``, one entry per setting.
 
-    Parameters are as in :func:`bode_compare_data`.
+    Parameters
+    ----------
+    method, alpha, curvature, output, settings
+        As in :func:`bode_compare_data`.
 
     Returns
     -------
