@@ -53,6 +53,14 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="stability_region.png", help="output file (PNG, PDF, SVG)")
     r.add_argument("--resolution", type=int, default=400, help="grid points per axis")
     r.add_argument("--dpi", type=int, default=150)
+    r.add_argument("--beta-range", type=_number, nargs=2, metavar=("LO", "HI"),
+                   default=(0.0, 1.0), help="momentum axis, within [-1, 1] (default 0 1)")
+    r.add_argument("--alpha-lambda-range", type=_number, nargs=2, metavar=("LO", "HI"),
+                   default=None, help="alpha*lambda axis (default (0, 4.5], or "
+                   "[1e-3, 4.5] with --log)")
+    r.add_argument("--log", action="store_true", help="log-scaled alpha*lambda axis")
+    r.add_argument("--no-critical", action="store_true",
+                   help="skip the critical-damping curves")
 
     c = sub.add_parser("critical-beta", help="momentum for critical damping",
                        description="Exact critically damped momentum for a learning rate and "
@@ -277,7 +285,20 @@ def _region(args) -> None:
     out = Path(args.out).expanduser().resolve()
     if not out.parent.is_dir():
         raise ValueError(f"--out: directory {str(out.parent)!r} does not exist")
-    drawn = plot_stability_region(args.method, resolution=args.resolution)
+    lo, hi = args.beta_range
+    if not -1 <= lo < hi <= 1:
+        raise ValueError(f"--beta-range must satisfy -1 <= LO < HI <= 1; got {lo:g} {hi:g}")
+    if args.alpha_lambda_range is not None:
+        lo, hi = args.alpha_lambda_range
+        if not lo < hi or (args.log and lo <= 0):
+            raise ValueError(f"--alpha-lambda-range must satisfy LO < HI (and LO > 0 with "
+                             f"--log); got {lo:g} {hi:g}")
+    drawn = plot_stability_region(args.method, resolution=args.resolution,
+                                  beta_range=tuple(args.beta_range),
+                                  alpha_lambda_range=None if args.alpha_lambda_range is None
+                                  else tuple(args.alpha_lambda_range),
+                                  log=args.log,
+                                  critical=False if args.no_critical else None)
     drawn.figure.savefig(out, dpi=args.dpi)
     print(f"wrote {out}")
 

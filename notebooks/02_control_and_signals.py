@@ -128,7 +128,7 @@ settings
 
 # %%
 cp = bode_compare("heavy_ball", 0.1, 1.0)
-mag_lines = cp.lines[0, 0]
+mag_lines = cp.magnitude
 for line, (_name, b) in zip(mag_lines, settings, strict=True):
     w_, mag = line.get_data()
     G = md.to_transfer_function("heavy_ball", 0.1, b, curvature=1.0)

@@ -27,7 +27,7 @@ def test_regime_settings_bracket_the_closed_form_critical_beta():
 def test_bode_magnitude_matches_freqz():
     a, lam = 0.1, 1.0
     cp = bode_compare("heavy_ball", a, lam, omega=np.array([0.01, 0.1, 1.0]))
-    for line, (_, b) in zip(cp.lines[0, 0], regime_settings("heavy_ball", a * lam),
+    for line, (_, b) in zip(cp.magnitude, regime_settings("heavy_ball", a * lam),
                             strict=True):
         # gradient noise -> x: -alpha z / (z^2 - (1 + b - h) z + b), in powers of z^-1
         _, h = scipy.signal.freqz([0, -a], [1, -(1 + b - a * lam), b], worN=line.get_xdata())
@@ -37,7 +37,11 @@ def test_bode_magnitude_matches_freqz():
 
 def test_pole_zero_map_and_trajectories_draw_the_eigenvalues():
     cp = pole_zero_compare("nesterov", 0.2, 1.0)
-    assert cp.axes[0, 0].get_xlabel() == "Re z"
+    assert cp.ax.get_xlabel() == "Re $z$"
+    for poles_, b in zip(cp.data.poles, cp.data.betas, strict=True):  # hand-built matrix
+        A = np.array([[1 - 0.2, -b * (1 - 0.2)], [0.2, b * (1 - 0.2)]])
+        np.testing.assert_allclose(np.sort_complex(poles_), np.sort_complex(
+            np.linalg.eigvals(A)), atol=1e-7)
     plt.close(cp.figure)
     out = plot_pole_trajectories("heavy_ball", 0.1, 1.0, beta=0.8)
     (ln,) = out.lines
@@ -60,7 +64,7 @@ def test_tracking_lag_figure_lines_and_markers_agree_with_formula():
     from momentum_dynamics.plotting import plot_tracking_lag
 
     p = plot_tracking_lag("heavy_ball", 0.1, (0.5, 0.9), omega=np.geomspace(1e-2, 3, 50))
-    for line, beta in zip(p.lines, (0.5, 0.9), strict=True):
+    for line, beta in zip(p.radians, (0.5, 0.9), strict=True):
         w, phase = line.get_data()
         np.testing.assert_allclose(phase, np.arctan2(beta * np.sin(w), 1 - beta * np.cos(w)),
                                    rtol=1e-12)

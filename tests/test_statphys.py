@@ -492,7 +492,7 @@ def test_figures_draw_what_they_return():
     from momentum_dynamics.plotting import statphys as psp
 
     p = psp.plot_energy_traces(duration=3.0, n_chains=20)
-    for lines, traj in zip(p.lines, p.trajectories, strict=True):
+    for lines, traj in zip(p.panel_lines, p.trajectories, strict=True):
         np.testing.assert_allclose(lines["leapfrog"].get_ydata(), traj["leapfrog"].energy)
         np.testing.assert_allclose(lines["heavy ball"].get_ydata(), traj["heavy ball"].energy)
     assert p.equilibrium_energy[0] == pytest.approx(0.3, rel=1e-6)  # T/2 + T/2 on x^2/2

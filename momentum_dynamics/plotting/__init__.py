@@ -1,17 +1,27 @@
 """Figures: stability regions and rates (matplotlib; Axes in, what was drawn out)."""
 
-from .multistep import AbsoluteStabilityPlot, plot_absolute_stability_regions
+from ._result import TEXT_WIDTH, PlotResult
+from .multistep import (
+    AbsoluteStabilityPlot,
+    absolute_stability_regions_data,
+    plot_absolute_stability_regions,
+)
 from .physics import (
     CriticalDampingPlot,
     ODEConvergencePlot,
+    critical_damping_comparison_data,
+    ode_convergence_data,
     plot_critical_damping_comparison,
     plot_ode_convergence,
 )
 from .poles import (
     bode_compare,
+    bode_compare_data,
     plot_pole_trajectories,
+    pole_trajectories_data,
     pole_trajectory_data,
     pole_zero_compare,
+    pole_zero_compare_data,
     regime_settings,
 )
 from .regions import (
@@ -20,6 +30,7 @@ from .regions import (
     RegionPlot,
     plot_rates_versus_kappa,
     plot_stability_region,
+    rates_versus_kappa_data,
     stability_region_data,
 )
 from .signals import (
@@ -27,10 +38,37 @@ from .signals import (
     VarianceCurvesPlot,
     plot_tracking_lag,
     plot_variance_versus_beta,
+    tracking_lag_data,
+    variance_versus_beta_data,
 )
-from .statphys import EnergyTracesPlot, NessPlot, plot_energy_traces, plot_langevin_bias, plot_ness
+from .statphys import (
+    EnergyTracesPlot,
+    LangevinBiasPlot,
+    NessPlot,
+    energy_traces_data,
+    langevin_bias_data,
+    ness_data,
+    plot_energy_traces,
+    plot_langevin_bias,
+    plot_ness,
+)
 
 __all__ = [
+    "PlotResult",
+    "TEXT_WIDTH",
+    "absolute_stability_regions_data",
+    "critical_damping_comparison_data",
+    "ode_convergence_data",
+    "bode_compare_data",
+    "pole_zero_compare_data",
+    "pole_trajectories_data",
+    "rates_versus_kappa_data",
+    "tracking_lag_data",
+    "variance_versus_beta_data",
+    "LangevinBiasPlot",
+    "energy_traces_data",
+    "langevin_bias_data",
+    "ness_data",
     "CriticalDampingPlot",
     "ODEConvergencePlot",
     "plot_critical_damping_comparison",

@@ -1,32 +1,65 @@
 """Frequency responses, pole-zero maps and pole trajectories.
 
-Bode and pole-zero figures go through python-control's own plotting (they return its
-``ControlPlot``); pole trajectories are drawn here from :func:`momentum_dynamics.poles`.
+Bode and pole-zero figures are drawn by python-control's own plotting (its
+``ControlPlot`` is kept as the ``control_plot`` artist of the returned
+:class:`~momentum_dynamics.plotting.PlotResult`); pole trajectories are drawn here from
+:func:`momentum_dynamics.poles`. Each figure has a ``*_data`` companion returning the
+numbers drawn.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from .._validation import as_real_array, check_alpha
 from ..lti import to_statespace
-from ..methods import get_method
+from ..methods import Method, get_method
 from ..numeric import critical_beta, poles, spectral_radius
-from .regions import REGIME_COLORS, RegionPlot
+from ._result import (
+    TEXT_WIDTH,
+    PlotResult,
+    check_count,
+    check_grid,
+    check_legend_loc,
+    figure_axes,
+    finish,
+    style,
+)
+from .regions import REGIME_COLORS
 
 __all__ = [
     "regime_settings",
+    "BodeData",
+    "bode_compare_data",
     "bode_compare",
+    "PoleZeroData",
+    "pole_zero_compare_data",
     "pole_zero_compare",
     "pole_trajectory_data",
+    "PoleTrajectories",
+    "pole_trajectories_data",
     "plot_pole_trajectories",
 ]
 
 
-def regime_settings(method="heavy_ball", h=0.1):
+def regime_settings(method: str | Method = "heavy_ball", h: float = 0.1) -> list[tuple[str, float]]:
     """One momentum per damping regime at ``alpha*lambda = h``: (label, beta) pairs.
 
     Overdamped at half the critical beta, critical, and underdamped halfway between
     the critical beta and 1.
+
+    Parameters
+    ----------
+    method : str or Method
+        A method with momentum.
+    h : float
+        ``alpha*lambda`` (> 0, with a critical beta).
+
+    Returns
+    -------
+    list of (str, float)
 
     Examples
     --------
@@ -39,125 +72,410 @@ def regime_settings(method="heavy_ball", h=0.1):
     return [("overdamped", 0.5 * bc), ("critical", bc), ("underdamped", 0.5 * (bc + 1))]
 
 
-def _systems(method, alpha, curvature, output, settings):
-    settings = settings or regime_settings(method, alpha * curvature)
-    return [(f"{name}: beta={b:.3g}", to_statespace(method, alpha, b, curvature, output=output))
-            for name, b in settings]
+def _settings(method, alpha, curvature, settings):
+    if settings is None:
+        return regime_settings(method, alpha * curvature)
+    try:
+        out = [(str(name), float(b)) for name, b in settings]
+    except (TypeError, ValueError):
+        raise TypeError(f"settings must be a sequence of (label, beta) pairs; "
+                        f"got {settings!r}") from None
+    if not out:
+        raise ValueError("settings must hold at least one (label, beta) pair")
+    return out
 
 
-def bode_compare(method="heavy_ball", alpha=0.1, curvature=1.0, *, output="x",
-                 settings=None, omega=None, ax=None):
-    """Bode plots from gradient noise to ``output``, one curve per setting.
+def _scalar(value, name):
+    arr = as_real_array(value, name)
+    if arr.ndim:
+        raise ValueError(f"{name} must be a single number; got shape {arr.shape}")
+    return float(arr)
 
-    Returns python-control's ``ControlPlot``.
+
+def _where(m: Method, alpha: float, curvature: float) -> str:
+    return (f"$\\alpha = {alpha:g}$, $\\lambda = {curvature:g}$ "
+            f"($\\alpha\\lambda = {alpha * curvature:g}$)")
+
+
+def _io(output: str) -> str:
+    target = {"step": r"step $x_{k+1} - x_k$"}.get(output, f"${output}$")
+    return f"gradient noise $\\xi$ $\\to$ {target}"
+
+
+def _label(name: str, beta: float) -> str:
+    return f"{name}: $\\beta = {beta:.3g}$"
+
+
+@dataclass(frozen=True)
+class BodeData:
+    """Frequency responses drawn by :func:`bode_compare` (one row per setting)."""
+
+    method: str
+    alpha: float
+    curvature: float
+    output: str
+    labels: tuple[str, ...]
+    betas: np.ndarray
+    omega: np.ndarray  # rad/step, shape (n,)
+    magnitude: np.ndarray  # |H(e^{i omega})|, shape (k, n)
+    phase: np.ndarray  # radians, shape (k, n)
+    systems: tuple
+
+
+def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
+                      output: str = "x", settings=None, omega=None) -> BodeData:
+    """Frequency response from gradient noise to ``output``, one row per setting.
+
+    Parameters
+    ----------
+    method : str or Method
+    alpha, curvature : float
+        Learning rate (> 0) and Hessian eigenvalue.
+    output : str
+        A state variable or ``"step"`` (see :func:`momentum_dynamics.to_statespace`).
+    settings : sequence of (label, beta), optional
+        Default: :func:`regime_settings` at ``alpha*curvature``.
+    omega : array_like, optional
+        Frequencies in rad/step, in (0, pi] (default 400 log-spaced from 1e-3).
+
+    Returns
+    -------
+    BodeData
 
     Examples
     --------
-    >>> cp = bode_compare("heavy_ball", 0.1, 1.0)
-    >>> len(cp.lines[0, 0])
+    >>> d = bode_compare_data("heavy_ball", 0.1, 1.0, omega=[0.01, 1.0])
+    >>> d.magnitude.shape
+    (3, 2)
+    """
+    import control
+
+    m = get_method(method)
+    alpha = float(check_alpha(_scalar(alpha, "alpha")))
+    curvature = _scalar(curvature, "curvature")
+    w = np.geomspace(1e-3, np.pi, 400) if omega is None else check_grid(omega, "omega",
+                                                                          minimum=1,
+                                                                          positive=True)
+    if np.any(w > np.pi * (1 + 1e-12)):
+        raise ValueError("omega must lie in (0, pi] rad/step (the Nyquist frequency); "
+                         f"got {w.max()!r}")
+    sets = _settings(m, alpha, curvature, settings)
+    systems = tuple(to_statespace(m, alpha, b, curvature, output=output) for _, b in sets)
+    mag, ph = [], []
+    for s in systems:
+        r = control.frequency_response(s, w)
+        mag.append(np.asarray(r.magnitude, float).reshape(w.shape))
+        ph.append(np.asarray(r.phase, float).reshape(w.shape))
+    return BodeData(m.name, alpha, curvature, output, tuple(_label(n, b) for n, b in sets),
+                    np.array([b for _, b in sets]), w, np.array(mag), np.array(ph), systems)
+
+
+def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
+                 output: str = "x", settings=None, omega=None, ax=None,
+                 figsize: tuple[float, float] | None = None, title: str | None = None,
+                 legend_loc: str | int | None = "best") -> PlotResult:
+    """Bode plots from gradient noise to ``output``, one curve per setting.
+
+    Drawn by python-control's ``bode_plot`` (magnitude on a log scale, phase in
+    degrees); the title names the method, the parameters and input -> output.
+
+    Parameters
+    ----------
+    method, alpha, curvature, output, settings, omega
+        As in :func:`bode_compare_data`.
+    ax : array of 2 Axes (magnitude, phase), optional
+    figsize, title, legend_loc
+        Size of a new figure, title ('' for none), legend location (False: none).
+
+    Returns
+    -------
+    PlotResult
+        ``axes`` = [magnitude, phase]; ``lines`` the magnitude lines then the
+        phase lines; artists ``magnitude``, ``phase`` (lists of lines) and
+        ``control_plot`` (python-control's ``ControlPlot``).
+
+    Examples
+    --------
+    >>> out = bode_compare("heavy_ball", 0.1, 1.0)
+    >>> len(out.magnitude)
     3
     """
     import control
-    import matplotlib.pyplot as plt
 
-    systems = _systems(method, alpha, curvature, output, settings)
-    w = np.geomspace(1e-3, np.pi, 400) if omega is None else omega
-    if ax is None:  # python-control would draw into the current figure
-        _, ax = plt.subplots(2, 1, figsize=(7, 5.5), sharex=True, squeeze=False,
-                             layout="constrained")
-    cp = control.bode_plot([s for _, s in systems], w, ax=ax,
-                           label=[name for name, _ in systems],
-                           title=f"{get_method(method).title}: gradient noise -> {output} "
-                                 f"(alpha*lambda = {alpha * curvature:g})")
-    cp.axes[-1, 0].set_xlabel("frequency [rad/step]")
-    return cp
+    d = bode_compare_data(method, alpha, curvature, output=output, settings=settings,
+                          omega=omega)
+    show_legend, loc = check_legend_loc(legend_loc)
+    fig, axes, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 5.0), rows=2, sharex=True)
+    m = get_method(method)
+    default = f"{m.title}: {_io(output)};  {_where(m, d.alpha, d.curvature)}"
+    with style():
+        cp = control.bode_plot(list(d.systems), d.omega,
+                               ax=np.array(axes, dtype=object).reshape(2, 1),
+                               label=list(d.labels), legend_loc=loc if show_legend else False)
+        cp.axes[-1, 0].set_xlabel(r"frequency $\omega$ [rad/step]")
+        cp.axes[0, 0].set_ylabel(r"magnitude $|H(e^{i\omega})|$")
+        cp.axes[1, 0].set_ylabel("phase [deg]")
+        for a in axes:  # python-control's minor grid is heavy at print size
+            a.grid(True, which="major", alpha=0.5)
+            a.grid(True, which="minor", alpha=0.15)
+    mag, ph = list(cp.lines[0, 0]), list(cp.lines[1, 0])
+    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
+    out = PlotResult(fig, axes, mag + ph, leg, data=d, magnitude=mag, phase=ph,
+                     control_plot=cp)
+    return finish(out, title, default, suptitle=True)
 
 
-def pole_zero_compare(method="heavy_ball", alpha=0.1, curvature=1.0, *, output="x",
-                      settings=None, ax=None):
-    """Pole-zero map with the unit circle, one colour per setting (python-control)."""
+@dataclass(frozen=True)
+class PoleZeroData:
+    """Poles and zeros drawn by :func:`pole_zero_compare` (one entry per setting)."""
+
+    method: str
+    alpha: float
+    curvature: float
+    output: str
+    labels: tuple[str, ...]
+    betas: np.ndarray
+    poles: tuple[np.ndarray, ...]
+    zeros: tuple[np.ndarray, ...]
+
+
+def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
+                           output: str = "x", settings=None) -> PoleZeroData:
+    """Poles and zeros from gradient noise to ``output``, one entry per setting.
+
+    Parameters
+    ----------
+    method, alpha, curvature, output, settings
+        As in :func:`bode_compare_data`.
+
+    Returns
+    -------
+    PoleZeroData
+
+    Examples
+    --------
+    >>> d = pole_zero_compare_data("heavy_ball", 0.25, 1.0, settings=[("c", 0.25)])
+    >>> np.round(d.poles[0].real, 6)
+    array([0.5, 0.5])
+    """
+    m = get_method(method)
+    alpha = float(check_alpha(_scalar(alpha, "alpha")))
+    curvature = _scalar(curvature, "curvature")
+    sets = _settings(m, alpha, curvature, settings)
+    systems = [to_statespace(m, alpha, b, curvature, output=output) for _, b in sets]
+    return PoleZeroData(m.name, alpha, curvature, output,
+                        tuple(_label(n, b) for n, b in sets), np.array([b for _, b in sets]),
+                        tuple(np.asarray(s.poles()) for s in systems),
+                        tuple(np.asarray(s.zeros()) for s in systems))
+
+
+def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
+                      output: str = "x", settings=None, ax=None,
+                      figsize: tuple[float, float] | None = None, title: str | None = None,
+                      legend_loc: str | int | None = "upper left") -> PlotResult:
+    """Pole-zero map with the unit circle, one colour per setting (python-control).
+
+    Parameters
+    ----------
+    method, alpha, curvature, output, settings
+        As in :func:`pole_zero_compare_data`.
+    ax : matplotlib Axes, optional
+    figsize, title, legend_loc
+        Size of a new figure, title ('' for none), legend location (False: none).
+
+    Returns
+    -------
+    PlotResult
+        ``lines``: python-control's pole and zero markers, then the unit circle;
+        artist ``control_plot``.
+
+    Examples
+    --------
+    >>> out = pole_zero_compare("nesterov", 0.2, 1.0)
+    >>> out.ax.get_xlabel()
+    'Re $z$'
+    """
     import control
-    import matplotlib.pyplot as plt
 
-    systems = _systems(method, alpha, curvature, output, settings)
-    maps = [control.pole_zero_map(s) for _, s in systems]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5), layout="constrained")
-    cp = control.pole_zero_plot(maps, ax=ax, label=[name for name, _ in systems],
-                                title=f"{get_method(method).title}: poles (x) and zeros (o)")
-    a = cp.axes[0, 0]
-    t = np.linspace(0, 2 * np.pi, 400)
-    a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, label="_unit circle")
-    a.set_xlim(-1.15, 1.15)
-    a.set_ylim(-1.15, 1.15)
-    a.set_aspect("equal")
-    a.set_xlabel("Re z")
-    a.set_ylabel("Im z")
-    return cp
+    d = pole_zero_compare_data(method, alpha, curvature, output=output, settings=settings)
+    show_legend, loc = check_legend_loc(legend_loc)
+    fig, (a,), _ = figure_axes(ax, 1, figsize, (TEXT_WIDTH * 0.72, 4.8))
+    m = get_method(method)
+    systems = [to_statespace(m, d.alpha, b, d.curvature, output=output) for b in d.betas]
+    maps = [control.pole_zero_map(s) for s in systems]
+    default = (f"{m.title}: poles ($\\times$) and zeros ($\\circ$), {_io(output)}\n"
+               f"{_where(m, d.alpha, d.curvature)}")
+    with style():
+        cp = control.pole_zero_plot(maps, ax=a, label=list(d.labels),
+                                    legend_loc=loc if show_legend else False)
+        t = np.linspace(0, 2 * np.pi, 400)
+        (circle,) = a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, label="_unit circle")
+        a.set_xlim(-1.15, 1.15)
+        a.set_ylim(-1.15, 1.15)
+        a.set_aspect("equal")
+        a.set_xlabel("Re $z$")
+        a.set_ylabel("Im $z$")
+    lines = [ln for group in np.ravel(cp.lines) for ln in np.ravel(group)
+             if hasattr(ln, "get_xdata")] + [circle]
+    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
+    a.set_title("")
+    return finish(PlotResult(fig, [a], lines, leg, data=d, control_plot=cp), title, default)
 
 
 def pole_trajectory_data(method, alpha, beta=None, curvature=None):
-    """Poles along a sweep (one of ``beta`` or ``curvature`` an array), shape (n, order)."""
+    """Poles along a sweep (one of ``beta`` or ``curvature`` an array), shape (n, order).
+
+    Examples
+    --------
+    >>> pole_trajectory_data("heavy_ball", 0.25, [0.25], 1.0)
+    array([[0.5+0.j, 0.5+0.j]])
+    """
     return poles(method, alpha, beta, curvature)
 
 
-def plot_pole_trajectories(method="heavy_ball", alpha=0.1, curvature=1.0, beta=0.8, *,
-                           mu=None, L=None, ax=None) -> RegionPlot:
+@dataclass(frozen=True)
+class PoleTrajectories:
+    """The two sweeps drawn by :func:`plot_pole_trajectories`."""
+
+    method: str
+    alpha: float
+    curvature: float
+    beta: float
+    betas: np.ndarray  # beta sweep, shape (n,)
+    beta_sweep: np.ndarray  # poles, shape (n, order)
+    critical_beta: float  # NaN when none
+    double_pole: float  # NaN when none
+    curvatures: np.ndarray  # curvature sweep, shape (n,)
+    curvature_sweep: np.ndarray  # poles, shape (n, order)
+    spectral_radius: np.ndarray  # over the curvature sweep
+    first_unstable: float  # smallest swept curvature with rho >= 1, NaN when none
+
+
+def pole_trajectories_data(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0,
+                           beta: float = 0.8, *, mu: float | None = None,
+                           L: float | None = None, resolution: int = 400,
+                           **hyperparameters) -> PoleTrajectories:
+    """Poles as beta sweeps [0, 1) at one curvature, and as curvature sweeps [mu, L].
+
+    Parameters
+    ----------
+    method : str or Method
+        A method with momentum.
+    alpha, curvature, beta : float
+        Learning rate, the curvature of the beta sweep, the momentum of the
+        curvature sweep.
+    mu, L : float, optional
+        Curvature sweep bounds (default ``curvature / 100`` and ``4 / alpha``).
+    resolution : int
+        Points per sweep (>= 2).
+
+    Returns
+    -------
+    PoleTrajectories
+
+    Examples
+    --------
+    >>> d = pole_trajectories_data("heavy_ball", 0.1, 1.0, resolution=10)
+    >>> d.beta_sweep.shape, round(d.double_pole, 6)
+    ((10, 2), 0.683772)
+    """
+    m = get_method(method)
+    if not m.has_momentum:
+        raise ValueError(f"method {m.name!r} has no momentum parameter to sweep")
+    n = check_count(resolution, "resolution", 2)
+    alpha = float(check_alpha(_scalar(alpha, "alpha")))
+    curvature = _scalar(curvature, "curvature")
+    beta = _scalar(beta, "beta")
+    betas = np.linspace(0, 0.999, n)
+    p = poles(m, alpha, betas, curvature, **hyperparameters)
+    bc = float(critical_beta(m, alpha, curvature, **hyperparameters))
+    pc = float(poles(m, alpha, bc, curvature, **hyperparameters)[0].real) if np.isfinite(bc) \
+        else np.nan
+    mu = curvature / 100 if mu is None else _scalar(mu, "mu")
+    L = 4.0 / alpha if L is None else _scalar(L, "L")
+    if not 0 < mu < L:
+        raise ValueError(f"mu and L must satisfy 0 < mu < L; got mu={mu!r}, L={L!r}")
+    lams = np.geomspace(mu, L, n)
+    q = poles(m, alpha, beta, lams, **hyperparameters)
+    rho = np.asarray(spectral_radius(m, alpha, beta, lams, **hyperparameters), float)
+    first = float(lams[np.argmax(rho >= 1)]) if np.any(rho >= 1) else np.nan
+    return PoleTrajectories(m.name, alpha, curvature, beta, betas, p, bc, pc, lams, q, rho,
+                            first)
+
+
+def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0,
+                           beta: float = 0.8, *, mu: float | None = None,
+                           L: float | None = None, ax=None,
+                           figsize: tuple[float, float] | None = None,
+                           title: str | None = None,
+                           legend_loc: str | int | None = "lower left",
+                           resolution: int = 400) -> PlotResult:
     """Poles as beta sweeps [0, 1) (left) and as curvature sweeps [mu, L] (right).
 
     The left panel marks where the two real poles meet at the critical beta and then
-    leave the real axis on the circle of radius sqrt(beta); the right panel shows the
-    poles of every curvature of a spectrum for a fixed (alpha, beta), and where they
-    leave the unit circle.
-    """
-    import matplotlib.pyplot as plt
+    leave the real axis on the circle of radius :math:`\\sqrt{\\beta}`; the right
+    panel shows the poles of every curvature of a spectrum for a fixed
+    :math:`(\\alpha, \\beta)`, and where they leave the unit circle.
 
+    Parameters
+    ----------
+    method, alpha, curvature, beta, mu, L, resolution
+        As in :func:`pole_trajectories_data`.
+    ax : sequence of 2 Axes, optional
+    figsize, title, legend_loc
+        Size of a new figure, figure title ('' for none), legend location (False:
+        none).
+
+    Returns
+    -------
+    PlotResult
+        ``lines``: the double-pole marker (when there is one); artists
+        ``scatter`` (the pole clouds); ``colorbar``: the two colour bars.
+
+    Examples
+    --------
+    >>> out = plot_pole_trajectories("heavy_ball", 0.1, 1.0, resolution=20)
+    >>> len(out.axes), len(out.colorbar)
+    (2, 2)
+    """
+    d = pole_trajectories_data(method, alpha, curvature, beta, mu=mu, L=L,
+                               resolution=resolution)
+    show_legend, loc = check_legend_loc(legend_loc)
     m = get_method(method)
-    if ax is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), layout="constrained")
-    else:
-        axes = list(ax)
-        fig = axes[0].figure
-    out = RegionPlot(figure=fig, axes=list(axes))
+    fig, axes, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.6))
+    lines, scatters, bars = [], [], []
     t = np.linspace(0, 2 * np.pi, 400)
-    for a in axes:
-        a.plot(np.cos(t), np.sin(t), color="0.4", lw=1)
-        a.axhline(0, color="0.8", lw=0.8)
-        a.axvline(0, color="0.8", lw=0.8)
-        a.set_aspect("equal")
-        a.set_xlabel("Re z")
-        a.set_ylabel("Im z")
-    betas = np.linspace(0, 0.999, 400)
-    p = pole_trajectory_data(m, alpha, betas, curvature)
-    for k in range(p.shape[1]):
-        sc = axes[0].scatter(p[:, k].real, p[:, k].imag, c=betas, cmap="viridis", s=6,
-                             vmin=0, vmax=1)
-    out.colorbar = fig.colorbar(sc, ax=axes[0], shrink=0.8, label=r"$\beta$")
-    bc = critical_beta(m, alpha, curvature)
-    if np.isfinite(bc):
-        pc = poles(m, alpha, bc, curvature)[0].real
-        (ln,) = axes[0].plot([pc], [0], "o", color=REGIME_COLORS["critical"], ms=9,
-                             label=f"double pole at critical beta = {bc:.3g}")
-        out.lines.append(ln)
-        axes[0].legend(loc="lower left", fontsize=8)
-    axes[0].set_title(f"beta sweeps [0, 1), alpha*lambda = {alpha * curvature:g}")
-    mu = curvature / 100 if mu is None else mu
-    L = 4.0 / alpha if L is None else L
-    lams = np.geomspace(mu, L, 400)
-    q = pole_trajectory_data(m, alpha, beta, lams)
-    rho = spectral_radius(m, alpha, beta, lams)
-    for k in range(q.shape[1]):
-        sc2 = axes[1].scatter(q[:, k].real, q[:, k].imag, c=np.log10(lams), cmap="plasma",
-                              s=6)
-    out.colorbar = fig.colorbar(sc2, ax=axes[1], shrink=0.8, label=r"$\log_{10}\lambda$")
-    if np.any(rho >= 1):
-        first = lams[np.argmax(rho >= 1)]
-        axes[1].set_title(f"curvature sweeps [{mu:.3g}, {L:.3g}], beta = {beta:g}\n"
-                          f"(alpha = {alpha:g}; unstable from lambda = {first:.3g})")
-    else:
-        axes[1].set_title(f"curvature sweeps [{mu:.3g}, {L:.3g}], beta = {beta:g}")
-    fig.suptitle(f"{m.title}: pole trajectories")
-    for a in axes:
-        a.set_xlim(-1.6, 1.6)
-        a.set_ylim(-1.3, 1.3)
-    return out
+    with style():
+        for a in axes:
+            a.plot(np.cos(t), np.sin(t), color="0.4", lw=1)
+            a.axhline(0, color="0.8", lw=0.8)
+            a.axvline(0, color="0.8", lw=0.8)
+            a.set_aspect("equal")
+            a.set_xlabel("Re $z$")
+            a.set_xlim(-1.25, 1.25)
+            a.set_ylim(-1.25, 1.25)
+        axes[0].set_ylabel("Im $z$")
+        for k in range(d.beta_sweep.shape[1]):
+            scatters.append(axes[0].scatter(d.beta_sweep[:, k].real, d.beta_sweep[:, k].imag,
+                                            c=d.betas, cmap="viridis", s=4, vmin=0, vmax=1))
+        bars.append(fig.colorbar(scatters[-1], ax=axes[0], shrink=0.8, label=r"$\beta$"))
+        if np.isfinite(d.critical_beta):
+            lines += axes[0].plot([d.double_pole], [0], "o", color=REGIME_COLORS["critical"],
+                                  ms=7, label=f"double pole, $\\beta_c = {d.critical_beta:.3g}$")
+            if show_legend:
+                axes[0].legend(loc=loc)
+        axes[0].set_title(f"$\\beta$ sweeps [0, 1), $\\alpha\\lambda = {d.alpha * d.curvature:g}$")
+        for k in range(d.curvature_sweep.shape[1]):
+            scatters.append(axes[1].scatter(d.curvature_sweep[:, k].real,
+                                            d.curvature_sweep[:, k].imag,
+                                            c=np.log10(d.curvatures), cmap="plasma", s=4))
+        bars.append(fig.colorbar(scatters[-1], ax=axes[1], shrink=0.8,
+                                 label=r"$\log_{10}\lambda$"))
+        sweep = (f"$\\lambda$ sweeps [{d.curvatures[0]:.3g}, {d.curvatures[-1]:.3g}], "
+                 f"$\\beta = {d.beta:g}$")
+        if np.isfinite(d.first_unstable):
+            sweep += f"\n(unstable from $\\lambda = {d.first_unstable:.3g}$)"
+        axes[1].set_title(sweep)
+    out = PlotResult(fig, axes, lines, None, colorbar=bars, data=d, scatter=scatters)
+    return finish(out, title, f"{m.title}: pole trajectories, $\\alpha = {d.alpha:g}$",
+                  suptitle=True)

@@ -1,14 +1,24 @@
 """Stability-region diagrams in the (alpha*lambda, beta) plane, and rates versus kappa.
 
-Numbers and pictures are separate: :func:`stability_region_data` returns arrays,
-:func:`plot_stability_region` draws them. Plot functions take ``ax=None``, never call
-``plt.show()``, and return what they drew (like python-control 0.10's ``ControlPlot``).
+Numbers and pictures are separate: :func:`stability_region_data` and
+:func:`rates_versus_kappa_data` return arrays, :func:`plot_stability_region` and
+:func:`plot_rates_versus_kappa` draw them. Plot functions take ``ax=None``, never call
+``plt.show()``, and return a :class:`~momentum_dynamics.plotting.PlotResult` (like
+python-control 0.10's ``ControlPlot``).
+
+The stability edge is not read off the grid: it is the zero set of the exact Jury /
+Schur-Cohn conditions (:func:`momentum_dynamics.symbolic.stability_conditions`), each
+factor solved for beta (or for ``alpha*lambda`` when it does not contain beta) and kept
+where the other conditions hold.
 """
 
 from __future__ import annotations
 
+import warnings
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -18,31 +28,74 @@ from ..numeric import (
     continuous_critical_beta,
     critical_beta,
     damping_regime,
+    poles,
     spectral_radius,
     tuned_rates,
+)
+from ._result import (
+    TEXT_WIDTH,
+    PlotResult,
+    check_count,
+    check_grid,
+    check_legend_loc,
+    check_range,
+    figure_axes,
+    finish,
+    style,
 )
 
 __all__ = [
     "RegionData",
+    "RegionEdge",
     "RegionPlot",
+    "RatesData",
     "stability_region_data",
     "plot_stability_region",
+    "rates_versus_kappa_data",
     "plot_rates_versus_kappa",
     "REGIME_COLORS",
 ]
 
-#: Colours of the damping regimes, shared by every figure.
+#: Colours of the damping regimes, shared by every figure. ``"alternating"`` is the
+#: stable zone where a negative real pole dominates (iterates alternate in sign).
 REGIME_COLORS = {
     "underdamped": "#c6dbef",
     "critical": "#08519c",
     "overdamped": "#fdd0a2",
+    "alternating": "#d9c7e8",
     "unstable": "#f0f0f0",
 }
+
+#: Shaded zones of a region diagram, in the order of :attr:`RegionData.zone` codes.
+ZONES = ("underdamped", "overdamped", "alternating", "unstable")
+
+#: Kept for code written against the old name: every figure returns a PlotResult.
+RegionPlot = PlotResult
+
+_CONTINUOUS = "#d94801"
+
+
+@dataclass(frozen=True)
+class RegionEdge:
+    """One piece of the exact stability edge: ``factor = 0`` where the rest hold.
+
+    ``h`` and ``beta`` are the points of the curve; NaN separates pieces.
+    """
+
+    factor: str
+    h: np.ndarray
+    beta: np.ndarray
 
 
 @dataclass(frozen=True)
 class RegionData:
-    """Arrays behind a stability-region diagram (``alpha = 1``, ``curvature = h``)."""
+    """Arrays behind a stability-region diagram (``alpha = 1``, ``curvature = h``).
+
+    ``regime`` holds codes into :data:`momentum_dynamics.REGIMES`; ``alternating`` marks
+    the stable points whose dominant pole is real and negative (a subset of
+    ``"overdamped"``/``"critical"``); ``zone`` combines both into codes into
+    :data:`ZONES`. ``edges`` is the exact stability boundary inside the window.
+    """
 
     method: str
     title: str
@@ -50,109 +103,342 @@ class RegionData:
     beta: np.ndarray  # momentum axis, shape (m,)
     spectral_radius: np.ndarray  # shape (m, n)
     regime: np.ndarray  # int codes in REGIMES order, shape (m, n)
-    critical_beta: np.ndarray | None  # exact, over h; None for methods without beta
+    critical_beta: np.ndarray | None  # exact, over h; None without beta or when unavailable
     continuous_critical_beta: np.ndarray | None  # small-step approximation over h
     uses_beta: bool
+    alternating: np.ndarray | None = None  # bool, shape (m, n)
+    zone: np.ndarray | None = None  # int codes in ZONES order, shape (m, n)
+    edges: tuple[RegionEdge, ...] = field(default_factory=tuple)
+    log: bool = False
 
 
-@dataclass
-class RegionPlot:
-    """What :func:`plot_stability_region` drew."""
-
-    figure: object
-    axes: list
-    lines: list = field(default_factory=list)
-    contours: list = field(default_factory=list)
-    images: list = field(default_factory=list)
-    colorbar: object = None
-    legend: object = None
+# --------------------------------------------------------------------------
+# The exact stability edge
+# --------------------------------------------------------------------------
 
 
-def _grid_axis(values, default, name, resolution):
-    if values is None:
-        lo, hi = default
-        return np.linspace(lo, hi, resolution)
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be a 1-D array of at least 2 finite values; got {values!r}")
-    return arr
+@cache
+def _edge_model(m: Method, extra: tuple[tuple[str, float], ...]):
+    """Lambdified conditions (h, beta) -> value > 0, and each factor's zero set."""
+    import sympy as sp
+
+    from .. import symbolic as S
+
+    h = sp.Symbol("h", real=True)
+    syms = S.hyperparameter_symbols(m)
+    subs = {S.alpha: 1, S.curvature: h}
+    subs.update({syms[k]: sp.Float(v) if not float(v).is_integer() else sp.Integer(int(v))
+                 for k, v in extra})
+    cond = S.stability_conditions(m)
+    parts = cond.args if isinstance(cond, sp.And) else (cond,)
+    exprs = []
+    for p in parts:
+        if isinstance(p, (sp.StrictGreaterThan, sp.GreaterThan)):
+            exprs.append(sp.expand(p.lhs - p.rhs).subs(subs))
+        else:
+            exprs.append(sp.expand(p.rhs - p.lhs).subs(subs))
+    b = S.beta
+    funcs = [sp.lambdify((h, b), e, "numpy") for e in exprs]
+    pieces = []  # (label, kind, function): kind "beta(h)", "h", or "implicit"
+    seen = set()
+    for e in exprs:
+        _, factors = sp.factor_list(sp.expand(e))
+        for f, mult in factors:
+            if mult % 2 == 0 or not f.free_symbols & {h, b} or f in seen:
+                continue  # an even factor does not change sign: no edge
+            seen |= {f, sp.expand(-f)}
+            label = f"{sp.sstr(f)} = 0"
+            sols = None
+            if b in f.free_symbols:
+                try:
+                    sols = sp.solve(f, b)
+                except NotImplementedError:
+                    sols = None
+                if sols:
+                    for s in sols:
+                        pieces.append((label, "beta(h)", sp.lambdify(h, s, "numpy")))
+                else:
+                    pieces.append((label, "implicit", sp.lambdify((h, b), f, "numpy")))
+            else:
+                for s in sp.solve(f, h):
+                    if s.is_real:
+                        pieces.append((label, "h", float(s)))
+    return funcs, pieces
 
 
-def stability_region_data(method: str | Method, h=None, beta=None, resolution: int = 400,
-                          **hyperparameters) -> RegionData:
-    """Spectral radius and damping regime over the (alpha*lambda, beta) plane.
+def _holds(funcs, h, b, window, tol=1e-9):
+    """All conditions >= 0 (up to rounding) and the point inside the window."""
+    h0, h1, b0, b1 = window
+    h = np.asarray(h, float)
+    b = np.asarray(b, float)
+    ok = (h >= h0 - 1e-12 * abs(h0)) & (h <= h1 + 1e-12 * abs(h1)) & (b >= b0 - 1e-12) \
+        & (b <= b1 + 1e-12) & np.isfinite(h) & np.isfinite(b)
+    with np.errstate(all="ignore"):
+        for f in funcs:
+            v = np.broadcast_to(np.asarray(f(h, b), float), ok.shape)
+            ok &= v >= -tol * np.maximum(1.0, np.abs(h) + np.abs(b))
+    return ok
+
+
+def _trace(t, point, funcs, window):
+    """Points ``point(t)`` on a curve, NaN where it leaves the closed stable set.
+
+    Each entry and exit is located by bisection on ``t`` so that the pieces reach
+    the corners of the region instead of stopping at the last grid point.
+    """
+    with np.errstate(all="ignore"):
+        hh, bb = point(t)
+    ok = _holds(funcs, hh, bb, window)
+    hs, bs = [], []
+    for i in range(t.size):
+        if i and ok[i] != ok[i - 1]:
+            lo, hi = t[i - 1], t[i]
+            good_lo = ok[i - 1]
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                with np.errstate(all="ignore"):
+                    good = bool(_holds(funcs, *point(np.array([mid])), window)[0])
+                if good == good_lo:
+                    lo = mid
+                else:
+                    hi = mid
+            edge_t = lo if good_lo else hi
+            with np.errstate(all="ignore"):
+                eh, eb = point(np.array([edge_t]))
+            if not good_lo:
+                hs.append(np.nan)
+                bs.append(np.nan)
+            hs.append(float(eh[0]))
+            bs.append(float(eb[0]))
+        if ok[i]:
+            hs.append(float(hh[i]))
+            bs.append(float(bb[i]))
+    if not hs or all(np.isnan(hs)):
+        return None
+    return np.array(hs), np.array(bs)
+
+
+def _edges(m: Method, extra: dict, window, log: bool, n: int) -> tuple[RegionEdge, ...]:
+    funcs, pieces = _edge_model(m, tuple(sorted((k, float(v)) for k, v in extra.items())))
+    h0, h1, b0, b1 = window
+    ht = np.geomspace(h0, h1, n) if log else np.linspace(h0, h1, n)
+    bt = np.linspace(b0, b1, n)
+    out = []
+    for label, kind, f in pieces:
+        if kind == "beta(h)":
+            def point(t, f=f):
+                with np.errstate(all="ignore"):
+                    v = np.broadcast_to(np.asarray(f(t.astype(complex)), complex), t.shape)
+                real = np.abs(v.imag) <= 1e-12 * np.maximum(1.0, np.abs(v.real))
+                return t, np.where(real, v.real, np.nan)
+            got = _trace(ht, point, funcs, window)
+        elif kind == "h":
+            got = _trace(bt, lambda t, x=f: (np.full(t.shape, x), t), funcs, window)
+        else:  # implicit: sign changes of f along beta in each column, refined
+            hs, bs = [], []
+            for hv in ht:
+                vals = f(hv, bt)
+                for j in np.flatnonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0):
+                    lo, hi = bt[j], bt[j + 1]
+                    for _ in range(60):
+                        mid = 0.5 * (lo + hi)
+                        lo, hi = (mid, hi) if np.sign(f(hv, mid)) == np.sign(vals[j]) \
+                            else (lo, mid)
+                    hs.append(hv)
+                    bs.append(0.5 * (lo + hi))
+            hs, bs = np.array(hs), np.array(bs)
+            keep = _holds(funcs, hs, bs, window) if hs.size else hs.astype(bool)
+            got = (hs[keep], bs[keep]) if keep.any() else None
+        if got is not None:
+            out.append(RegionEdge(label, *got))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+
+def _axis(values, name, lo, hi, resolution, log):
+    if values is not None:
+        return check_grid(values, name, positive=log)
+    return np.geomspace(lo, hi, resolution) if log else np.linspace(lo, hi, resolution)
+
+
+def _critical_curves(m, h_ax, hyperparameters, critical):
+    """Exact and continuous critical beta, or (None, None) when skipped or unavailable."""
+    if critical is False or not m.has_momentum:
+        return None, None
+    if critical is None and m.order > 2:
+        # No closed form: SymPy solves a discriminant of degree >= 3 (minutes).
+        warnings.warn(f"critical-damping curve of {m.name!r} skipped: the rule has order "
+                      f"{m.order} and no closed form; pass critical=True to compute it "
+                      "(slow)", stacklevel=3)
+        return None, None
+    try:
+        crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
+        cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+    except ValueError as exc:
+        warnings.warn(f"critical-damping curve of {m.name!r} skipped: {exc}", stacklevel=3)
+        return None, None
+    return np.asarray(crit, float), np.asarray(cont, float)
+
+
+def stability_region_data(method: str | Method, h=None, beta=None, resolution: int = 400, *,
+                          alpha_lambda_range: tuple[float, float] | None = None,
+                          beta_range: tuple[float, float] = (0.0, 1.0), log: bool = False,
+                          critical: bool | None = None, **hyperparameters) -> RegionData:
+    """Spectral radius, damping regime and exact stability edge over (alpha*lambda, beta).
+
+    The plane is that of :math:`\\alpha\\lambda` (step times curvature) and the
+    momentum :math:`\\beta`; every quantity depends on :math:`\\alpha` and
+    :math:`\\lambda` only through their product, so ``alpha = 1`` and
+    ``curvature = h``. The sign-alternating zone is where the dominant pole (from
+    :func:`momentum_dynamics.poles`) is real and negative: the iterates flip sign
+    each step without a complex pair.
 
     Parameters
     ----------
     method : str or Method
     h : array_like, optional
-        The ``alpha*lambda`` axis (default ``resolution`` points on (0, 4.5], or
-        (0, 2.5] for methods without momentum).
+        The ``alpha*lambda`` axis; overrides ``alpha_lambda_range``.
     beta : array_like, optional
-        The momentum axis (default [0, 1]). Ignored by methods without momentum,
-        whose region does not depend on beta.
+        The momentum axis; overrides ``beta_range``. Ignored by methods without
+        momentum, whose region does not depend on beta.
     resolution : int
-        Points per axis for the defaults.
+        Points per axis (>= 2) for the default axes.
+    alpha_lambda_range : (float, float), optional
+        Default (4.5 / resolution, 4.5), or (0, 2.5] for methods without momentum;
+        on a log axis the lower end defaults to 1e-3.
+    beta_range : (float, float)
+        Within [-1, 1]; default (0, 1). Use (-1, 1) to see negative momentum.
+    log : bool
+        Log-spaced ``alpha*lambda`` axis.
+    critical : bool or None
+        Compute the critical-damping curves. None (default): for rules of order two
+        (closed form); skipped with a warning for order three or more, where SymPy
+        needs minutes. True: always try; False: never. A rule without a real critical
+        beta (a ValueError from :func:`momentum_dynamics.critical_beta`) is skipped
+        with a warning.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     RegionData
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad ``resolution``, ranges with lo >= hi, a beta range outside [-1, 1],
+        a non-positive log axis, or an unknown method.
+
+    See Also
+    --------
+    plot_stability_region : draws these arrays.
+    momentum_dynamics.symbolic.stability_conditions : the exact conditions.
 
     Examples
     --------
     >>> d = stability_region_data("heavy_ball", resolution=5)
     >>> d.spectral_radius.shape
     (5, 5)
+    >>> [e.factor for e in stability_region_data("gd", resolution=5).edges]
+    ['h - 2 = 0']
     """
     m = get_method(method)
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
-            or resolution < 2:
-        raise ValueError(f"resolution must be an integer >= 2; got {resolution!r}")
+    resolution = check_count(resolution, "resolution", 2)
     h_max = 4.5 if m.has_momentum else 2.5
-    h_ax = _grid_axis(h, (h_max / resolution, h_max), "h", resolution)
-    b_ax = _grid_axis(beta, (0.0, 1.0), "beta", resolution)
+    if alpha_lambda_range is None:
+        lo, hi = (1e-3 if log else h_max / resolution), h_max
+    else:
+        lo, hi = check_range(alpha_lambda_range, "alpha_lambda_range", positive=log)
+    b_lo, b_hi = check_range(beta_range, "beta_range")
+    if b_lo < -1 or b_hi > 1:
+        raise ValueError(f"beta_range must lie within [-1, 1]; got {beta_range!r}")
+    h_ax = _axis(h, "h", lo, hi, resolution, log)
+    b_ax = _axis(beta, "beta", b_lo, b_hi, resolution, False)
+    if m.has_momentum and (b_ax.min() < -1 or b_ax.max() > 1):
+        raise ValueError(f"beta must lie within [-1, 1]; got values in "
+                         f"[{b_ax.min():g}, {b_ax.max():g}]")
     H = h_ax[None, :]
     B = b_ax[:, None]
-    if m.has_momentum:
-        rho = spectral_radius(m, 1.0, B, H, **hyperparameters)
-        reg = damping_regime(m, 1.0, B, H, **hyperparameters)
-        crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
-        try:
-            cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
-        except ValueError:  # no closed-form branch (e.g. three states): nothing to expand
-            cont = np.full(h_ax.shape, np.nan)
-    else:
-        rho = np.broadcast_to(spectral_radius(m, 1.0, None, H, **hyperparameters),
-                              (b_ax.size, h_ax.size))
-        reg = np.broadcast_to(damping_regime(m, 1.0, None, H, **hyperparameters),
-                              (b_ax.size, h_ax.size))
-        crit = cont = None
-    codes = np.zeros(reg.shape, dtype=int)
+    b_arg = B if m.has_momentum else None
+    shape = (b_ax.size, h_ax.size)
+    rho = np.broadcast_to(spectral_radius(m, 1.0, b_arg, H, **hyperparameters), shape)
+    reg = np.broadcast_to(damping_regime(m, 1.0, b_arg, H, **hyperparameters), shape)
+    dominant = np.broadcast_to(poles(m, 1.0, b_arg, H, **hyperparameters)[..., 0], shape)
+    crit, cont = _critical_curves(m, h_ax, hyperparameters, critical)
+    codes = np.zeros(shape, dtype=int)
     for i, name in enumerate(REGIMES):
         codes[reg == name] = i
-    return RegionData(m.name, m.title, h_ax, b_ax, np.asarray(rho, float), codes,
-                      None if crit is None else np.asarray(crit, float),
-                      None if cont is None else np.asarray(cont, float), m.has_momentum)
+    stable = reg != "unstable"
+    real = np.abs(dominant.imag) <= 1e-12 * np.maximum(np.abs(dominant), 1e-300)
+    alternating = stable & (reg != "underdamped") & real & (dominant.real < 0)
+    zone = np.where(~stable, ZONES.index("unstable"),
+                    np.where(alternating, ZONES.index("alternating"),
+                             np.where(reg == "underdamped", ZONES.index("underdamped"),
+                                      ZONES.index("overdamped"))))
+    window = (float(h_ax.min()), float(h_ax.max()), float(b_ax.min()), float(b_ax.max()))
+    edges = _edges(m, hyperparameters, window, log, max(2001, 4 * resolution))
+    return RegionData(m.name, m.title, h_ax, b_ax, np.asarray(rho, float), codes, crit, cont,
+                      m.has_momentum, alternating, zone, edges, bool(log))
+
+
+# --------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------
 
 
 def _as_methods(method) -> list[Method]:
     if isinstance(method, (str, Method)):
         return [get_method(method)]
+    if not isinstance(method, Sequence):
+        raise TypeError(f"method must be a method name, a Method or a sequence of them; "
+                        f"got {method!r}")
     methods = [get_method(m) for m in method]
     if not methods:
         raise ValueError("method must name at least one method")
     return methods
 
 
+# The spectral-radius colour bar drawn on each figure, so repeated calls on a user's
+# axes reuse it instead of stacking new ones; weak keys let figures be collected.
+_RHO_COLORBARS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _colorbar(fig, axes, levels, colorbar, created):
+    """One spectral-radius colour bar per figure: reused on repeated calls."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    if not colorbar:
+        return None
+    existing = _RHO_COLORBARS.get(fig)
+    if existing is not None and not created and existing.ax.figure is fig:
+        return existing
+    sm = ScalarMappable(norm=Normalize(vmin=min(levels), vmax=1.0), cmap="viridis")
+    cb = fig.colorbar(sm, ax=axes, shrink=0.9, pad=0.02, aspect=30)
+    cb.set_label(r"spectral radius $\rho$ (rate per step)")
+    _RHO_COLORBARS[fig] = cb
+    return cb
+
+
 def plot_stability_region(method=("heavy_ball", "nesterov"), ax=None, *, resolution: int = 400,
                           contours: Sequence[float] = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99),
                           show_regimes: bool = True, colorbar: bool = True,
-                          legend: bool = True, **hyperparameters) -> RegionPlot:
+                          legend: bool = True, legend_loc: str | int | None = None,
+                          alpha_lambda_range: tuple[float, float] | None = None,
+                          beta_range: tuple[float, float] = (0.0, 1.0), log: bool = False,
+                          critical: bool | None = None, figsize: tuple[float, float] | None = None,
+                          title: str | None = None, **hyperparameters) -> PlotResult:
     """Draw the stable set, damping regimes and spectral-radius contours.
 
-    In the plane of ``alpha*lambda`` (step times curvature) and ``beta``: the regimes
-    are shaded (underdamped: complex pole pair; overdamped: two real poles;
-    unstable: grey), spectral-radius level sets are drawn and labelled, and the
+    In the plane of :math:`\\alpha\\lambda` (step times curvature) and :math:`\\beta`:
+    the regimes are shaded (underdamped: complex pole pair; overdamped: real poles,
+    the dominant one positive; sign-alternating: the dominant pole real and negative;
+    unstable: grey), the exact stability edge is drawn from the Jury / Schur-Cohn
+    conditions (not from the grid), spectral-radius level sets are labelled, and the
     critically damped momentum is drawn exactly (solid) beside the continuous-time
     approximation (dashed). Several methods are drawn side by side on one colour
     scale.
@@ -163,13 +449,38 @@ def plot_stability_region(method=("heavy_ball", "nesterov"), ax=None, *, resolut
     ax : matplotlib Axes or sequence of Axes, optional
         One per method; created when not given.
     resolution : int
-        Grid points per axis.
+        Grid points per axis (>= 2).
     contours : sequence of float
-        Spectral-radius levels to draw.
+        Spectral-radius levels to draw (empty: none).
+    show_regimes : bool
+        Shade the damping regimes.
+    colorbar : bool
+        Draw the spectral-radius colour bar; on a figure that already has one from
+        an earlier call, it is reused rather than stacked.
+    legend : bool
+        Draw the legend (same as ``legend_loc=False`` when False).
+    legend_loc : str or int, optional
+        Matplotlib location; default below the panels on a new figure, ``"lower
+        right"`` on given axes. False: no legend.
+    alpha_lambda_range, beta_range, log, critical
+        As in :func:`stability_region_data`.
+    figsize : (float, float), optional
+        Size of a new figure in inches (default 7 wide).
+    title : str, optional
+        Replaces the panel title (one method) or becomes the figure title
+        (several); '' for none.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
-    RegionPlot
+    PlotResult
+        ``lines``: critical curves; artists ``edges`` (the stability-edge lines),
+        ``contours``, ``images``; ``data``: one :class:`RegionData` per method.
+
+    See Also
+    --------
+    stability_region_data : the arrays drawn.
 
     Examples
     --------
@@ -177,93 +488,164 @@ def plot_stability_region(method=("heavy_ball", "nesterov"), ax=None, *, resolut
     >>> len(out.axes)
     1
     """
-    import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     methods = _as_methods(method)
-    if ax is None:
-        fig, axes = plt.subplots(1, len(methods), figsize=(5.2 * len(methods) + 0.8, 4.6),
-                                 squeeze=False, layout="constrained", sharey=True)
-        axes = list(axes[0])
-    else:
-        axes = list(np.atleast_1d(ax)) if not hasattr(ax, "plot") else [ax]
-        if len(axes) != len(methods):
-            raise ValueError(f"ax must hold one Axes per method ({len(methods)}); "
-                             f"got {len(axes)}")
-        fig = axes[0].figure
-    levels = sorted(float(c) for c in contours)
-    cmap = ListedColormap([REGIME_COLORS[r] for r in REGIMES])
-    norm = BoundaryNorm(np.arange(len(REGIMES) + 1) - 0.5, cmap.N)
-    result = RegionPlot(figure=fig, axes=axes)
+    resolution = check_count(resolution, "resolution", 2)
+    show_legend, loc = check_legend_loc(legend_loc, legend)
+    try:
+        levels = sorted(float(c) for c in contours)
+    except (TypeError, ValueError):
+        raise TypeError(f"contours must be a sequence of numbers; got {contours!r}") from None
+    if any(not 0 < c <= 1 for c in levels):
+        raise ValueError(f"contours must be spectral radii in (0, 1]; got {contours!r}")
+    n = len(methods)
+    default = (TEXT_WIDTH, 4.6) if n == 1 else (TEXT_WIDTH, 3.9 if n == 2 else 3.2)
+    fig, axes, created = figure_axes(ax, n, figsize, default, sharey=True)
     h_max = max(4.5 if m.has_momentum else 2.5 for m in methods)
-    h_axis = np.linspace(h_max / resolution, h_max, resolution)
-    for a, m in zip(axes, methods, strict=True):
-        d = stability_region_data(m, h=h_axis, resolution=resolution, **hyperparameters)
-        extent = (0.0, d.h[-1], d.beta[0], d.beta[-1])
-        if show_regimes:
-            img = a.imshow(d.regime, origin="lower", extent=extent, aspect="auto",
-                           cmap=cmap, norm=norm, interpolation="nearest")
-            result.images.append(img)
-        stable = d.spectral_radius < 1
-        a.contour(d.h, d.beta, stable.astype(float), levels=[0.5], colors="k",
-                  linewidths=1.6)
-        if levels:
-            cs = a.contour(d.h, d.beta, np.where(stable, d.spectral_radius, np.nan),
-                           levels=levels, cmap="viridis", vmin=min(levels), vmax=1.0,
-                           linewidths=1.0)
-            a.clabel(cs, fmt="%.2f", fontsize=8, inline=True)
-            result.contours.append(cs)
-        if d.uses_beta:
-            (ln,) = a.plot(d.h, d.critical_beta, color=REGIME_COLORS["critical"], lw=2.2,
-                           label="critical damping (exact)")
-            result.lines.append(ln)
-            cont = np.where((d.continuous_critical_beta >= d.beta[0])
-                            & (d.continuous_critical_beta <= d.beta[-1]),
-                            d.continuous_critical_beta, np.nan)
-            (ln2,) = a.plot(d.h, cont, color="#d94801", lw=1.8, ls="--",
-                            label=r"continuous approx. ($\zeta = 1$)")
-            result.lines.append(ln2)
-            a.set_title(d.title)
-        else:
-            a.set_title(f"{d.title} (beta not used)")
-        a.set_xlim(0, d.h[-1])
-        a.set_ylim(d.beta[0], d.beta[-1])
-        a.set_xlabel(r"$\alpha\lambda$  (step $\times$ curvature)")
-        if a is axes[0]:
-            a.set_ylabel(r"$\beta$  (momentum)")
-    if levels and colorbar and result.contours:
-        from matplotlib.cm import ScalarMappable
-        from matplotlib.colors import Normalize
+    rng = alpha_lambda_range
+    if rng is None:
+        rng = ((1e-3 if log else h_max / resolution), h_max)
+    cmap = ListedColormap([REGIME_COLORS[z] for z in ZONES])
+    norm = BoundaryNorm(np.arange(len(ZONES) + 1) - 0.5, cmap.N)
+    lines, edges, contour_sets, images, datas = [], [], [], [], []
+    has_alternating = False
+    with style():
+        for a, m in zip(axes, methods, strict=True):
+            d = stability_region_data(m, resolution=resolution, alpha_lambda_range=rng,
+                                      beta_range=beta_range, log=log, critical=critical,
+                                      **hyperparameters)
+            datas.append(d)
+            has_alternating |= bool(d.alternating.any())
+            if show_regimes:
+                images.append(a.pcolormesh(d.h, d.beta, d.zone, cmap=cmap, norm=norm,
+                                           shading="nearest", rasterized=True))
+            stable = d.spectral_radius < 1
+            if levels:
+                cs = a.contour(d.h, d.beta, np.where(stable, d.spectral_radius, np.nan),
+                               levels=levels, cmap="viridis", vmin=min(levels), vmax=1.0,
+                               linewidths=0.9)
+                a.clabel(cs, fmt="%.2f", fontsize=7, inline=True)
+                contour_sets.append(cs)
+            for e in d.edges:
+                edges += a.plot(e.h, e.beta, color="k", lw=1.6, solid_capstyle="butt",
+                                clip_on=False, zorder=3)
+            if d.critical_beta is not None:
+                lines += a.plot(d.h, d.critical_beta, color=REGIME_COLORS["critical"], lw=2.0,
+                                label="critical damping (exact)")
+                cont = np.where((d.continuous_critical_beta >= d.beta[0])
+                                & (d.continuous_critical_beta <= d.beta[-1]),
+                                d.continuous_critical_beta, np.nan)
+                lines += a.plot(d.h, cont, color=_CONTINUOUS, lw=1.6, ls="--",
+                                label=r"continuous approx. ($\zeta = 1$)")
+            a.set_title(d.title if d.uses_beta else f"{d.title} ($\\beta$ not used)")
+            if log:
+                a.set_xscale("log")
+            # The default linear axis starts one cell after 0: show the origin.
+            a.set_xlim(0.0 if (alpha_lambda_range is None and not log) else d.h[0], d.h[-1])
+            a.set_ylim(d.beta[0], d.beta[-1])
+            a.set_xlabel(r"$\alpha\lambda$  (step $\times$ curvature)")
+            if a is axes[0] or not created:
+                a.set_ylabel(r"$\beta$  (momentum)")
+        cb = _colorbar(fig, axes, levels, colorbar, created) if levels else None
+        leg = None
+        if show_legend:
+            handles = [Patch(facecolor=REGIME_COLORS[r], edgecolor="0.6", label=r)
+                       for r in ("underdamped", "overdamped")]
+            if has_alternating:
+                handles.append(Patch(facecolor=REGIME_COLORS["alternating"], edgecolor="0.6",
+                                     label="sign-alternating (negative real pole)"))
+            handles += [Patch(facecolor=REGIME_COLORS["unstable"], edgecolor="0.6",
+                              label="unstable"),
+                        Line2D([], [], color="k", lw=1.6, label=r"stability edge $\rho = 1$")]
+            if any(d.critical_beta is not None for d in datas):
+                approx = (r"continuous approx. $1-2\sqrt{\alpha\lambda}$"
+                          if all(d.method in ("heavy_ball", "nesterov") for d in datas
+                                 if d.critical_beta is not None) else "continuous approx.")
+                handles += [Line2D([], [], color=REGIME_COLORS["critical"], lw=2.0,
+                                   label="critical damping (exact)"),
+                            Line2D([], [], color=_CONTINUOUS, lw=1.6, ls="--", label=approx)]
+            if created and legend_loc is None:
+                leg = fig.legend(handles=handles, loc="outside lower center",
+                                 ncol=3 if len(handles) > 4 else len(handles), frameon=False)
+            else:
+                leg = axes[-1].legend(handles=handles, loc=loc or "lower right",
+                                      framealpha=0.9)
+    out = PlotResult(fig, axes, lines, leg, colorbar=cb, data=datas if n > 1 else datas[0],
+                     edges=edges, contours=contour_sets, images=images)
+    if title is not None:
+        if n == 1:
+            axes[0].set_title(title)
+        elif title:
+            fig.suptitle(title)
+    return out
 
-        sm = ScalarMappable(norm=Normalize(vmin=min(levels), vmax=1.0), cmap="viridis")
-        result.colorbar = fig.colorbar(sm, ax=axes, shrink=0.9, pad=0.02)
-        result.colorbar.set_label(r"spectral radius $\rho$ (rate per step)")
-    if legend:
-        handles = [Patch(facecolor=REGIME_COLORS[r], edgecolor="0.6", label=r)
-                   for r in ("underdamped", "overdamped", "unstable")]
-        handles.append(Line2D([], [], color="k", lw=1.6, label=r"stability edge $\rho = 1$"))
-        if any(m.has_momentum for m in methods):
-            handles += [
-                Line2D([], [], color=REGIME_COLORS["critical"], lw=2.2,
-                       label="critical damping (exact)"),
-                Line2D([], [], color="#d94801", lw=1.8, ls="--",
-                       label=r"continuous approx. $1-2\sqrt{\alpha\lambda}$"
-                       if all(m.name in ("heavy_ball", "nesterov") for m in methods
-                              if m.has_momentum) else "continuous approx."),
-            ]
-        result.legend = fig.legend(handles=handles, loc="outside lower center",
-                                   ncol=min(len(handles), 6), fontsize=8, frameon=False) \
-            if ax is None else axes[-1].legend(handles=handles, fontsize=7, loc="lower right")
-    return result
+
+# --------------------------------------------------------------------------
+# Rates against the condition number
+# --------------------------------------------------------------------------
 
 
-def plot_rates_versus_kappa(kappa=None, ax=None) -> RegionPlot:
+@dataclass(frozen=True)
+class RatesData:
+    """Tuned worst-case rates over ``kappa`` (rows of :func:`momentum_dynamics.tuned_rates`)."""
+
+    kappa: np.ndarray
+    rows: tuple
+
+
+def rates_versus_kappa_data(kappa=None) -> RatesData:
+    """Exact and approximate tuned rates of GD, heavy ball and Nesterov over ``kappa``.
+
+    Parameters
+    ----------
+    kappa : array_like, optional
+        Condition numbers >= 1 (default 200 points log-spaced on [1, 1e8]).
+
+    Returns
+    -------
+    RatesData
+
+    See Also
+    --------
+    plot_rates_versus_kappa : draws these numbers.
+
+    Examples
+    --------
+    >>> d = rates_versus_kappa_data([1.0, 100.0])
+    >>> [r.method for r in d.rows][:3]
+    ['gd', 'heavy_ball', 'nesterov']
+    """
+    from .._validation import check_kappa
+
+    k = np.logspace(0, 8, 200) if kappa is None else check_grid(kappa, "kappa", minimum=1)
+    check_kappa(k)
+    return RatesData(k, tuple(tuned_rates(k)))
+
+
+def plot_rates_versus_kappa(kappa=None, ax=None, *, figsize: tuple[float, float] | None = None,
+                            title: str | None = None,
+                            legend_loc: str | int | None = "lower left") -> PlotResult:
     """Tuned worst-case rates of GD, heavy ball and Nesterov against ``kappa``.
 
-    Plots ``1 - rate`` (the per-step contraction gain) on log-log axes: exact
-    values solid, the textbook large-``kappa`` approximations dashed.
+    Plots :math:`1 - \\rho` (the per-step contraction gain) on log-log axes: exact
+    values solid, the large-:math:`\\kappa` approximations dotted (Polyak 1964;
+    Nesterov 1983; Lessard, Recht & Packard 2016).
+
+    Parameters
+    ----------
+    kappa : array_like, optional
+        As in :func:`rates_versus_kappa_data`.
+    ax : matplotlib Axes, optional
+    figsize, title, legend_loc
+        Size of a new figure, title ('' for none), legend location (False: none).
+
+    Returns
+    -------
+    PlotResult
+        ``lines`` alternate exact and approximate curves, one pair per row.
 
     Examples
     --------
@@ -271,29 +653,26 @@ def plot_rates_versus_kappa(kappa=None, ax=None) -> RegionPlot:
     >>> len(out.lines)
     8
     """
-    import matplotlib.pyplot as plt
-
-    k = np.logspace(0, 8, 200) if kappa is None else np.asarray(kappa, dtype=float)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.6), layout="constrained")
-    else:
-        fig = ax.figure
-    out = RegionPlot(figure=fig, axes=[ax])
+    show_legend, loc = check_legend_loc(legend_loc)
+    d = rates_versus_kappa_data(kappa)
+    fig, (a,), _ = figure_axes(ax, 1, figsize, (TEXT_WIDTH, 4.4))
     colors = {"gd": "#636363", "heavy_ball": "#08519c", "nesterov": "#d94801"}
-    for row in tuned_rates(k):
-        c = colors[row.method] if row.tuning == "optimal" else "#756bb1"
-        label = f"{get_method(row.method).title} ({row.tuning})"
-        ls = "-"
-        (l1,) = ax.loglog(k, 1 - np.asarray(row.exact_rate), color=c, ls=ls, lw=2, label=label)
-        (l2,) = ax.loglog(k, 1 - np.asarray(row.approximate_rate), color=c, ls=":", lw=1.3,
-                          label=f"  approx. ${_latex(row.approximation)}$")
-        out.lines += [l1, l2]
-    ax.set_xlabel(r"condition number $\kappa = L/\mu$")
-    ax.set_ylabel(r"$1 - \rho$  (progress per step)")
-    ax.set_title("Tuned rates: exact (solid) and large-$\\kappa$ approximation (dotted)")
-    ax.grid(True, which="major", alpha=0.3)
-    out.legend = ax.legend(fontsize=7, loc="lower left")
-    return out
+    lines = []
+    with style():
+        for row in d.rows:
+            c = colors[row.method] if row.tuning == "optimal" else "#756bb1"
+            label = f"{get_method(row.method).title} ({row.tuning})"
+            lines += a.loglog(d.kappa, 1 - np.asarray(row.exact_rate), color=c, lw=2,
+                              label=label)
+            lines += a.loglog(d.kappa, 1 - np.asarray(row.approximate_rate), color=c, ls=":",
+                              lw=1.3, label=f"  approx. ${_latex(row.approximation)}$")
+        a.set_xlabel(r"condition number $\kappa = L/\mu$")
+        a.set_ylabel(r"$1 - \rho$  (progress per step)")
+        a.grid(True, which="major", alpha=0.3)
+        leg = a.legend(loc=loc, ncol=2) if show_legend else None
+    out = PlotResult(fig, [a], lines, leg, data=d)
+    return finish(out, title, r"Tuned rates: exact (solid) and large-$\kappa$ "
+                              "approximation (dotted)")
 
 
 def _latex(expr) -> str:
