@@ -244,7 +244,7 @@ def test_plot_validation():
         plot_rates_versus_kappa([])
 
 
-def test_third_order_rule_edges_are_on_the_unit_circle_and_critical_is_skipped():
+def test_third_order_rule_edges_are_on_the_unit_circle_and_critical_is_a_double_pole():
     from momentum_dynamics.methods import register_method, unregister_method
 
     def cascade(x, v, w, grad, alpha, beta):  # two momentum filters in series
@@ -254,10 +254,17 @@ def test_third_order_rule_edges_are_on_the_unit_circle_and_critical_is_skipped()
 
     register_method(cascade, "plot_cascade", overwrite=True)
     try:
-        with pytest.warns(UserWarning, match="order 3"):
-            d = stability_region_data("plot_cascade", resolution=20,
-                                      alpha_lambda_range=(0.01, 2.0))
-        assert d.critical_beta is None and d.edges
+        d = stability_region_data("plot_cascade", resolution=20,
+                                  alpha_lambda_range=(0.01, 2.0))
+        assert d.edges and np.isfinite(d.critical_beta).any()
+        assert np.isnan(d.continuous_critical_beta).all()  # no closed form to expand
+        for hh, bb in zip(d.h, d.critical_beta, strict=True):
+            if np.isnan(bb):
+                continue
+            A = np.array([[1 - hh, -bb, -bb], [hh, bb, 0.0], [hh, bb, bb]])
+            ev = np.linalg.eigvals(A)
+            gaps = np.abs(ev[:, None] - ev[None, :]) + np.eye(3)
+            assert gaps.min() < 1e-5  # a double eigenvalue (to sqrt of rounding)
         for e in d.edges:
             h, b = _finite(e)
             for hh, bb in zip(h[::41], b[::41], strict=True):

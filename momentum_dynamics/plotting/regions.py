@@ -22,6 +22,7 @@ from functools import cache
 
 import numpy as np
 
+from .._compile import compile_numpy
 from ..methods import Method, get_method
 from ..numeric import (
     REGIMES,
@@ -138,7 +139,7 @@ def _edge_model(m: Method, extra: tuple[tuple[str, float], ...]):
         else:
             exprs.append(sp.expand(p.rhs - p.lhs).subs(subs))
     b = S.beta
-    funcs = [sp.lambdify((h, b), e, "numpy") for e in exprs]
+    funcs = [compile_numpy((h, b), e) for e in exprs]
     pieces = []  # (label, kind, function): kind "beta(h)", "h", or "implicit"
     seen = set()
     for e in exprs:
@@ -156,9 +157,9 @@ def _edge_model(m: Method, extra: tuple[tuple[str, float], ...]):
                     sols = None
                 if sols:
                     for s in sols:
-                        pieces.append((label, "beta(h)", sp.lambdify(h, s, "numpy")))
+                        pieces.append((label, "beta(h)", compile_numpy([h], s)))
                 else:
-                    pieces.append((label, "implicit", sp.lambdify((h, b), f, "numpy")))
+                    pieces.append((label, "implicit", compile_numpy((h, b), f)))
             else:
                 for s in sp.solve(f, h):
                     if s.is_real:
@@ -266,21 +267,23 @@ def _axis(values, name, lo, hi, resolution, log):
 
 
 def _critical_curves(m, h_ax, hyperparameters, critical):
-    """Exact and continuous critical beta, or (None, None) when skipped or unavailable."""
+    """Exact and continuous critical beta, or (None, None) when skipped or unavailable.
+
+    ``critical=None`` draws what exists: the exact curve (closed form for two states,
+    per-point roots of the discriminant for more) and the continuous approximation
+    where it has a closed form (NaN otherwise).
+    """
     if critical is False or not m.has_momentum:
-        return None, None
-    if critical is None and m.order > 2:
-        # No closed form: SymPy solves a discriminant of degree >= 3 (minutes).
-        warnings.warn(f"critical-damping curve of {m.name!r} skipped: the rule has order "
-                      f"{m.order} and no closed form; pass critical=True to compute it "
-                      "(slow)", stacklevel=3)
         return None, None
     try:
         crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
-        cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
     except ValueError as exc:
         warnings.warn(f"critical-damping curve of {m.name!r} skipped: {exc}", stacklevel=3)
         return None, None
+    try:
+        cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+    except ValueError:  # no closed-form branch to expand (rules of order 3+)
+        cont = np.full(np.shape(h_ax), np.nan)
     return np.asarray(crit, float), np.asarray(cont, float)
 
 
@@ -315,11 +318,11 @@ def stability_region_data(method: str | Method, h=None, beta=None, resolution: i
     log : bool
         Log-spaced ``alpha*lambda`` axis.
     critical : bool or None
-        Compute the critical-damping curves. None (default): for rules of order two
-        (closed form); skipped with a warning for order three or more, where SymPy
-        needs minutes. True: always try; False: never. A rule without a real critical
-        beta (a ValueError from :func:`momentum_dynamics.critical_beta`) is skipped
-        with a warning.
+        Compute the critical-damping curves. None (default) or True: draw them (closed
+        form for two states, per-point roots of the discriminant for more; the
+        continuous approximation only where it has a closed form); False: skip. A rule
+        without a real critical beta (a ValueError from
+        :func:`momentum_dynamics.critical_beta`) is skipped with a warning.
     **hyperparameters
         Extra hyper-parameters of a registered method.
 
