@@ -50,12 +50,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import control
 import numpy as np
 import sympy as sp
-from scipy.integrate import solve_ivp
+
+from ._lazy import lazy_function, lazy_module
+
+if TYPE_CHECKING:
+    import control
+    from scipy.integrate import solve_ivp
+else:
+    control = lazy_module("control")
+    solve_ivp = lazy_function("scipy.integrate", "solve_ivp")
 
 from . import numeric
 from . import symbolic as S

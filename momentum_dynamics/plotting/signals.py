@@ -3,10 +3,16 @@ stationary variance of server momentum against beta."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+else:
+    plt = lazy_module("matplotlib.pyplot")
 
 from ..applications.federated import optimal_server_beta, server_variance
 from ..filters import gradient_filter_system, tracking_lag

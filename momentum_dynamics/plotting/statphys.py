@@ -8,10 +8,16 @@ NamedTuple of what they drew.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+else:
+    plt = lazy_module("matplotlib.pyplot")
 
 from ..statphys import (
     LinearSDE,
