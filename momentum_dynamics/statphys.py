@@ -85,6 +85,9 @@ from .lti import state_space_matrices
 from .methods import get_method
 from .noise import _hessian, _noise, stationary_covariance
 
+# NumPy 2 renamed trapz to trapezoid; the declared floor is NumPy 1.24.
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # noqa: NPY201
+
 __all__ = [
     "Potential",
     "quadratic_potential",
@@ -638,7 +641,7 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     fx = np.asarray(f(x[:, None]), dtype=float).reshape(x.shape)
     w = np.exp(-(fx - fx.min()) / T)
     g = fx if observable is None else np.asarray(observable(x), dtype=float)
-    return float(np.trapezoid(g * w, x) / np.trapezoid(w, x))
+    return float(_trapezoid(g * w, x) / _trapezoid(w, x))
 
 
 # --------------------------------------------------------------------------
