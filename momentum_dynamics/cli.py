@@ -86,7 +86,8 @@ def _method(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r}: expected a registered name or module:function, e.g. mypkg.rules:qhm")
     # Like `python -m`, look in the current directory first (a console script does not).
-    sys.path.insert(0, os.getcwd())
+    here = os.getcwd()
+    sys.path.insert(0, here)
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # the user's module: any failure is reported, in one line
@@ -94,7 +95,8 @@ def _method(text: str) -> str:
             f"{text!r}: cannot import module {module_name!r} "
             f"({type(exc).__name__}: {exc})") from None
     finally:
-        sys.path.remove(os.getcwd())
+        if here in sys.path:
+            sys.path.remove(here)
     update = getattr(module, attr, None)
     if not callable(update):
         raise argparse.ArgumentTypeError(
