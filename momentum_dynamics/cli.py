@@ -292,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# The name docs/cli.rst (sphinx-argparse) used before build_parser was public.
+_build_parser = build_parser
+
+
 def _out_path(text):
     out = Path(text).expanduser().resolve()
     if not out.parent.is_dir():
