@@ -3,3 +3,8 @@
 import matplotlib
 
 matplotlib.use("Agg")
+
+# notebooks/NAME.py are jupytext percent scripts paired with notebooks/NAME.ipynb; nbmake
+# runs the .ipynb. Without this, --doctest-modules would import (i.e. run) each script a
+# second time, outside a kernel.
+collect_ignore_glob = ["notebooks/*.py"]

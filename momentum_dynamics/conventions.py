@@ -1,6 +1,7 @@
 r"""Other libraries' SGD-with-momentum conventions, converted into ours.
 
-Our methods use the seed's convention (see :mod:`momentum_dynamics.methods`):
+Our methods use the velocity form of Polyak (1964) and Sutskever et al. (2013), with
+the velocity subtracted (see :mod:`momentum_dynamics.methods`):
 
 .. math::
 
@@ -44,9 +45,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from ._validation import as_real_array, check_alpha, check_beta
+from ._validation import check_alpha, check_beta, check_flag, check_scalar
 from .methods import Method, ema_momentum, get_method, gradient_descent, heavy_ball, nesterov
 
 __all__ = [
@@ -61,7 +60,22 @@ __all__ = [
 
 
 class MethodParameters(NamedTuple):
-    """A method in our convention: registry name, learning rate, momentum."""
+    """A method in our convention: registry name, learning rate, momentum.
+
+    Attributes
+    ----------
+    method : str
+        Registry name (``"gd"``, ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"``).
+    alpha : float
+        Learning rate of our update rule.
+    beta : float or None
+        Momentum of our update rule (None for gradient descent).
+
+    Examples
+    --------
+    >>> from_pytorch_sgd(lr=0.1, momentum=0.9)
+    MethodParameters(method='heavy_ball', alpha=0.1, beta=0.9)
+    """
 
     method: str
     alpha: float
@@ -73,11 +87,7 @@ class MethodParameters(NamedTuple):
 # --------------------------------------------------------------------------
 
 
-def _scalar(value, name: str) -> float:
-    arr = as_real_array(value, name)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a scalar; got an array of shape {arr.shape}")
-    return float(arr)
+_scalar = check_scalar
 
 
 def _learning_rate(value, name: str) -> float:
@@ -99,10 +109,7 @@ def _momentum(value) -> float:
     return m
 
 
-def _flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-    return bool(value)
+_flag = check_flag
 
 
 # --------------------------------------------------------------------------
@@ -428,6 +435,21 @@ def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     As :func:`to_pytorch_sgd` (optax's trace is PyTorch's undampened buffer);
     ``"gd"`` gives ``momentum=None``.
 
+    Parameters
+    ----------
+    method : str or Method
+        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``).
+    alpha : float
+        Learning rate, > 0.
+    beta : float or None
+        Momentum in [0, 1) (None for ``"gd"``).
+
+    Returns
+    -------
+    dict
+        ``{"learning_rate", "momentum", "nesterov"}``.
+
     Examples
     --------
     >>> to_optax_sgd("heavy_ball", alpha=0.1, beta=0.9)
@@ -441,6 +463,21 @@ def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     r"""Keyword arguments of ``keras.optimizers.SGD`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (Keras' velocity is minus our ``v``).
+
+    Parameters
+    ----------
+    method : str or Method
+        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+        ``"ema_momentum"``).
+    alpha : float
+        Learning rate, > 0.
+    beta : float or None
+        Momentum in [0, 1) (None for ``"gd"``).
+
+    Returns
+    -------
+    dict
+        ``{"learning_rate", "momentum", "nesterov"}``.
 
     Examples
     --------

@@ -37,12 +37,15 @@ else:
     scipy = lazy_module("scipy")
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
     check_alpha,
     check_beta,
+    check_dt,
     check_hyperparameters,
+    check_scalar,
     to_output,
 )
 from .lti import sympy_to_control
@@ -75,6 +78,12 @@ def _check_ema_beta(beta) -> np.ndarray:
 def ema_transfer_function() -> sp.Expr:
     """``H(z)`` derived from the ``ema_momentum`` update rule.
 
+    Returns
+    -------
+    sympy.Expr
+        :math:`H(z) = (1-\\beta) z/(z-\\beta)` in the SymPy symbols ``beta`` and ``z``,
+        from the gradient :math:`g_t` to the average :math:`v_t`.
+
     Examples
     --------
     >>> ema_transfer_function()
@@ -87,7 +96,21 @@ def ema_transfer_function() -> sp.Expr:
 
 
 class EMAFilter(NamedTuple):
-    """The EMA as python-control and SciPy discrete-time systems."""
+    """The EMA as python-control and SciPy discrete-time systems.
+
+    Attributes
+    ----------
+    control : control.TransferFunction
+        The filter as a python-control discrete-time transfer function.
+    scipy : scipy.signal.dlti
+        The same filter as a SciPy discrete-time LTI system.
+
+    Examples
+    --------
+    >>> f = ema_filter(0.5)
+    >>> round(float(f.control.dcgain()), 12)
+    1.0
+    """
 
     control: control.TransferFunction
     scipy: scipy.signal.dlti
@@ -96,15 +119,38 @@ class EMAFilter(NamedTuple):
 def ema_filter(beta, dt=True) -> EMAFilter:
     """``(1-beta)/(1 - beta z^-1)`` as python-control and ``scipy.signal.dlti`` objects.
 
+    Parameters
+    ----------
+    beta : float
+        EMA decay, in [0, 1).
+    dt : True or float
+        Sampling time of the systems (``True``: unspecified, python-control's
+        convention; SciPy then uses 1).
+
+    Returns
+    -------
+    EMAFilter
+        ``(control, scipy)``: the same filter for both libraries.
+
+    Raises
+    ------
+    ValueError
+        For ``beta`` outside [0, 1), an array ``beta``, or ``dt <= 0``/NaN.
+    TypeError
+        For strings or None, or ``dt=False``.
+
+    See Also
+    --------
+    ema_transfer_function, gradient_filter_system
+
     Examples
     --------
     >>> f = ema_filter(0.9)
     >>> f.control.num[0][0], f.control.den[0][0]
     (array([0.1, 0. ]), array([ 1. , -0.9]))
     """
-    b = float(_check_ema_beta(beta).reshape(-1)[0]) if np.ndim(beta) == 0 else None
-    if b is None:
-        raise ValueError(f"beta must be a scalar here; got shape {np.shape(beta)}")
+    b = check_scalar(_check_ema_beta(beta), "beta")
+    dt = check_dt(dt)
     H = ema_transfer_function().subs(S.beta, b)
     num, den = sp.fraction(sp.cancel(H))
     num_c = [float(c) for c in sp.Poly(num, S.z).all_coeffs()]
@@ -118,13 +164,33 @@ def ema_filter(beta, dt=True) -> EMAFilter:
 def ema_cutoff_frequency(beta):
     """The exact -3 dB (half-power) frequency in radians per step.
 
-    Solving :math:`|H(e^{i\\omega})|^2 = 1/2`:
+    Solving :math:`|H(e^{i\\omega})|^2 = 1/2`, i.e.
+    :math:`|1 - \\beta e^{-i\\omega}|^2 = (1-\\beta)^2 + 4\\beta\\sin^2(\\omega/2)
+    = 2(1-\\beta)^2`:
 
-    .. math:: \\omega_c = \\arccos\\left(1 - \\frac{(1-\\beta)^2}{2\\beta}\\right),
+    .. math:: \\omega_c = 2\\arcsin\\frac{1-\\beta}{2\\sqrt\\beta}
+              = \\arccos\\left(1 - \\frac{(1-\\beta)^2}{2\\beta}\\right),
 
-    which exists only for :math:`\\beta \\ge 3 - 2\\sqrt2 \\approx 0.1716`; below that
-    the gain never falls to half power on :math:`[0, \\pi]` and the result is NaN.
-    For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
+    evaluated in the first form, which has no cancellation as :math:`\\beta \\to 1`
+    (the second loses all digits once :math:`(1-\\beta)^2` falls below the rounding of
+    1). The cutoff exists only for :math:`\\beta \\ge 3 - 2\\sqrt2 \\approx 0.1716`;
+    below that the gain never falls to half power on :math:`[0, \\pi]` and the result is
+    NaN. For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
+
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\omega_c` in radians per step, broadcast over ``beta``; NaN below
+        :math:`3 - 2\\sqrt2`.
+
+    See Also
+    --------
+    ema_group_delay, ema_filter
 
     Examples
     --------
@@ -132,16 +198,29 @@ def ema_cutoff_frequency(beta):
     0.105458
     >>> ema_cutoff_frequency(0.1)
     nan
+    >>> float(ema_cutoff_frequency(1 - 1e-8))  # about 1 - beta
+    1.0000000100247594e-08
     """
     b = _check_ema_beta(beta)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = 1 - (1 - b) ** 2 / (2 * b)
-        out = np.where(c >= -1, np.arccos(np.clip(c, -1, 1)), np.nan)
+        x = (1 - b) / (2 * np.sqrt(b))  # 1 - b is exact for b in [1/2, 1) (Sterbenz)
+        out = np.where(x <= 1, 2 * np.arcsin(np.minimum(x, 1)), np.nan)
     return to_output(out)
 
 
 def ema_noise_bandwidth(beta):
     """Variance reduction of white noise: :math:`\\sum_k h_k^2 = (1-\\beta)/(1+\\beta)`.
+
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+
+    Returns
+    -------
+    float or ndarray
+        Output variance over input variance for white-noise input, broadcast over
+        ``beta``.
 
     Examples
     --------
@@ -157,18 +236,44 @@ def ema_group_delay(beta, omega=0.0):
 
     .. math:: \\tau(\\omega) = \\frac{\\beta(\\cos\\omega - \\beta)}
               {1 - 2\\beta\\cos\\omega + \\beta^2}
+              = \\frac{\\beta\\,(1 - \\beta - 2 s^2)}{(1-\\beta)^2 + 4\\beta s^2},
+              \\qquad s = \\sin(\\omega/2),
 
+    evaluated in the second form: both of the first form's numerator and denominator
+    cancel as :math:`\\beta \\to 1` at low frequency, the second's are sums of
+    positive terms (the numerator's difference is the zero crossing itself).
     At DC it is :math:`\\beta/(1-\\beta)`: the lag of the EMA behind a ramp.
+
+    Parameters
+    ----------
+    beta : array_like
+        EMA decay, in [0, 1).
+    omega : array_like
+        Angular frequency in radians per step; broadcast with ``beta``.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\tau(\\omega)` in steps.
+
+    See Also
+    --------
+    ema_cutoff_frequency, tracking_lag
 
     Examples
     --------
     >>> round(ema_group_delay(0.9), 12)
     9.0
+    >>> b = 1 - 1e-12
+    >>> bool(abs(ema_group_delay(b) - b / (1 - b)) <= 1e-15 * b / (1 - b))
+    True
     """
     b = _check_ema_beta(beta)
     w = as_real_array(omega, "omega")
-    c = np.cos(w)
-    return to_output(b * (c - b) / (1 - 2 * b * c + b * b))
+    broadcast((b, "beta"), (w, "omega"))
+    e = 1 - b  # exact for b in [1/2, 1) (Sterbenz); no cancellation below
+    s2 = np.sin(0.5 * w) ** 2
+    return to_output(b * (e - 2 * s2) / (e * e + 4 * b * s2))
 
 
 # --------------------------------------------------------------------------
@@ -178,10 +283,10 @@ def ema_group_delay(beta, omega=0.0):
 
 @cache
 def _gradient_filter(method: Method, output: str) -> sp.Expr:
-    lin = S._linearise(method)
-    A0 = lin.A.subs(S.curvature, 0)
-    n = len(lin.state)
-    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * lin.B / (S.z * sp.eye(n) - A0).det()
+    mod = S.model(method)
+    A0 = mod.A.subs(S.curvature, 0)
+    n = mod.order
+    resolvent_b = (S.z * sp.eye(n) - A0).adjugate() * mod.B / (S.z * sp.eye(n) - A0).det()
     if output == "step":
         H = (S.z - 1) * resolvent_b[0, 0]
     else:
@@ -191,7 +296,7 @@ def _gradient_filter(method: Method, output: str) -> sp.Expr:
 
 def _filter_output(m: Method, output: str) -> str:
     allowed = [*m.state, "step"]
-    if output not in allowed:
+    if not isinstance(output, str) or output not in allowed:
         raise ValueError(f"output must be one of {allowed} for {m.name!r}; got {output!r}")
     return output
 
@@ -207,7 +312,20 @@ def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
 
     with :math:`A_0` the state matrix at :math:`\\lambda = 0`. The factor ``z`` removes
     the state-space convention's one-step delay, so that :math:`v_t` responds to
-    :math:`g_t` (the seed's indexing). ``output="step"`` is :math:`x_t - x_{t-1}`.
+    :math:`g_t` (the indexing of the update rules in :mod:`~momentum_dynamics.methods`).
+    ``output="step"`` is :math:`x_t - x_{t-1}`.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    output : str
+        A state variable of the method (``"x"``, ``"v"``, ...) or ``"step"``.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`H(z)` in the method's hyper-parameter symbols and ``z``.
 
     Examples
     --------
@@ -238,6 +356,35 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     Its DC gain (``control.dcgain``) is the steady response to a constant gradient:
     for the step it is minus the effective learning rate.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    alpha : float
+        Learning rate, > 0.
+    beta : float, optional
+        Momentum (omit for methods without one).
+    output : str
+        A state variable of the method or ``"step"``.
+    dt : True or float
+        Sampling time of the returned system (``True``: unspecified).
+    **hyperparameters : float
+        The method's other hyper-parameters (e.g. ``nu`` for QHM).
+
+    Returns
+    -------
+    control.TransferFunction
+        :func:`gradient_filter` with the numbers substituted.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a bad hyper-parameter, ``output`` or ``dt``, naming it.
+
+    See Also
+    --------
+    gradient_filter
+
     Examples
     --------
     >>> G = gradient_filter_system("heavy_ball", 0.1, 0.9)
@@ -247,9 +394,10 @@ def gradient_filter_system(method, alpha, beta=None, *, output="v", dt=True,
     1.0
     """
     m = get_method(method)
-    values, shape = _filter_values(m, alpha, beta, hyperparameters)
-    if shape:
-        raise ValueError("gradient_filter_system takes scalar hyper-parameters")
+    dt = check_dt(dt)
+    _filter_output(m, output)
+    values, _ = _filter_values(m, alpha, beta, hyperparameters)
+    values = [check_scalar(v, h) for v, h in zip(values, m.hyperparameters, strict=True)]
     syms = S.hyperparameter_symbols(m)
     H = gradient_filter(m, output).subs(
         {syms[h]: float(v) for h, v in zip(m.hyperparameters, values, strict=True)})
@@ -262,7 +410,7 @@ def _lag_functions(method: Method, output: str):
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
     ramp = sp.simplify(-sp.diff(H, S.z).subs(S.z, 1) / H.subs(S.z, 1))
-    return (sp.lambdify([S.z, *args], H, "numpy"), sp.lambdify(args, ramp, "numpy"), ramp)
+    return (compile_numpy([S.z, *args], H), compile_numpy(args, ramp), ramp)
 
 
 class TrackingLag(NamedTuple):
@@ -277,6 +425,11 @@ class TrackingLag(NamedTuple):
     steps : ndarray
         The same lag in steps, ``radians / omega`` (at ``omega = 0`` its limit, the ramp
         lag).
+
+    Examples
+    --------
+    >>> tracking_lag("heavy_ball", 0.1, 0.9).steps
+    9.0
     """
 
     gain: np.ndarray
@@ -297,7 +450,8 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     For heavy ball's velocity and the EMA, :math:`\\phi = \\operatorname{atan2}(\\beta
     \\sin\\omega, 1 - \\beta\\cos\\omega)` and :math:`\\tau = \\beta/(1-\\beta)`: both grow
     with beta, which is how high momentum amplifies the phase difference between the
-    velocity and a drifting gradient (the seed's batch-norm reading). NaN where the
+    velocity and a drifting gradient (the usual explanation of why momentum trails
+    drifting statistics such as batch-norm's). NaN where the
     filter has no steady state (``|beta| = 1``, or ``output="x"``, which integrates the
     gradient).
 
@@ -309,6 +463,12 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
         Angular frequency in radians per step, in [0, pi].
     output : str
         A state variable or ``"step"``.
+
+    Returns
+    -------
+    TrackingLag
+        ``(gain, radians, steps)``, broadcast over the inputs; NaN where there is no
+        steady state.
 
     Examples
     --------
@@ -324,6 +484,7 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     if np.any(bad):
         raise ValueError(f"omega must lie in [0, pi] radians per step; got "
                          f"{w[bad].flat[0].item()!r}")
+    broadcast(*zip(values, m.hyperparameters, strict=True), (w, "omega"))
     H, ramp, _ = _lag_functions(m, out)
     with np.errstate(divide="ignore", invalid="ignore"):
         dc = np.asarray(H(1.0 + 0j, *values), dtype=complex)
@@ -350,6 +511,24 @@ def ramp_lag(method, alpha, beta=None, *, output="v", **hyperparameters):
     The filtered signal tends to :math:`H(1)\\, r\\,(t - \\tau)`. For heavy ball,
     Nesterov and the EMA velocity :math:`\\tau = \\beta/(1-\\beta)` (exact, not an
     approximation); for the step of gradient descent 0. NaN where ``|beta| = 1``.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like, optional
+        Momentum (omit for methods without one).
+    output : str
+        A state variable of the method or ``"step"``.
+    **hyperparameters : array_like
+        The method's other hyper-parameters; everything broadcasts.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\tau` in steps (:attr:`TrackingLag.steps` at ``omega = 0``).
 
     Examples
     --------

@@ -14,7 +14,8 @@ SymPy symbols and the linear oracle ``grad(x) = lambda*x + xi`` it yields the
 exact state-space model (see :mod:`momentum_dynamics.symbolic`). Nothing else
 about a method is typed by hand.
 
-Conventions (those of the principles seed):
+Conventions (the velocity form of Polyak 1964 and Sutskever et al. 2013, with the
+velocity subtracted):
 
 .. math::
 
@@ -35,11 +36,15 @@ so its effective learning rate is ``alpha`` instead of ``alpha/(1-beta)``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from ._validation import check_flag, check_name
 
 __all__ = [
     "Method",
+    "TUNINGS",
+    "TUNING_CONDITIONS",
     "gradient_descent",
     "heavy_ball",
     "nesterov",
@@ -58,14 +63,60 @@ __all__ = [
 
 
 def gradient_descent(x, grad, alpha):
-    r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`."""
+    r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`.
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+
+    Returns
+    -------
+    tuple
+        ``(x_t,)``, the new state.
+
+    Examples
+    --------
+    One step on :math:`f(x) = x^2` (gradient :math:`2x`) from :math:`x = 1`:
+
+    >>> gradient_descent(1.0, lambda x: 2 * x, alpha=0.1)
+    (0.8,)
+    """
     return (x - alpha * grad(x),)
 
 
 def heavy_ball(x, v, grad, alpha, beta):
-    r"""Polyak's heavy ball in the seed's convention.
+    r"""Polyak's heavy ball (Polyak 1964), in velocity form.
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The velocity :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    >>> x, v = heavy_ball(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.35, 0.65)
     """
     v = beta * v + alpha * grad(x)
     return x - v, v
@@ -76,6 +127,32 @@ def nesterov(x, v, grad, alpha, beta):
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1} - \beta v_{t-1}),
               \qquad x_t = x_{t-1} - v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The velocity :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    The gradient is taken at :math:`x - \beta v = 1 - 0.45 = 0.55`:
+
+    >>> x, v = nesterov(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.44, 0.56)
     """
     v = beta * v + alpha * grad(x - beta * v)
     return x - v, v
@@ -85,6 +162,30 @@ def ema_momentum(x, v, grad, alpha, beta):
     r"""Momentum as an exponential moving average of the gradients.
 
     .. math:: v_t = \beta v_{t-1} + (1-\beta) \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - \alpha v_t
+
+    Parameters
+    ----------
+    x : float, ndarray or sympy.Expr
+        The iterate :math:`x_{t-1}`.
+    v : float, ndarray or sympy.Expr
+        The moving average :math:`v_{t-1}`.
+    grad : callable
+        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
+    alpha : float or sympy.Expr
+        Learning rate (step size), > 0.
+    beta : float or sympy.Expr
+        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+
+    Returns
+    -------
+    tuple
+        ``(x_t, v_t)``, the new state.
+
+    Examples
+    --------
+    >>> x, v = ema_momentum(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.935, 0.65)
     """
     v = beta * v + (1 - beta) * grad(x)
     return x - alpha * v, v
@@ -93,6 +194,74 @@ def ema_momentum(x, v, grad, alpha, beta):
 # --------------------------------------------------------------------------
 # Method objects and the registry
 # --------------------------------------------------------------------------
+
+#: The tunings a method can declare (see :attr:`Method.tunings`).
+TUNINGS = ("optimal", "standard")
+
+#: The conditions from which :func:`momentum_dynamics.symbolic.optimal_parameters`
+#: solves a tuning over a spectrum ``[mu, L]`` (only the conditions are stated; the
+#: formulas are derived):
+#:
+#: - ``"opposite_poles"``: pole(alpha*mu) = -pole(alpha*L), equal ripple for a
+#:   one-state method (gradient descent);
+#: - ``"critical_both_ends"``: critically damped at ``mu`` and at ``L`` with opposite
+#:   double poles (Polyak 1964);
+#: - ``"critical_mu_root_L"``: critically damped at ``mu``, and minus the rate is a
+#:   pole at ``L`` (Lessard, Recht & Packard 2016, Nesterov on quadratics);
+#: - ``"standard"``: ``alpha = 1/L`` and critically damped at ``mu`` (Nesterov's
+#:   textbook choice).
+TUNING_CONDITIONS = ("opposite_poles", "critical_both_ends", "critical_mu_root_L", "standard")
+
+
+class _FrozenMapping(Mapping):
+    """A read-only, hashable, picklable mapping (a Method is a cache key)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items=()):
+        self._items = tuple(sorted(dict(items).items()))
+
+    def __getitem__(self, key):
+        for k, v in self._items:
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def __iter__(self):
+        return (k for k, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other.items())
+
+    def __reduce__(self):
+        return (_FrozenMapping, (self._items,))
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items))
+
+
+def _check_tunings(tunings: Mapping[str, str] | None) -> Mapping[str, str]:
+    if tunings is None:
+        return _FrozenMapping()
+    if not isinstance(tunings, Mapping):
+        raise TypeError(
+            f"tunings must be a mapping of tuning name to condition; got "
+            f"{type(tunings).__name__}"
+        )
+    for k, v in tunings.items():
+        if k not in TUNINGS:
+            raise ValueError(f"tunings: unknown tuning {k!r}; allowed are {list(TUNINGS)}")
+        if v not in TUNING_CONDITIONS:
+            raise ValueError(
+                f"tunings[{k!r}]: unknown condition {v!r}; allowed are {list(TUNING_CONDITIONS)}"
+            )
+    return _FrozenMapping(tunings)
 
 
 @dataclass(frozen=True)
@@ -119,6 +288,27 @@ class Method:
         radius over a curvature interval ``[mu, L]`` is largest at an endpoint
         (true for the four shipped methods and tested). Otherwise worst cases are
         searched on a dense sample of the interval.
+    tunings : mapping of str to str
+        The closed-form tunings the method has: tuning name (one of
+        :data:`TUNINGS`) to the condition it is solved from (one of
+        :data:`TUNING_CONDITIONS`), e.g. ``{"optimal": "critical_both_ends"}`` for
+        heavy ball. Empty for a user method: the numeric
+        :func:`momentum_dynamics.optimal_parameters` then optimises numerically.
+        The conditions belong to the update rule, not to its name: a rule
+        re-registered under a shipped name does not inherit them.
+
+    See Also
+    --------
+    register_method : build a method from an update rule and register it by name.
+
+    Examples
+    --------
+    >>> m = Method.from_update(heavy_ball)
+    >>> m.name, m.state, m.hyperparameters, m.order
+    ('heavy_ball', ('x', 'v'), ('alpha', 'beta'), 2)
+    >>> x, v = m.step((1.0, 0.5), lambda x: 2 * x, alpha=0.1, beta=0.9)
+    >>> round(x, 12), round(v, 12)
+    (0.35, 0.65)
     """
 
     name: str
@@ -127,6 +317,12 @@ class Method:
     hyperparameters: tuple[str, ...]
     title: str = ""
     worst_case_at_endpoints: bool = False
+    # Part of equality and hash, so caches keyed by Method tell rules with different
+    # tunings apart (stored as a read-only, hashable mapping).
+    tunings: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tunings", _check_tunings(self.tunings))
 
     @classmethod
     def from_update(
@@ -135,6 +331,7 @@ class Method:
         name: str | None = None,
         title: str | None = None,
         worst_case_at_endpoints: bool = False,
+        tunings: Mapping[str, str] | None = None,
     ) -> Method:
         """Build a method by reading the update rule's signature."""
         if not callable(update):
@@ -165,6 +362,7 @@ class Method:
             hyperparameters=hyper,
             title=title or name.replace("_", " "),
             worst_case_at_endpoints=worst_case_at_endpoints,
+            tunings=tunings,
         )
 
     @property
@@ -205,23 +403,41 @@ def register_method(
     title: str | None = None,
     overwrite: bool = False,
     worst_case_at_endpoints: bool = False,
+    tunings: Mapping[str, str] | None = None,
 ) -> Method:
     """Register an update rule so that every analysis accepts it by name.
 
     Parameters
     ----------
-    update : callable
-        ``update(*state, grad, alpha, [beta, ...]) -> new state``.
+    update : callable or Method
+        ``update(*state, grad, alpha, [beta, ...]) -> new state``, or a
+        :class:`Method` to register as it is (then ``name`` and the keywords other
+        than ``overwrite`` must be left out).
     name : str, optional
         Registry name (default: the function's ``__name__``).
     title : str, optional
         Name used in figures.
     overwrite : bool
         Replace an existing registration of the same name.
+    worst_case_at_endpoints : bool
+        Declare that the worst spectral radius over a curvature interval is always at
+        an endpoint (see :class:`Method`); leave False unless it is proven or tested.
+    tunings : mapping of str to str, optional
+        Closed-form tunings, see :attr:`Method.tunings` (default: none).
 
     Returns
     -------
     Method
+        The registered method.
+
+    Raises
+    ------
+    TypeError
+        For a non-callable ``update``, a non-string ``name``/``title`` or a
+        non-boolean flag.
+    ValueError
+        For an update rule without ``grad``/``alpha``, an empty ``name``, or a taken
+        name without ``overwrite=True``.
 
     Examples
     --------
@@ -236,9 +452,21 @@ def register_method(
     (('x', 'v'), ('alpha', 'beta', 'nu'))
     >>> unregister_method("qhm")
     """
-    method = Method.from_update(
-        update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints
-    )
+    if isinstance(update, Method):
+        if name is not None or title is not None or worst_case_at_endpoints or tunings:
+            raise TypeError("register_method(Method) takes no name, title, "
+                            "worst_case_at_endpoints or tunings; they are the Method's")
+        overwrite = check_flag(overwrite, "overwrite")
+        method = update
+    else:
+        name = check_name(name, "name", optional=True)
+        title = check_name(title, "title", optional=True)
+        overwrite = check_flag(overwrite, "overwrite")
+        worst_case_at_endpoints = check_flag(worst_case_at_endpoints, "worst_case_at_endpoints")
+        method = Method.from_update(
+            update, name=name, title=title, worst_case_at_endpoints=worst_case_at_endpoints,
+            tunings=tunings,
+        )
     if method.name in _REGISTRY and not overwrite:
         raise ValueError(
             f"a method named {method.name!r} is already registered; pass overwrite=True "
@@ -249,19 +477,63 @@ def register_method(
 
 
 def unregister_method(name: str) -> None:
-    """Remove a registered method (the shipped ones can be removed too)."""
+    """Remove a registered method (the shipped ones can be removed too).
+
+    Parameters
+    ----------
+    name : str
+        Registry name of the method.
+
+    Raises
+    ------
+    ValueError
+        If no method of that name is registered.
+
+    Examples
+    --------
+    >>> def my_gd(x, grad, alpha):
+    ...     return x - alpha * grad(x)
+    >>> _ = register_method(my_gd)
+    >>> "my_gd" in available_methods()
+    True
+    >>> unregister_method("my_gd")
+    >>> "my_gd" in available_methods()
+    False
+    """
+    check_name(name, "name")
     if name not in _REGISTRY:
         raise ValueError(f"no method named {name!r}; registered: {available_methods()}")
     del _REGISTRY[name]
 
 
 def available_methods() -> list[str]:
-    """Names of the registered methods."""
+    """Names of the registered methods.
+
+    Returns
+    -------
+    list of str
+        Registry names, in registration order.
+
+    Examples
+    --------
+    >>> available_methods()[:4]
+    ['gd', 'heavy_ball', 'nesterov', 'ema_momentum']
+    """
     return list(_REGISTRY)
 
 
 def get_method(method: str | Method) -> Method:
     """Return the :class:`~momentum_dynamics.methods.Method` for a name, or the method itself.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registry name (see :func:`available_methods`) or a method object.
+
+    Returns
+    -------
+    Method
+        The registered method (or ``method`` itself).
 
     Raises
     ------
@@ -295,10 +567,18 @@ def get_method(method: str | Method) -> Method:
 
 
 register_method(
-    gradient_descent, "gd", title="gradient descent", worst_case_at_endpoints=True
+    gradient_descent, "gd", title="gradient descent", worst_case_at_endpoints=True,
+    tunings={"optimal": "opposite_poles"},
 )
-register_method(heavy_ball, "heavy_ball", title="heavy ball", worst_case_at_endpoints=True)
-register_method(nesterov, "nesterov", title="Nesterov", worst_case_at_endpoints=True)
 register_method(
-    ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True
+    heavy_ball, "heavy_ball", title="heavy ball", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_both_ends"},
+)
+register_method(
+    nesterov, "nesterov", title="Nesterov", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_mu_root_L", "standard": "standard"},
+)
+register_method(
+    ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True,
+    tunings={"optimal": "critical_both_ends"},
 )

@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_number_array,
     broadcast,
@@ -77,7 +78,7 @@ _c = sp.Symbol("c", real=True)  # cos(theta)
 @cache
 def _split(method: Method) -> tuple[sp.Expr, sp.Expr]:
     """``(rho, s)`` with ``p(z) = rho(z) + alpha*lambda*s(z)``, or a ValueError."""
-    p = S._charpoly(method).as_expr()
+    p = S.model(method).charpoly.as_expr()
     q = sp.expand(p.subs(S.curvature, _h / S.alpha))
     if q.has(S.alpha):
         raise ValueError(
@@ -120,6 +121,11 @@ class LMMPolynomials(NamedTuple):
     time_step : Expr
         The time step :math:`h_t = \\alpha s(1)/\\rho'(1)` of gradient flow per iteration
         (singular where :math:`\\rho'(1) = 0`, e.g. heavy ball at ``beta = 1``).
+
+    Examples
+    --------
+    >>> lmm_polynomials("gd")
+    LMMPolynomials(rho=z - 1, sigma=1, time_step=alpha)
     """
 
     rho: sp.Expr
@@ -196,6 +202,11 @@ class Consistency(NamedTuple):
         ``{beta: order}`` for the real momenta in [-1, 1] at which the order is
         higher (and the method still consistent). Solutions that depend on extra
         hyper-parameters are kept unless they provably lie outside [-1, 1].
+
+    Examples
+    --------
+    >>> consistency("gd").order
+    1
     """
 
     rho_at_one: sp.Expr
@@ -263,6 +274,17 @@ def consistency(method: str | Method) -> Consistency:
     :math:`\\sum_q C_q h_t^q x^{(q)}(t)`. The order is the largest :math:`p` with
     :math:`C_0 = \\dots = C_p = 0`.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+
+    Returns
+    -------
+    Consistency
+        ``rho_at_one``, ``derivative_gap``, ``error_constants``, ``order`` and
+        ``special_orders``.
+
     Examples
     --------
     >>> c = consistency("heavy_ball")
@@ -284,7 +306,21 @@ def consistency(method: str | Method) -> Consistency:
 
 
 class ZeroStability(NamedTuple):
-    """Roots of :math:`\\rho` and the root condition (see :func:`zero_stability`)."""
+    """Roots of :math:`\\rho` and the root condition (see :func:`zero_stability`).
+
+    Attributes
+    ----------
+    roots : tuple of Expr
+        The roots of :math:`\\rho`, with multiplicity.
+    condition : Boolean
+        The root condition as a relation on real ``beta`` (``True`` for methods
+        without momentum), or an unreduced Boolean.
+
+    Examples
+    --------
+    >>> zero_stability("gd").roots
+    (1,)
+    """
 
     roots: tuple[sp.Expr, ...]
     condition: sp.Boolean
@@ -336,6 +372,16 @@ def zero_stability(method: str | Method) -> ZeroStability:
     and those of modulus one are simple. The condition is reduced to a relation on
     real ``beta`` when SymPy can (left as an unreduced Boolean otherwise).
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+
+    Returns
+    -------
+    ZeroStability
+        ``(roots, condition)``.
+
     Examples
     --------
     >>> zero_stability("heavy_ball")
@@ -352,7 +398,23 @@ def zero_stability(method: str | Method) -> ZeroStability:
 
 
 class BoundaryLocus(NamedTuple):
-    """Angles :math:`\\theta` (shape ``(n,)``) and points :math:`w(\\theta)`."""
+    """Angles :math:`\\theta` (shape ``(n,)``) and points :math:`w(\\theta)`.
+
+    Attributes
+    ----------
+    theta : ndarray
+        Angles in :math:`[0, 2\\pi]`, shape ``(n,)``.
+    points : ndarray of complex
+        The boundary locus :math:`w(\\theta) = -\\rho(e^{i\\theta})/s(e^{i\\theta})` in
+        the complex ``alpha*lambda`` plane, broadcast over the hyper-parameters with
+        ``theta`` last.
+
+    Examples
+    --------
+    >>> locus = boundary_locus("gd", n=5)
+    >>> locus.points.round(12) + 0
+    array([0.+0.j, 1.-1.j, 2.+0.j, 1.+1.j, 0.+0.j])
+    """
 
     theta: np.ndarray
     points: np.ndarray
@@ -371,7 +433,7 @@ def _coefficient_function(method: Method) -> Callable:
     rc = sp.Poly(rho, S.z).all_coeffs()
     sc = sp.Poly(s, S.z).all_coeffs()
     sc = [sp.Integer(0)] * (k + 1 - len(sc)) + sc
-    return sp.lambdify(_param_symbols(method), [rc, sc], modules="numpy")
+    return compile_numpy(_param_symbols(method), [rc, sc])
 
 
 def _params(m: Method, beta, hyperparameters) -> list[np.ndarray]:
@@ -455,6 +517,8 @@ def absolute_stability_mask(method: str | Method, alpha, beta=None, hl=None, **h
     beta : array_like or None
     hl : array_like
         Real or complex values of :math:`\\alpha\\lambda`.
+    **hyperparameters : array_like
+        The method's other hyper-parameters (e.g. ``nu`` for QHM).
 
     Returns
     -------
@@ -567,7 +631,10 @@ def real_stability_interval(method: str | Method, beta=None, **hyperparameters) 
                          "extra hyper-parameters, not arrays")
     raw = ([beta] if m.has_momentum else []) + [hyperparameters[h]
                                                  for h in m.extra_hyperparameters]
-    subs = dict(zip(_param_symbols(m), (_exact(v) for v in raw), strict=True))
+    # Exact SymPy numbers stay exact; anything else is read from its validated value
+    # (a complex 0.9+0j, a 0-d array, ... all become the float they stand for).
+    exact = [v if isinstance(v, sp.Basic) else float(p) for v, p in zip(raw, params, strict=True)]
+    subs = dict(zip(_param_symbols(m), (_exact(v) for v in exact), strict=True))
     rho, s = _split(m)
     a = [sp.nsimplify(c) for c in sp.Poly(rho.subs(subs), S.z).all_coeffs()[::-1]]
     b = [sp.nsimplify(c) for c in sp.Poly(s.subs(subs), S.z).all_coeffs()[::-1]]

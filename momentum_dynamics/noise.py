@@ -47,6 +47,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._validation import check_hessian, check_noise_cov
 from .lti import (
     _compile_in_curvature,
     _entry_polynomials,
@@ -54,7 +55,7 @@ from .lti import (
     _scalar_hyperparameters,
 )
 from .methods import Method, get_method
-from .numeric import spectral_radius
+from .numeric import convergence_gap, spectral_radius
 
 __all__ = ["StationaryCovariance", "stationary_covariance"]
 
@@ -147,87 +148,6 @@ class StationaryCovariance:
                           for c in range(n)] for r in range(n)])
 
 
-def _symmetric(M, name):
-    scale = max(1.0, float(np.abs(M).max(initial=0.0)))
-    gap = np.abs(M - M.T)
-    if gap.size and gap.max() > 1e-12 * scale:
-        i, j = np.unravel_index(np.argmax(gap), M.shape)
-        raise ValueError(f"{name} must be symmetric; {name}[{i}, {j}]={M[i, j]!r} but "
-                         f"{name}[{j}, {i}]={M[j, i]!r}")
-    return scale
-
-
-def _finite(M, name):
-    if not np.all(np.isfinite(M)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-
-
-def _hessian(hessian):
-    """(curvatures, eigenvectors or None) from the forms ``hessian`` may take."""
-    if hessian is None:
-        raise TypeError("hessian is required: a symmetric (d, d) array, 1-D curvatures, or "
-                        "the pair (eigenvalues, eigenvectors) from numpy.linalg.eigh")
-    if (isinstance(hessian, tuple | list) and len(hessian) == 2
-            and np.ndim(hessian[0]) == 1 and np.ndim(hessian[1]) == 2):
-        lam = np.asarray(hessian[0], dtype=float)
-        Q = np.asarray(hessian[1], dtype=float)
-        _finite(lam, "hessian eigenvalues")
-        _finite(Q, "hessian eigenvectors")
-        if Q.shape != (lam.size, lam.size):
-            raise ValueError(f"hessian eigenvectors must have shape ({lam.size}, {lam.size}) "
-                             f"to match the {lam.size} eigenvalues; got {Q.shape}")
-        # A probe vector checks orthonormality in O(d^2) rather than forming Q^T Q.
-        probe = np.random.default_rng(0).normal(size=lam.size)
-        if (np.linalg.norm(Q.T @ (Q @ probe) - probe) > 1e-8 * np.linalg.norm(probe)
-                or np.linalg.norm(Q @ (Q.T @ probe) - probe) > 1e-8 * np.linalg.norm(probe)):
-            raise ValueError("hessian eigenvectors must be orthonormal columns "
-                             "(as numpy.linalg.eigh returns)")
-        return lam, Q
-    H = np.asarray(hessian, dtype=float)
-    if H.ndim == 0:
-        H = H.reshape(1)
-    _finite(H, "hessian")
-    if H.ndim == 1:
-        return H.copy(), None
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ValueError(f"hessian must be a square (d, d) array or a 1-D array of "
-                         f"curvatures; got shape {H.shape}")
-    _symmetric(H, "hessian")
-    if np.count_nonzero(H - np.diag(np.diag(H))) == 0:
-        return np.diag(H).copy(), None
-    lam, Q = np.linalg.eigh(H)
-    return lam, Q
-
-
-def _noise(noise_cov, d, name="noise_cov"):
-    """The noise covariance as a 1-D diagonal or a validated (d, d) matrix."""
-    S_ = np.asarray(noise_cov, dtype=float)
-    _finite(S_, name)
-    if S_.ndim == 0:
-        S_ = np.full(d, float(S_))
-    if S_.ndim == 1:
-        if S_.shape != (d,):
-            raise ValueError(f"{name} as a 1-D diagonal must have shape ({d},); "
-                             f"got {S_.shape}")
-        if np.any(S_ < 0):
-            raise ValueError(f"{name} must be positive semi-definite; the diagonal has "
-                             f"the negative entry {S_[S_ < 0][0]!r}")
-        return S_
-    if S_.shape != (d, d):
-        raise ValueError(f"{name} must have shape ({d}, {d}) to match the hessian; "
-                         f"got {S_.shape}")
-    scale = _symmetric(S_, name)
-    tol = 1e-12 * scale
-    try:  # Cholesky of the slightly shifted matrix is a cheap semi-definiteness test ...
-        np.linalg.cholesky(S_ + tol * np.eye(d))
-    except np.linalg.LinAlgError:  # ... and only a failure pays for the eigenvalues.
-        w = np.linalg.eigvalsh(S_)[0]
-        if w < -tol:
-            raise ValueError(f"{name} must be positive semi-definite; its smallest "
-                             f"eigenvalue is {w!r}") from None
-    return S_
-
-
 @cache
 def _closed_form_model(method: Method):
     """What the closed-form Stein blocks need, derived exactly and compiled in lambda.
@@ -239,9 +159,9 @@ def _closed_form_model(method: Method):
     component, and a rounding error there would be amplified by the ``1/lambda`` level
     variance.
     """
-    model = S._state_space(method)
+    model = S.model(method)
     A, b = model.A, model.B[:, 0]
-    poly = S._charpoly(method)
+    poly = model.charpoly
     coeffs = [c / poly.LC() for c in poly.all_coeffs()]
     syms = S.hyperparameter_symbols(method)
     args = [syms[h] for h in method.hyperparameters]
@@ -370,18 +290,21 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
     """
     m = get_method(method)
     args = _scalar_hyperparameters(m, alpha, beta, hyperparameters)
-    lam, Q = _hessian(hessian)
+    lam, Q = check_hessian(hessian)
     d, n = lam.size, m.order
-    Sigma = _noise(noise_cov, d)
+    Sigma = check_noise_cov(noise_cov, d)
 
     values = dict(zip(m.hyperparameters, args, strict=True))
     a, b_ = values.pop("alpha"), values.pop("beta", None)
-    rho = np.atleast_1d(spectral_radius(m, a, b_, lam, **values))
-    if not np.all(rho < 1):
-        i = int(np.argmax(np.where(np.isnan(rho), np.inf, rho)))
+    # The gap 1 - rho, not rho < 1: rho rounds to 1 on tiny curvatures that are stable.
+    gap = np.atleast_1d(convergence_gap(m, a, b_, lam, **values))
+    if not np.all(gap > 0):
+        rho = np.atleast_1d(spectral_radius(m, a, b_, lam, **values))
+        i = int(np.argmin(np.where(np.isnan(gap), -np.inf, gap)))
         raise ValueError(
             f"no stationary distribution: {m.name} with alpha={a!r}, beta={b_!r} is "
-            f"not stable on the curvature {float(lam[i])!r} (spectral radius {rho[i]:.6g} >= 1)"
+            f"not stable on the hessian's curvature {float(lam[i])!r} (spectral radius "
+            f"{rho[i]:.6g} >= 1); lower alpha or change beta"
         )
 
     if Sigma.ndim == 1 and Q is None:

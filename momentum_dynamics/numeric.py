@@ -3,7 +3,7 @@
 Every function here broadcasts like a NumPy ufunc over ``alpha``, ``beta``,
 ``curvature`` (or ``mu`` and ``L``) and returns arrays; 0-d input gives a Python
 scalar. The expressions come from :mod:`momentum_dynamics.symbolic` (derived from
-the update rule) and are compiled once per method with :func:`sympy.lambdify`.
+the update rule) and are compiled once per method (``_compile.compile_numpy``).
 
 Accuracy. For two-state methods the poles are computed in closed form in real
 arithmetic. The discriminant is derived in the variable ``e = 1 - beta`` and
@@ -32,29 +32,34 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._compile import compile_numpy
 from ._validation import (
     as_real_array,
     broadcast,
     check_alpha,
     check_beta,
+    check_count,
     check_curvature,
     check_hyperparameters,
     check_kappa,
     check_spectrum,
     to_output,
 )
-from .methods import Method, get_method
+from .methods import Method, available_methods, get_method, heavy_ball
 
 __all__ = [
     "poles",
+    "hidden_modes",
     "spectral_radius",
     "is_stable",
+    "convergence_gap",
     "damping_regime",
     "REGIMES",
     "critical_beta",
     "continuous_critical_beta",
     "effective_learning_rate",
     "convergence_rate",
+    "worst_case_gap",
     "OptimalParameters",
     "optimal_parameters",
     "iterations_to_tolerance",
@@ -85,10 +90,6 @@ class _Kernel(NamedTuple):
     disc_scale: Callable | None  # -> sum of |terms| of disc: the scale of its rounding error
 
 
-def _lambdify(args, exprs):
-    return sp.lambdify(args, exprs, modules="numpy", cse=True)
-
-
 def _compile_in_product(args, exprs):
     """Compile ``exprs``; through ``h = alpha*lambda`` when they depend on nothing else.
 
@@ -103,11 +104,11 @@ def _compile_in_product(args, exprs):
     g = sp.Symbol("g", real=True)  # h - 1, computed without cancellation
     in_h = [sp.factor(sp.expand(e.subs(S.curvature, h / S.alpha))) for e in exprs]
     if any(e.has(S.alpha) for e in in_h):
-        return _lambdify(args, exprs)
+        return compile_numpy(args, exprs)
     in_hg = [e.subs(h - 1, g) for e in in_h]
     uses_g = any(e.has(g) for e in in_hg)
     rest = [a for a in args if a not in (S.alpha, S.curvature)]
-    f = _lambdify([h, g, *rest], in_hg)
+    f = compile_numpy([h, g, *rest], in_hg)
     i_alpha, i_lam = args.index(S.alpha), args.index(S.curvature)
     others = [i for i in range(len(args)) if i not in (i_alpha, i_lam)]
 
@@ -190,18 +191,18 @@ def _kernel(method: Method) -> _Kernel:
         names = ("alpha", "curvature", *method.extra_hyperparameters)
         args = [S.alpha, S.curvature, *extras]
         shift = {}
-    poly = S._charpoly(method)
+    poly = S.model(method).charpoly
     coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
     if coeffs[0] != 1:
         coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
     n = poly.degree()
     # Compiled functions take beta; those derived in e = 1 - beta get it inside.
     in_e = (lambda f: _from_beta(f)) if method.has_momentum else (lambda f: f)
-    coefficients = in_e(_lambdify(args, coeffs[1:]))
+    coefficients = in_e(compile_numpy(args, coeffs[1:]))
     quadratic = disc_scale = None
     if n == 2:
         _, a1, a0 = coeffs
-        disc = sp.factor(sp.expand(S._discriminant(method).subs(shift)))
+        disc = sp.factor(sp.expand(S.model(method).discriminant.subs(shift)))
         raw_e = _compile_in_product(args, [-a1, a0, disc])
         if method.has_momentum:
             b_args = [S.alpha, S.beta, S.curvature, *extras]
@@ -210,27 +211,148 @@ def _kernel(method: Method) -> _Kernel:
             quadratic = _choose_by_beta(raw_e, raw_b)
         else:
             quadratic = raw_e
-        disc_scale = in_e(_lambdify(args, _abs_terms(disc, args)))
+        disc_scale = in_e(compile_numpy(args, _abs_terms(disc, args)))
     return _Kernel(method, names, n, coefficients, quadratic, disc_scale)
 
 
+class _CriticalKernel(NamedTuple):
+    """How critical momenta of one method are evaluated.
+
+    Closed form (two states, discriminant of low degree in beta): ``branches`` gives
+    ``beta, pole, beta, pole, ...`` of the stable branches in ``(alpha, s, *extras)``,
+    ``continuous`` the small-step approximation. Otherwise ``polynomial`` gives the
+    coefficients (descending) in beta of the discriminant in ``(alpha, lambda,
+    *extras)``, whose real roots are found per point. ``error`` explains why neither
+    exists.
+    """
+
+    branches: Callable | None
+    n_branches: int
+    continuous: Callable | None
+    polynomial: Callable | None
+    degree: int
+    error: str | None
+
+
 @cache
-def _critical_kernel(method: Method) -> tuple[Callable | None, Callable | None]:
-    """(critical, continuous) compiled, or Nones; separate from ``_kernel`` because the
-    derivation is costly for high-order user methods and only critical_beta needs it."""
-    if not method.has_momentum:
-        return None, None
+def _critical_kernel(method: Method) -> _CriticalKernel:
+    """Compiled separately from ``_kernel``: the derivation is costly for high-order
+    user methods and only critical_beta needs it."""
     extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    mod = S.model(method)
     try:
-        c = S._critical_in_s(method)
-    except ValueError:
-        return None, None
-    cargs = [S.alpha, S._s, *extras]
-    flat = []
-    for b, p in zip(c.solutions, c.poles, strict=True):
-        flat += [b, p]
-    return (_lambdify(cargs, flat),
-            _lambdify(cargs, S._leading_order(c.solutions[c.stable_index])))
+        closed = mod.critical_closed_form
+    except ValueError as exc:  # the discriminant does not depend on beta
+        return _CriticalKernel(None, 0, None, None, 0, str(exc))
+    if closed:
+        try:
+            c = mod.critical
+        except ValueError as exc:
+            return _CriticalKernel(None, 0, None, None, 0, str(exc))
+        cargs = [S.alpha, S.sqrt_h, *extras]
+        # The default branch first: where several are stable, the smallest |pole| wins
+        # and ties go to it.
+        order = [c.stable_index] + [i for i, b in enumerate(c.branches)
+                                    if b.stable and i != c.stable_index]
+        flat = []
+        for i in order:
+            flat += [c.branches[i].beta, c.branches[i].double_pole]
+        return _CriticalKernel(compile_numpy(cargs, flat), len(order),
+                               compile_numpy(cargs, S.leading_order(c.stable.beta)),
+                               None, 0, None)
+    poly = mod.discriminant_in_beta
+    coeffs = compile_numpy([S.alpha, S.curvature, *extras], poly.all_coeffs())
+    return _CriticalKernel(None, 0, None, coeffs, poly.degree(), None)
+
+
+def _real_roots_in_beta(coeffs: np.ndarray) -> np.ndarray:
+    """Real roots in [-1, 1] of the polynomials ``coeffs`` (shape (N, d+1), descending),
+    NaN elsewhere; shape (N, d). Batched eigenvalues of companion matrices, then two
+    Newton steps on the polynomial itself to recover the accuracy the eigenvalue
+    solver loses on clustered roots."""
+    N, d1 = coeffs.shape
+    d = d1 - 1
+    out = np.full((N, d), np.nan + 0j)
+    scale = np.max(np.abs(coeffs), axis=1)
+    good = np.isfinite(scale) & (scale > 0)
+    lead_ok = good & (np.abs(coeffs[:, 0]) > 1e-12 * scale)
+    if lead_ok.any():
+        c = coeffs[lead_ok]
+        comp = np.zeros((c.shape[0], d, d))
+        comp[:, 0, :] = -c[:, 1:] / c[:, :1]
+        idx = np.arange(d - 1)
+        comp[:, idx + 1, idx] = 1.0
+        out[lead_ok] = np.linalg.eigvals(comp)
+    for i in np.flatnonzero(good & ~lead_ok):  # a vanishing leading coefficient: rare
+        c = coeffs[i]
+        keep = np.flatnonzero(np.abs(c) > 1e-12 * scale[i])
+        r = np.roots(c[keep[0]:]) if keep.size else np.array([])
+        out[i, :r.size] = r
+    # Double roots (a squared factor) split into a pair at ~sqrt(eps): accept them.
+    real = np.abs(out.imag) <= 1e-6 * np.maximum(1.0, np.abs(out.real))
+    b = np.where(real, out.real, np.nan)
+    dc = coeffs[:, :-1] * np.arange(d, 0, -1)
+    for _ in range(2):
+        p = np.zeros_like(b)
+        dp = np.zeros_like(b)
+        for k in range(d1):
+            p = p * b + coeffs[:, k:k + 1]
+        for k in range(d):
+            dp = dp * b + dc[:, k:k + 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(np.abs(dp) > 1e-8 * scale[:, None], p / dp, 0.0)
+        # A Newton step larger than the root's own uncertainty means a cluster: keep b.
+        b = np.where(np.abs(step) < 1e-4, b - step, b)
+    return np.where((b >= -1.0) & (b <= 1.0), b, np.nan)
+
+
+def _critical_by_roots(m: Method, k: _CriticalKernel, a, lam, extras, shape):
+    """Candidate critical momenta (shape + (d,)) and the spectral radius at each.
+
+    Each real root of the discriminant in beta gives a double pole; it counts as
+    critical damping when that pair is dominant (no other pole is larger) and stable.
+    Evaluated in blocks, so that the stacked companion matrices stay small.
+    """
+    N = math.prod(shape)
+    flat = [np.broadcast_to(v, shape).reshape(N) for v in (a, lam, *extras)]
+    block = max(1, _CHUNK // (8 * max(k.degree, 1)))
+    parts = [_critical_block(m, k, [v[i:i + block] for v in flat]) for i in range(0, N, block)]
+    betas = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, k.degree))
+    rho = np.concatenate([p[1] for p in parts]) if parts else np.empty((0, k.degree))
+    return betas.reshape(*shape, k.degree), rho.reshape(*shape, k.degree)
+
+
+def _critical_block(m: Method, k: _CriticalKernel, flat: list[np.ndarray]):
+    N = flat[0].shape[0]
+    with np.errstate(all="ignore"):
+        cs = k.polynomial(*flat)
+        coeffs = np.stack([np.broadcast_to(np.asarray(c, float), (N,)) for c in cs], axis=1)
+        coeffs[~(flat[1] * flat[0] > 0)] = np.nan  # alpha*lambda <= 0: none exists
+        betas = _real_roots_in_beta(coeffs)
+    n = _kernel(m).degree
+    kc = _kernel(m).coefficients
+    vals = [flat[0][:, None], betas, flat[1][:, None], *[e[:, None] for e in flat[2:]]]
+    with np.errstate(all="ignore"):
+        pc = [np.broadcast_to(np.asarray(c, float), betas.shape) for c in kc(*vals)]
+    comp = np.zeros((*betas.shape, n, n))
+    for i, c in enumerate(pc):
+        comp[..., 0, i] = -np.nan_to_num(c)
+    idx = np.arange(n - 1)
+    comp[..., idx + 1, idx] = 1.0
+    ev = np.linalg.eigvals(comp)
+    mod = np.abs(ev)
+    rho = mod.max(axis=-1)
+    # the closest pair of poles is the double pole
+    diff = np.abs(ev[..., :, None] - ev[..., None, :])
+    diff[..., np.arange(n), np.arange(n)] = np.inf
+    flat_i = np.argmin(diff.reshape(*diff.shape[:-2], n * n), axis=-1)
+    i1, i2 = np.divmod(flat_i, n)
+    p1 = np.take_along_axis(ev, i1[..., None], axis=-1)[..., 0]
+    p2 = np.take_along_axis(ev, i2[..., None], axis=-1)[..., 0]
+    double = 0.5 * (p1 + p2)
+    ok = (np.isfinite(betas) & (np.abs(p1 - p2) <= 1e-4 * np.maximum(1.0, np.abs(double)))
+          & (np.abs(double) >= rho - 1e-4 * np.maximum(1.0, rho)) & (rho < 1.0))
+    return np.where(ok, betas, np.nan), np.where(ok, rho, np.inf)
 
 
 # --------------------------------------------------------------------------
@@ -360,6 +482,188 @@ def _roots_quadratic(T, D, disc):
 
 
 # --------------------------------------------------------------------------
+# Hidden modes: what the iterate does not see
+# --------------------------------------------------------------------------
+
+
+class _Hidden(NamedTuple):
+    """Where a mode of the state is unobservable from the iterate, compiled.
+
+    ``test`` gives the observability determinant's factors that can vanish with a
+    hidden mode that could matter (None when there are none: heavy ball, Nesterov and
+    EMA momentum lose observability only at ``beta = 0`` or ``alpha*lambda = 1``, where
+    the hidden pole is 0 and never the largest); ``report`` gives all its factors.
+    For two states, on ``A[0, 1] = 0`` the observable pole is ``A[0, 0]``; ``pole``,
+    ``one_minus`` and ``one_plus`` compile it, ``1 - A[0,0]`` and ``1 + A[0,0]``
+    (expanded, for the gap) and ``hidden`` the hidden pole ``A[1, 1]``. For more
+    states ``A`` compiles the state matrix.
+    """
+
+    order: int
+    test: Callable | None
+    report: Callable | None
+    pole: Callable | None
+    one_minus: Callable | None
+    one_plus: Callable | None
+    hidden: Callable | None
+    A: Callable | None
+
+
+def _state_args(method: Method) -> list[sp.Symbol]:
+    syms = S.hyperparameter_symbols(method)
+    extras = [syms[h] for h in method.extra_hyperparameters]
+    return [S.alpha, *([S.beta] if method.has_momentum else []), S.curvature, *extras]
+
+
+def _harmless(factor: sp.Expr, hidden_pole: sp.Expr, args) -> bool:
+    """Whether on ``factor = 0`` the hidden pole is identically 0 (or the factor cannot
+    vanish: alpha > 0 is enforced), so that dropping the mode never changes the rate."""
+    if factor == S.alpha:
+        return True
+    for v in args:
+        if factor.has(v) and sp.degree(factor, v) == 1:
+            sols = sp.solve(factor, v)
+            return bool(sols) and all(sp.simplify(hidden_pole.subs(v, r)) == 0 for r in sols)
+    return False
+
+
+@cache
+def _hidden(method: Method) -> _Hidden:
+    A, _, C, _ = S.state_space(method)
+    n = A.shape[0]
+    args = _state_args(method)
+    if n == 1:
+        return _Hidden(1, None, None, None, None, None, None, None)
+    O = sp.Matrix.vstack(*[C * A**i for i in range(n)])
+    det = sp.factor(sp.expand(O.det()))
+    factors = [f for f, _ in sp.factor_list(det)[1] if f.free_symbols]
+    if not factors:  # observable for every parameter value
+        return _Hidden(n, None, None, None, None, None, None, None)
+    report = compile_numpy(args, factors)
+    if n != 2 or list(C) != [1, 0]:
+        return _Hidden(n, report, report, None, None, None, None,
+                       compile_numpy(args, A.tolist()))
+    risky = [f for f in factors if not _harmless(f, A[1, 1], args)]
+    pole = A[0, 0]
+    return _Hidden(2, compile_numpy(args, risky) if risky else None, report,
+                   compile_numpy(args, pole), compile_numpy(args, sp.expand(1 - pole)),
+                   compile_numpy(args, sp.expand(1 + pole)), compile_numpy(args, A[1, 1]), None)
+
+
+def _vanishes(func: Callable, vals, shape) -> np.ndarray:
+    """Where any of the compiled factors is exactly zero."""
+    out = np.zeros(shape, dtype=bool)
+    for f in func(*vals):
+        out |= np.broadcast_to(np.asarray(f) == 0, shape)
+    return out
+
+
+def _observable_poles_generic(hid: _Hidden, vals, shape, complex_: bool) -> np.ndarray:
+    """Poles of the observable part at each point (NaN padding), for three or more
+    states: with ``Q`` an orthonormal basis of the observability matrix's row space
+    (the orthogonal complement of the A-invariant unobservable subspace), they are the
+    eigenvalues of ``Q^T A Q``."""
+    n = hid.order
+    dtype = complex if complex_ else float
+    As = np.empty((*shape, n, n), dtype=dtype)
+    for i, row in enumerate(hid.A(*vals)):
+        for j, entry in enumerate(row):
+            As[..., i, j] = np.broadcast_to(entry, shape)
+    out = np.full((*shape, n), complex(np.nan, np.nan))
+    for idx in np.ndindex(*shape):
+        A = As[idx]
+        O = np.vstack([np.linalg.matrix_power(A, i)[0] for i in range(n)])
+        _, sv, vt = np.linalg.svd(O)
+        r = int(np.sum(sv > 1e-12 * max(sv[0], 1e-300)))
+        Q = vt[:r].conj().T
+        ev = np.linalg.eigvals(Q.conj().T @ A @ Q)
+        out[idx][:r] = ev[np.argsort(-np.abs(ev), kind="stable")]
+    return out
+
+
+def _hidden_mask(args: _Args) -> tuple[_Hidden, np.ndarray | None]:
+    """The method's hidden-mode data and where a mode that matters is hidden (None when
+    it never is: the generic methods pay nothing)."""
+    hid = _hidden(args.method)
+    if hid.test is None:
+        return hid, None
+    mask = _vanishes(hid.test, args.values, args.shape)
+    return hid, (mask if mask.any() else None)
+
+
+def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """Poles of the state matrix that the iterate never sees (unobservable modes).
+
+    A mode is hidden where the observability matrix
+    :math:`[C; CA; \\dots; CA^{n-1}]` of ``(A, C)``, ``C`` selecting the iterate
+    :math:`x`, is singular: its state moves, but :math:`x_t = C A^t s_0` does not
+    contain it. Its determinant is derived from the update rule
+    (:func:`momentum_dynamics.symbolic.state_space`) and a mode is hidden where it
+    vanishes *exactly* at the given numbers. For two states it is :math:`A_{01}`:
+    quasi-hyperbolic momentum (Ma & Yarats 2019) at ``nu = 0`` is plain GD with a
+    velocity that is computed and never used (hidden pole ``beta``); heavy ball at
+    ``beta = 0`` hides a pole at 0.
+
+    :func:`spectral_radius`, :func:`convergence_gap`, :func:`is_stable`,
+    :func:`damping_regime` and :func:`convergence_rate` describe the observable part
+    (what the iterate does), and :func:`momentum_dynamics.lti.to_transfer_function`
+    cancels the hidden pole; :func:`poles` still lists every eigenvalue of ``A``.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles`; all broadcast together.
+
+    Returns
+    -------
+    ndarray of complex, shape ``broadcast_shape + (order,)``
+        The hidden poles first, by decreasing modulus; the remaining entries NaN (all
+        NaN where every mode is observable).
+
+    See Also
+    --------
+    poles, spectral_radius, momentum_dynamics.lti.to_statespace
+
+    Examples
+    --------
+    >>> from momentum_dynamics import register_method, unregister_method
+    >>> def qhm(x, v, grad, alpha, beta, nu):
+    ...     g = grad(x)
+    ...     v = beta * v + (1 - beta) * g
+    ...     return x - alpha * ((1 - nu) * g + nu * v), v
+    >>> _ = register_method(qhm, overwrite=True)
+    >>> hidden_modes("qhm", 0.1, 0.9, 1.0, nu=[0.0, 0.5])[:, 0].real  # the velocity's pole
+    array([0.9, nan])
+    >>> spectral_radius("qhm", 0.1, 0.9, 1.0, nu=0.0)  # GD's 1 - alpha*lambda, not beta
+    0.9
+    >>> unregister_method("qhm")
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    hid = _hidden(args.method)
+    n = args.method.order
+    out = np.full((*args.shape, n), complex(np.nan, np.nan))
+    if hid.report is None:
+        return out
+    mask = _vanishes(hid.report, args.values, args.shape)
+    if not mask.any():
+        return out
+    if hid.order == 2:
+        h = np.broadcast_to(np.asarray(hid.hidden(*args.values), complex), args.shape)
+        out[..., 0] = np.where(mask, h, complex(np.nan, np.nan))
+        return out
+    vals = [np.broadcast_to(v, args.shape)[mask] for v in args.values]
+    seen = _observable_poles_generic(hid, vals, (int(mask.sum()),), args.complex_)
+    allp = _poles_of(args._replace(values=vals, shape=(int(mask.sum()),)))
+    for pos, p_all, p_seen in zip(np.argwhere(mask), allp, seen, strict=True):
+        rest = list(p_all)  # all poles less the observable ones: the hidden ones
+        for z in p_seen[~np.isnan(p_seen)]:
+            rest.pop(int(np.argmin(np.abs(np.array(rest) - z))))
+        rest.sort(key=lambda z: -abs(z))
+        out[tuple(pos)][: len(rest)] = rest
+    return out
+
+
+# --------------------------------------------------------------------------
 # Poles and spectral radius
 # --------------------------------------------------------------------------
 
@@ -390,6 +694,9 @@ def _poles_of(args: _Args) -> np.ndarray:
 
 def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles (eigenvalues of the state matrix) for each parameter point.
+
+    All eigenvalues, including any the iterate never sees; :func:`hidden_modes` tells
+    which those are.
 
     Parameters
     ----------
@@ -423,6 +730,10 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
 
     .. math:: \\rho = \\max_i |z_i|, \\qquad \\|x_t - x^*\\| = O(t^{m-1}\\rho^t)
 
+    The maximum runs over the poles the iterate sees: where a mode is hidden
+    (unobservable from ``x``, see :func:`hidden_modes`; e.g. QHM's velocity at
+    ``nu = 0``) the radius is the observable part's, the rate a simulation shows.
+
     Parameters
     ----------
     method, alpha, beta, curvature, **hyperparameters
@@ -446,28 +757,225 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
             return (_rho_quadratic_real(*k.quadratic(*vals)),)
 
         (out,) = _run(f, args.values, args.shape, [float])
-        return to_output(out)
-    if k.degree == 1:
+    elif k.degree == 1:
         def f1(*vals):
             (a0,) = k.coefficients(*vals)
             return (np.abs(a0),)
 
         (out,) = _run(f1, args.values, args.shape, [float])
-        return to_output(out)
-    p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape) for v in args.values]))
-    return to_output(np.abs(p[..., 0]))
+    else:
+        p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape)
+                                            for v in args.values]))
+        out = np.abs(p[..., 0])
+    return to_output(_observable_radius(args, out))
+
+
+def _observable_radius(args: _Args, rho: np.ndarray) -> np.ndarray:
+    """Replace the radius by the observable part's where a mode is hidden."""
+    hid, mask = _hidden_mask(args)
+    if mask is None:
+        return rho
+    rho = np.array(rho, dtype=float)
+    if hid.order == 2:
+        seen = np.abs(np.broadcast_to(np.asarray(hid.pole(*args.values)), args.shape))
+        rho[mask] = seen[mask]
+        return rho
+    vals = [np.broadcast_to(v, args.shape)[mask] for v in args.values]
+    seen = _observable_poles_generic(hid, vals, (int(mask.sum()),), args.complex_)
+    rho[mask] = np.nanmax(np.abs(seen), axis=-1)
+    return rho
+
+
+# --------------------------------------------------------------------------
+# The gap 1 - rho, without cancellation
+# --------------------------------------------------------------------------
+
+
+class _GapKernel(NamedTuple):
+    ends: Callable  # -> (p(1), p(-1)) of the monic characteristic polynomial
+    quadratic: Callable | None  # -> (2 - T, 2 + T, 1 - D) for degree 2
+
+
+def _gap_exprs(method: Method, shift: dict) -> tuple[list, list, int]:
+    """``[p(1), p(-1)]`` and, for degree 2, ``[2 - T, 2 + T, 1 - D]`` of the monic
+    characteristic polynomial ``z**2 - T z + D``, expanded after substituting ``shift``
+    (``beta -> 1 - e`` or ``beta -> f - 1``) so that their constant terms cancel exactly
+    in SymPy and never in floating point."""
+    poly = sp.Poly(S.characteristic_polynomial(method), S.z)
+    coeffs = [sp.expand(c.subs(shift)) for c in poly.all_coeffs()]
+    coeffs = [sp.expand(c / coeffs[0]) for c in coeffs]
+    n = len(coeffs) - 1
+    ends = [sp.expand(sum(coeffs)),
+            sp.expand(sum(c * (-1) ** (n - i) for i, c in enumerate(coeffs)))]
+    quad = []
+    if n == 2:
+        _, a1, a0 = coeffs
+        quad = [sp.expand(2 + a1), sp.expand(2 - a1), sp.expand(1 - a0)]
+    return ends, quad, n
+
+
+_f = sp.Symbol("f", real=True)  # 1 + beta
+
+
+@cache
+def _gap_kernel(method: Method) -> _GapKernel:
+    extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+    if not method.has_momentum:
+        ends, quad, n = _gap_exprs(method, {})
+        args = [S.alpha, S.curvature, *extras]
+        return _GapKernel(compile_numpy(args, ends), compile_numpy(args, quad) if n == 2 else None)
+    # Three forms, each exact where it is used: in e = 1 - beta for beta >= 1/2 (the
+    # constants cancel in SymPy as beta -> 1), in f = 1 + beta for beta <= -1/2 (as
+    # beta -> -1), in beta itself between. 1 - beta and 1 + beta are exact in floating
+    # point on those ranges (Sterbenz).
+    forms = [_gap_exprs(method, shift) for shift in ({S.beta: 1 - _e}, {S.beta: _f - 1}, {})]
+    n = forms[0][2]
+    variables = (_e, _f, S.beta)
+    arg_lists = [[S.alpha, v, S.curvature, *extras] for v in variables]
+
+    def chosen(part):
+        fe, ff, fb = (compile_numpy(a, form[part])
+                      for a, form in zip(arg_lists, forms, strict=True))
+
+        def f(alpha, beta, *rest):
+            high, low = np.asarray(beta >= 0.5), np.asarray(beta <= -0.5)
+            if high.all():
+                return fe(alpha, 1.0 - beta, *rest)
+            if low.all():
+                return ff(alpha, 1.0 + beta, *rest)
+            out = fb(alpha, beta, *rest)
+            if high.any():
+                out = [np.where(high, x, y) for x, y in zip(fe(alpha, 1.0 - beta, *rest), out,
+                                                            strict=True)]
+            if low.any():
+                out = [np.where(low, x, y) for x, y in zip(ff(alpha, 1.0 + beta, *rest), out,
+                                                           strict=True)]
+            return tuple(out)
+
+        return f
+
+    return _GapKernel(chosen(0), chosen(1) if n == 2 else None)
+
+
+def _smaller_root(s, c, sq):
+    """Smaller root of ``w**2 - s w + c`` with real roots, ``sq = sqrt(discriminant)``.
+
+    ``(s - sq)/2`` cancels when ``s > 0``; there ``2c/(s + sq)`` (same value, the roots
+    multiply to ``c``) is used instead.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = 2.0 * c / (s + sq)
+    return np.where(s > 0, pos, 0.5 * (s - sq))
+
+
+def _gap_real(k: _Kernel, g: _GapKernel, vals) -> tuple[np.ndarray]:
+    p1, pm1 = (np.asarray(v, float) for v in g.ends(*vals))
+    if k.degree == 1:
+        # z + a0 = z - r: 1 - r = p(1) and 1 + r = -p(-1); 1 - |r| is the smaller.
+        return (np.minimum(p1, -pm1),)
+    T, D, disc = (np.asarray(v, float) for v in k.quadratic(*vals))
+    s_plus, s_minus, one_minus_D = (np.asarray(v, float) for v in g.quadratic(*vals))
+    sq = np.sqrt(np.maximum(disc, 0.0))
+    # Real poles r_i: 1 - r_i are the roots of p(1 - w) = w**2 - (2 - T) w + p(1), and
+    # 1 + r_i those of p(u - 1) = u**2 - (2 + T) u + p(-1); 1 - max|r_i| is the smallest
+    # of the four, each from its own exact coefficients.
+    real = np.minimum(_smaller_root(s_plus, p1, sq), _smaller_root(s_minus, pm1, sq))
+    # Complex pair: |r|**2 = D, and 1 - sqrt(D) = (1 - D) / (1 + sqrt(D)).
+    with np.errstate(invalid="ignore"):
+        pair = one_minus_D / (1.0 + np.sqrt(np.maximum(D, 0.0)))
+    return (np.where(disc >= 0, real, pair),)
+
+
+def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters):
+    """The gap :math:`1 - \\rho` to the unit circle, accurate when ``rho`` rounds to 1.
+
+    :math:`1 - \\rho` is the progress per step (:math:`\\rho^t = e^{t \\log(1 - \\text{gap})}`);
+    computing it as ``1 - spectral_radius(...)`` loses every digit when the radius is
+    within a few ulps of 1 (tiny ``alpha*lambda``, ``beta`` near 1, large condition
+    numbers). Here it comes from the characteristic polynomial :math:`p` directly:
+
+    - one real pole :math:`r`: :math:`1 - r = p(1)`, :math:`1 + r = -p(-1)`;
+    - two real poles: :math:`1 - r_i` are the roots of
+      :math:`p(1 - w) = w^2 - (2 - T) w + p(1)` (and :math:`1 + r_i` those of
+      :math:`p(u - 1)`), taken by the cancellation-free quadratic formula;
+    - a complex pair of modulus :math:`\\sqrt D`:
+      :math:`1 - \\sqrt D = (1 - D)/(1 + \\sqrt D)`,
+
+    where :math:`p(\\pm 1)`, :math:`2 \\mp T` and :math:`1 - D` are expanded exactly in
+    SymPy (in ``1 - beta`` for ``beta >= 1/2``) before any number enters, so their
+    constant terms cancel exactly. For real curvature and one or two states the result
+    is accurate to a few units of relative rounding (away from a double pole, whose
+    conditioning is the problem's own); complex curvature and three or more states
+    fall back to ``1 - spectral_radius(...)``.
+
+    Negative where the method is unstable; 0 on the stability boundary.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`spectral_radius`; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`1 - \\rho`.
+
+    See Also
+    --------
+    spectral_radius, is_stable, iterations_to_tolerance
+
+    Examples
+    --------
+    >>> convergence_gap("gd", alpha=0.02, curvature=1e-15)  # 1 - rho = alpha*lambda
+    2e-17
+    >>> 1 - spectral_radius("gd", alpha=0.02, curvature=1e-15)
+    0.0
+    """
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    k = args.kernel
+    if args.complex_ or k.degree > 2:
+        return to_output(1.0 - np.asarray(spectral_radius(method, alpha, beta, curvature,
+                                                          **hyperparameters)))
+    g = _gap_kernel(args.method)
+    (out,) = _run(lambda *vals: _gap_real(k, g, vals), args.values, args.shape, [float])
+    hid, mask = _hidden_mask(args)
+    if mask is not None:
+        # the observable part is the single real pole A[0, 0]: 1 - |r| from the
+        # expanded 1 - A[0, 0] and 1 + A[0, 0], as for one state
+        lo, hi = (np.broadcast_to(np.asarray(f(*args.values), float), args.shape)
+                  for f in (hid.one_minus, hid.one_plus))
+        out = np.where(mask, np.minimum(lo, hi), out)
+    return to_output(out)
 
 
 def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
 
+    Decided by the sign of :func:`convergence_gap`, so a stable point whose spectral
+    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable. Only
+    the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
+    stable with ``beta = 1``, its unused velocity's pole.
+
     Examples
     --------
     >>> is_stable("heavy_ball", alpha=1.0, beta=0.5, curvature=[2.9, 3.1])
     array([ True, False])
+    >>> bool(is_stable("gd", alpha=0.02, curvature=1e-15))
+    True
     """
-    return to_output(np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
-                     < 1.0)
+    args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+    # The radius is accurate to far better than 2**-16 (about sqrt(eps) at a double
+    # pole, 1e-14 elsewhere), so its comparison with 1 is safe outside that band; the
+    # gap, which costs more, decides the points inside it (and NaN).
+    near = ~(np.abs(rho - 1.0) > 2.0**-16)
+    out = rho < 1.0
+    if near.any():
+        vals = {name: np.broadcast_to(v, args.shape)[near]
+                for name, v in zip(args.kernel.variables, args.values, strict=True)}
+        out = np.array(out, copy=True)
+        out[near] = np.asarray(convergence_gap(args.method, **vals)) > 0.0
+    return to_output(out)
 
 
 def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hyperparameters):
@@ -498,7 +1006,7 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     rtol = float(rtol)
     k = args.kernel
     out = np.empty(args.shape, dtype="<U11")
-    rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
+    gap = np.asarray(convergence_gap(method, alpha, beta, curvature, **hyperparameters))
     if k.degree == 1:
         out[...] = "overdamped"
     elif k.degree == 2:
@@ -523,7 +1031,10 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
         repeated = np.abs(p[..., 1] - dom) <= np.sqrt(tol)
         out[...] = np.where(np.abs(dom.imag) > tol, "underdamped",
                             np.where(repeated, "critical", "overdamped"))
-    out[rho >= 1.0] = "unstable"
+    hid, hidden = _hidden_mask(args)
+    if hidden is not None and hid.order == 2:
+        out[hidden] = "overdamped"  # the iterate sees one real pole, A[0, 0]
+    out[gap <= 0.0] = "unstable"  # the gap, not rho < 1: rho rounds to 1 for tiny steps
     return out.item() if out.ndim == 0 else out
 
 
@@ -544,13 +1055,15 @@ def _critical_inputs(method, alpha, curvature, params):
     extra = check_hyperparameters(m, params)
     shape = broadcast((a, "alpha"), (lam, "curvature"), *[(v, k) for k, v in extra.items()])
     k = _critical_kernel(m)
+    if k.error is not None:
+        raise ValueError(k.error)
     h = a * lam
     with np.errstate(invalid="ignore"):
         s = np.where(h > 0, np.sqrt(np.abs(h)), np.nan)
-    return m, k, a, s, [extra[x] for x in m.extra_hyperparameters], shape
+    return m, k, a, lam, s, [extra[x] for x in m.extra_hyperparameters], shape
 
 
-def critical_beta(method, alpha, curvature, **hyperparameters):
+def critical_beta(method, alpha, curvature, *, branches="default", **hyperparameters):
     """Momentum that makes the poles a stable double pole (exact, discrete time).
 
     For heavy ball and Nesterov, with :math:`s = \\sqrt{\\alpha\\lambda}`:
@@ -561,15 +1074,49 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
         \\beta_c^{\\mathrm{NAG}} = \\frac{1 - s}{1 + s},
 
     both with the double pole :math:`1 - s`, stable for :math:`0 < \\alpha\\lambda < 4`.
-    The branch is chosen among all solutions of ``discriminant = 0`` as the real
-    beta in [-1, 1] whose double pole lies inside the unit circle.
+    The candidates are the real solutions in [-1, 1] of ``discriminant = 0``; a
+    candidate counts when its double pole is stable and, for methods with more than
+    two states, dominant (no other pole is larger). Two-state methods use the closed
+    forms of :func:`momentum_dynamics.symbolic.critical_beta`; for more states (e.g.
+    aggregated momentum, Lucas et al. 2019) or a discriminant of high degree in
+    beta, the discriminant's coefficients in beta are evaluated at each point and
+    its real roots found numerically (eigenvalues of its companion matrix, polished
+    by Newton steps).
 
-    Returns NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or
-    zero curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
-    Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
-    alternate in sign); for Nesterov the momentum is then negative.
+    Parameters
+    ----------
+    method : str or Method
+        A method with momentum.
+    alpha : array_like
+        Learning rate, > 0.
+    curvature : array_like
+        Curvature lambda, real.
+    branches : {"default", "all"}
+        ``"default"``: one value per point, the candidate with the smallest spectral
+        radius. ``"all"``: every candidate, along a trailing axis sorted ascending and
+        padded with NaN; its length is the number of stable closed-form branches (two
+        for QHM, one for heavy ball), or the degree of the discriminant in beta.
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
-    Compare :func:`continuous_critical_beta`, the small-step approximation.
+    Returns
+    -------
+    float or ndarray
+        NaN where no such momentum exists: ``alpha*lambda <= 0`` (negative or zero
+        curvature) or ``alpha*lambda`` too large (``>= 4`` for heavy ball and
+        Nesterov). For ``1 < alpha*lambda < 4`` the double pole is negative (iterates
+        alternate in sign); for Nesterov the momentum is then negative.
+
+    Raises
+    ------
+    ValueError
+        For a method without momentum or one whose discriminant does not depend on
+        beta, for an unknown ``branches``, and for bad input.
+
+    See Also
+    --------
+    continuous_critical_beta : the small-step approximation.
+    momentum_dynamics.symbolic.critical_beta : the closed forms.
 
     Examples
     --------
@@ -577,31 +1124,42 @@ def critical_beta(method, alpha, curvature, **hyperparameters):
     0.81
     >>> critical_beta("heavy_ball", alpha=0.01, curvature=[-1.0, 500.0])
     array([nan, nan])
+    >>> critical_beta("heavy_ball", alpha=0.01, curvature=[1.0, 2.0], branches="all").shape
+    (2, 1)
     """
-    m, (critical, _), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                             hyperparameters)
-    if critical is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    if branches not in ("default", "all"):
+        raise ValueError(f"branches must be 'default' or 'all'; got {branches!r}")
+    m, k, a, lam, s, extras, shape = _critical_inputs(method, alpha, curvature,
+                                                     hyperparameters)
+    if k.polynomial is not None:
+        betas, rho = _critical_by_roots(m, k, a, lam, extras, shape)
+        if branches == "all":
+            return np.sort(betas, axis=-1)
+        best = np.take_along_axis(betas, np.argmin(rho, axis=-1)[..., None], axis=-1)
+        return to_output(best[..., 0])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        flat = critical(a, s.astype(complex), *extras)
-        best = np.full(shape, np.nan)
-        best_mod = np.full(shape, np.inf)
+        flat = k.branches(a, s.astype(complex), *extras)
+        found, moduli = [], []
         for b, p in zip(flat[::2], flat[1::2], strict=True):
             b = np.broadcast_to(np.asarray(b, complex), shape)
             p = np.broadcast_to(np.asarray(p, complex), shape)
             ok = ((np.abs(b.imag) <= 1e-12 * np.maximum(1, np.abs(b.real)))
                   & (b.real >= -1) & (b.real <= 1) & (np.abs(p) < 1) & np.isfinite(b.real))
-            take = ok & (np.abs(p) < best_mod)
-            best = np.where(take, b.real, best)
-            best_mod = np.where(take, np.abs(p), best_mod)
-    return to_output(best)
+            found.append(np.where(ok, b.real, np.nan))
+            moduli.append(np.where(ok, np.abs(p), np.inf))
+    betas, mods = np.stack(found, axis=-1), np.stack(moduli, axis=-1)
+    if branches == "all":
+        return np.sort(betas, axis=-1)
+    # argmin takes the first of equal moduli: the default branch comes first.
+    best = np.take_along_axis(betas, np.argmin(mods, axis=-1)[..., None], axis=-1)
+    return to_output(best[..., 0])
 
 
 def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     """Small-step (continuous-time) approximation of the critical momentum.
 
     The leading-order term of :func:`critical_beta` as :math:`\\alpha\\lambda \\to 0`,
-    derived by series expansion. For heavy ball and Nesterov it is the seed's
+    derived by series expansion. For heavy ball and Nesterov it is the
     damping-ratio-one condition :math:`\\zeta = (1-\\beta)/(2\\sqrt{\\alpha\\lambda}) = 1`:
 
     .. math:: \\beta_c \\approx 1 - 2\\sqrt{\\alpha\\lambda},
@@ -611,17 +1169,26 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     approximation can fall below -1 or give an unstable setting for large
     ``alpha*lambda``; it is returned as computed (it is an approximation).
 
+    Raises
+    ------
+    ValueError
+        For a method without a closed-form critical branch (more than two states,
+        or a discriminant of high degree in beta): the expansion needs one.
+
     Examples
     --------
     >>> continuous_critical_beta("heavy_ball", alpha=0.01, curvature=1.0)
     0.8
     """
-    m, (_, continuous), a, s, extras, shape = _critical_inputs(method, alpha, curvature,
-                                                               hyperparameters)
-    if continuous is None:
-        raise ValueError(f"no real critical beta exists for method {m.name!r}")
+    m, k, a, _, s, extras, shape = _critical_inputs(method, alpha, curvature, hyperparameters)
+    if k.continuous is None:
+        raise ValueError(
+            f"method {m.name!r} has no closed-form critical momentum (more than two states "
+            "or a discriminant of high degree in beta), so no small-step expansion; "
+            "use critical_beta"
+        )
     with np.errstate(invalid="ignore"):
-        out = np.broadcast_to(np.asarray(continuous(a, s, *extras), float), shape)
+        out = np.broadcast_to(np.asarray(k.continuous(a, s, *extras), float), shape)
     return to_output(np.where(np.isnan(s), np.nan, out))
 
 
@@ -629,7 +1196,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
 def _elr_function(method: Method):
     syms = S.hyperparameter_symbols(method)
     expr = S.effective_learning_rate(method)
-    return sp.lambdify([syms[h] for h in method.hyperparameters], expr, modules="numpy")
+    return compile_numpy([syms[h] for h in method.hyperparameters], expr)
 
 
 def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
@@ -666,28 +1233,13 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
 # --------------------------------------------------------------------------
 
 
-def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
-                     **hyperparameters):
-    """Worst-case spectral radius over all curvatures in ``[mu, L]``.
-
-    .. math::
-
-        \\rho(\\alpha, \\beta; \\mu, L)
-        = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
-
-    For the shipped methods the maximum is attained at an endpoint (the spectral
-    radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
-    other registered methods the interval is sampled at ``samples`` points (both
-    endpoints included, geometric spacing) and the maximum of the sample returned.
-
-    Examples
-    --------
-    >>> round(convergence_rate("gd", alpha=2 / 11, mu=1.0, L=10.0), 12)
-    0.818181818182
-    """
+def _over_spectrum(func, method, alpha, beta, mu, L, samples, hyperparameters):
+    """``func`` (spectral radius or gap) at the curvatures that decide the worst case
+    over ``[mu, L]``: the endpoints, or a geometric sample; stacked on the last axis."""
     m = get_method(method)
     if mu is None or L is None:
         raise TypeError("mu and L (the spectrum bounds) are required")
+    n = check_count(samples, "samples", 2)
     mu_a, L_a = check_spectrum(mu, L)
     a = check_alpha(alpha)
     b = check_beta(beta, m)
@@ -697,30 +1249,103 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     if m.worst_case_at_endpoints:
         lam = np.stack(np.broadcast_arrays(mu_a, L_a), axis=-1)
     else:
-        n = int(samples)
-        if n < 2:
-            raise ValueError(f"samples must be >= 2; got {samples!r}")
         t = np.linspace(0.0, 1.0, n)
         lam = np.exp(np.log(mu_a)[..., None] * (1 - t) + np.log(L_a)[..., None] * t)
         lam[..., 0], lam[..., -1] = mu_a, L_a
     expand = lambda v: None if v is None else v[..., None]  # noqa: E731
-    rho = spectral_radius(m, expand(a), expand(b), lam,
-                          **{k: expand(v) for k, v in extra.items()})
+    return np.asarray(func(m, expand(a), expand(b), lam,
+                           **{k: expand(v) for k, v in extra.items()}))
+
+
+def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
+                     **hyperparameters):
+    """Worst-case spectral radius over all curvatures in ``[mu, L]``.
+
+    .. math::
+
+        \\rho(\\alpha, \\beta; \\mu, L)
+        = \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+
+    The spectral radius is that of the observable part (see :func:`hidden_modes`).
+    For the shipped methods the maximum is attained at an endpoint (the spectral
+    radius is quasi-convex in ``lambda``; tested), so two evaluations are exact. For
+    other registered methods the interval is sampled at ``samples`` points (both
+    endpoints included, geometric spacing) and the maximum of the sample returned.
+
+    When the rate is within a few ulps of 1 (large condition numbers), take
+    :func:`worst_case_gap`, its complement :math:`1 - \\rho` computed without
+    cancellation, and pass it to :func:`iterations_to_tolerance` as ``gap``.
+
+    See Also
+    --------
+    worst_case_gap, spectral_radius
+
+    Examples
+    --------
+    >>> round(convergence_rate("gd", alpha=2 / 11, mu=1.0, L=10.0), 12)
+    0.818181818182
+    """
+    rho = _over_spectrum(spectral_radius, method, alpha, beta, mu, L, samples, hyperparameters)
     return to_output(np.max(rho, axis=-1))
 
 
+def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
+                   **hyperparameters):
+    """Worst-case gap :math:`1 - \\rho` over curvatures in ``[mu, L]``, without cancellation.
+
+    .. math:: 1 - \\max_{\\lambda\\in[\\mu, L]} \\rho(\\alpha, \\beta, \\lambda)
+              = \\min_{\\lambda\\in[\\mu, L]} \\text{gap}(\\alpha, \\beta, \\lambda)
+
+    The complement of :func:`convergence_rate`, from :func:`convergence_gap` at the
+    same curvatures, so it keeps its digits when the rate rounds to 1 (GD tuned for
+    ``kappa = 1e16`` has rate ``1 - 2e-16``, which is 1.0 in floating point).
+
+    Parameters
+    ----------
+    method, alpha, beta, mu, L, samples, **hyperparameters
+        As in :func:`convergence_rate`.
+
+    Returns
+    -------
+    float or ndarray
+
+    See Also
+    --------
+    convergence_rate, convergence_gap, iterations_to_tolerance
+
+    Examples
+    --------
+    >>> 1 - convergence_rate("gd", alpha=1.0, mu=1e-16, L=1.0)  # the rate 1 - 1e-16 rounds
+    1.1102230246251565e-16
+    >>> worst_case_gap("gd", alpha=1.0, mu=1e-16, L=1.0)
+    1e-16
+    >>> iterations_to_tolerance(gap=1e-16, tolerance=1e-6)
+    1.3815510557964274e+17
+    """
+    gap = _over_spectrum(convergence_gap, method, alpha, beta, mu, L, samples, hyperparameters)
+    return to_output(np.min(gap, axis=-1))
+
+
 class OptimalParameters(NamedTuple):
-    """Tuned hyper-parameters and the worst-case rate they achieve."""
+    """Tuned hyper-parameters and the worst-case rate they achieve, as numbers.
+
+    The formulas behind them are a
+    :class:`momentum_dynamics.symbolic.SymbolicOptimalParameters`.
+    """
 
     alpha: float | np.ndarray
     beta: float | np.ndarray | None
     rate: float | np.ndarray
 
 
+_POLYAK = Method.from_update(heavy_ball, "heavy_ball", worst_case_at_endpoints=True,
+                             tunings={"optimal": "critical_both_ends"})
+
+
 @cache
 def _optimal_functions(method: Method, tuning: str):
     opt = S.optimal_parameters(method, tuning)
-    f = lambda e: None if e is None else sp.lambdify([S.mu, S.L], e, "numpy")  # noqa: E731
+    f = lambda e: None if e is None else compile_numpy([S.mu, S.L], e)  # noqa: E731
     return f(opt.alpha), f(opt.beta), f(opt.rate)
 
 
@@ -757,7 +1382,7 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     check_hyperparameters(m, hyperparameters)
     if tuning not in ("optimal", "standard"):
         raise ValueError(f"tuning must be 'optimal' or 'standard'; got {tuning!r}")
-    if (m.name, tuning) in S._TUNINGS:
+    if tuning in m.tunings:
         fa, fb, fr = _optimal_functions(m, tuning)
         shape = broadcast((mu_a, "mu"), (L_a, "L"))
         out = [None if f is None else to_output(np.broadcast_to(np.asarray(f(mu_a, L_a), float),
@@ -765,7 +1390,10 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
                for f in (fa, fb, fr)]
         return OptimalParameters(*out)
     if tuning != "optimal":
-        raise ValueError(f"tuning {tuning!r} is only defined for 'nesterov'")
+        declaring = [repr(n) for n in available_methods() if tuning in get_method(n).tunings]
+        raise ValueError(f"tuning {tuning!r} is only defined for {', '.join(declaring) or 'no'} "
+                         f"registered method (see Method.tunings); {m.name!r} does not declare "
+                         "it, and only 'optimal' has a numeric fallback")
     if mu_a.ndim or L_a.ndim:
         raise ValueError("numeric tuning of a registered method takes scalar mu and L")
     if not m.has_momentum:
@@ -773,7 +1401,9 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     from scipy.optimize import minimize
 
     mu_f, L_f = float(mu_a), float(L_a)
-    start = S.optimal_parameters("heavy_ball")
+    # Start from Polyak's heavy-ball tuning, derived from the shipped rule itself (the
+    # registry entry "heavy_ball" may have been replaced by the user).
+    start = S.optimal_parameters(_POLYAK)
     a0 = float(start.alpha.subs({S.mu: mu_f, S.L: L_f}))
     b0 = float(start.beta.subs({S.mu: mu_f, S.L: L_f}))
 
@@ -792,34 +1422,71 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     return OptimalParameters(math.exp(best.x[0]), float(best.x[1]), float(best.fun))
 
 
-def iterations_to_tolerance(rate, tolerance=1e-6):
+def iterations_to_tolerance(rate=None, tolerance=1e-6, *, gap=None):
     """Iterations ``k`` after which ``rate**k <= tolerance`` (asymptotic count).
 
-    .. math:: k = \\lceil \\log(\\text{tol}) / \\log(\\rho) \\rceil
+    .. math:: k = \\left\\lceil \\frac{\\log(\\text{tol})}{\\log(\\rho)} \\right\\rceil
+              = \\left\\lceil \\frac{\\log(\\text{tol})}{\\operatorname{log1p}(-\\text{gap})}
+              \\right\\rceil, \\qquad \\text{gap} = 1 - \\rho
 
-    ``rate`` must be in [0, 1) for a finite count; ``rate >= 1`` gives ``inf``
-    (no convergence); ``rate == 0`` gives 1.
+    Give either ``rate`` or ``gap`` (keyword). A rate within a few ulps of 1 has lost
+    the digits that decide the count (``rate = 1 - 2e-16`` is stored as ``1 - 2.2e-16``
+    or 1.0); the gap from :func:`convergence_gap`, :func:`worst_case_gap` or
+    :func:`tuned_rates` keeps them, and ``log1p(-gap)`` uses them all.
+
+    Parameters
+    ----------
+    rate : array_like, optional
+        Linear rate in [0, 1) for a finite count; ``rate >= 1`` gives ``inf`` (no
+        convergence); ``rate == 0`` gives 1.
+    tolerance : array_like
+        In (0, 1).
+    gap : array_like, optional
+        ``1 - rate``, at most 1: ``gap <= 0`` gives ``inf``, ``gap == 1`` gives 1.
+
+    Returns
+    -------
+    float or ndarray
+
+    See Also
+    --------
+    convergence_gap, worst_case_gap, tuned_rates
 
     Examples
     --------
     >>> iterations_to_tolerance(0.5, 1e-3)
     10.0
+    >>> iterations_to_tolerance(gap=1e-20, tolerance=1e-6)  # rate 1 - 1e-20 rounds to 1
+    1.3815510557964276e+21
     """
-    r = as_real_array(rate, "rate")
-    if np.any(r < 0):
-        raise ValueError(f"rate must be >= 0; got {r[r < 0].flat[0].item()!r}")
+    if (rate is None) == (gap is None):
+        raise TypeError("give exactly one of rate and gap (= 1 - rate)")
+    if gap is None:
+        r = as_real_array(rate, "rate")
+        if np.any(r < 0):
+            raise ValueError(f"rate must be >= 0; got {r[r < 0].flat[0].item()!r}")
+        g, name = 1.0 - r, "rate"  # exact for rate in [1/2, 2] (Sterbenz)
+    else:
+        g, name = as_real_array(gap, "gap"), "gap"
+        if np.any(g > 1):
+            raise ValueError(f"gap (1 - rate) must be <= 1; got {g[g > 1].flat[0].item()!r}")
     tol = as_real_array(tolerance, "tolerance")
     if np.any((tol <= 0) | (tol >= 1)):
         raise ValueError(f"tolerance must lie in (0, 1); got {tolerance!r}")
-    broadcast((r, "rate"), (tol, "tolerance"))
+    broadcast((g, name), (tol, "tolerance"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.ceil(np.log(tol) / np.log1p(r - 1.0))
-    k = np.where(r >= 1, np.inf, np.where(r == 0, 1.0, k))
+        k = np.ceil(np.log(tol) / np.log1p(-g))
+    k = np.where(g <= 0, np.inf, np.where(g == 1, 1.0, k))
     return to_output(k)
 
 
 class RateRow(NamedTuple):
-    """One row of :func:`tuned_rates`."""
+    """One row of :func:`tuned_rates`.
+
+    ``exact_gap`` and ``approximate_gap`` are ``1 - rate`` from their own closed forms
+    (e.g. :math:`2/(\\kappa + 1)` for GD), accurate where the rates round to 1; the
+    iteration counts are computed from them.
+    """
 
     method: str
     tuning: str
@@ -829,24 +1496,46 @@ class RateRow(NamedTuple):
     approximate_rate: float | np.ndarray
     exact_iterations: float | np.ndarray
     approximate_iterations: float | np.ndarray
+    exact_gap: float | np.ndarray
+    approximate_gap: float | np.ndarray
 
 
 _RATE_TABLE = (("gd", "optimal"), ("heavy_ball", "optimal"), ("nesterov", "optimal"),
                ("nesterov", "standard"))
 
 
+@cache
+def _rate_functions(name: str, tuning: str):
+    """(exact, approximation, their gaps) as SymPy expressions and compiled in kappa.
+
+    The gaps ``1 - rate`` are simplified in SymPy (``(kappa - 1)/(kappa + 1)`` gives
+    ``2/(kappa + 1)``) so that no ``1 - (1 - small)`` is ever formed in floating point.
+    """
+    exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
+    gaps = [sp.simplify(sp.cancel(1 - e)) for e in (exact, approx)]
+    compiled = [compile_numpy([S.kappa], e) for e in (exact, approx, *gaps)]
+    return exact, approx, compiled
+
+
 def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     """Tuned rates of GD, heavy ball and Nesterov versus ``kappa``: exact and approximate.
 
-    The exact rate is the worst-case spectral radius at the tuned parameters; the
-    approximation is its leading large-``kappa`` term (the seed's ``1 - 2/kappa``,
-    ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact for the
-    standard tuning, while the optimal tuning gives ``1 - 2/sqrt(3 kappa + 1)``).
+    The exact rate is the worst-case spectral radius at the tuned parameters (Polyak
+    1964 for GD and heavy ball; Nesterov 1983, and Lessard, Recht & Packard 2016 for
+    Nesterov's optimal tuning): :math:`(\\kappa-1)/(\\kappa+1)`,
+    :math:`(\\sqrt\\kappa-1)/(\\sqrt\\kappa+1)`, :math:`1 - 2/\\sqrt{3\\kappa+1}` and
+    :math:`1 - 1/\\sqrt\\kappa`. The approximation is its leading large-``kappa`` term
+    (``1 - 2/kappa``, ``1 - 2/sqrt(kappa)``; for Nesterov ``1 - 1/sqrt(kappa)`` is exact
+    for the standard tuning). Each row also carries the gaps ``1 - rate`` and the
+    iteration counts are computed from them, so they stay accurate up to
+    ``kappa = 1e16`` and beyond, where the GD rate rounds to 1.
 
     Examples
     --------
     >>> [round(r.exact_rate, 6) for r in tuned_rates(100.0)]
     [0.980198, 0.818182, 0.884722, 0.9]
+    >>> tuned_rates(1e16)[0].exact_gap  # 2/(kappa + 1); the rate itself rounds to 1.0
+    2e-16
     """
     k = check_kappa(kappa)
     tol = as_real_array(tolerance, "tolerance")
@@ -854,12 +1543,11 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     k = np.broadcast_to(k, shape)
     rows = []
     for name, tuning in _RATE_TABLE:
-        exact, approx = S.tuned_rate(name, tuning), S.rate_approximation(name, tuning)
-        fe = sp.lambdify([S.kappa], exact, "numpy")
-        fa = sp.lambdify([S.kappa], approx, "numpy")
-        re = np.broadcast_to(np.asarray(fe(k), float), k.shape)
-        ra = np.broadcast_to(np.asarray(fa(k), float), k.shape)
+        exact, approx, funcs = _rate_functions(name, tuning)
+        re, ra, ge, ga = (np.broadcast_to(np.asarray(f(k), float), k.shape) for f in funcs)
+        ga = np.minimum(ga, 1.0)  # the approximation can go below rate 0 at small kappa
         rows.append(RateRow(name, tuning, exact, approx, to_output(re), to_output(ra),
-                            iterations_to_tolerance(re, tolerance),
-                            iterations_to_tolerance(np.clip(ra, 0, None), tolerance)))
+                            iterations_to_tolerance(gap=ge, tolerance=tolerance),
+                            iterations_to_tolerance(gap=ga, tolerance=tolerance),
+                            to_output(ge), to_output(ga)))
     return rows

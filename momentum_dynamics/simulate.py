@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_real_array, check_alpha, check_beta, check_hyperparameters
+from ._validation import (
+    as_real_array,
+    check_alpha,
+    check_beta,
+    check_count,
+    check_hyperparameters,
+)
 from .methods import Method, get_method
 
 __all__ = ["Quadratic", "Trajectory", "simulate", "empirical_rate", "sign_changes"]
@@ -150,9 +156,29 @@ class Quadratic:
         self.L = float(eig[-1])
 
     @classmethod
-    def _from_problem(cls, problem) -> Quadratic:
+    def coerce(cls, problem: Quadratic | ArrayLike, name: str = "problem") -> Quadratic:
+        """``problem`` if it is a :class:`Quadratic`, else ``Quadratic(problem)``.
+
+        Parameters
+        ----------
+        problem : Quadratic, float, (d,) array or (d, d) array
+            A quadratic, or a Hessian (minimiser at the origin).
+        name : str
+            The argument name that error messages use for a bad Hessian.
+
+        Returns
+        -------
+        Quadratic
+
+        Examples
+        --------
+        >>> Quadratic.coerce([1.0, 4.0])
+        Quadratic(dim=2, mu=1, L=4)
+        """
+        if isinstance(problem, cls):
+            return problem
         q = cls.__new__(cls)
-        q._init(problem, None, "problem")
+        cls._init(q, problem, None, name)
         return q
 
     @property
@@ -197,23 +223,26 @@ class Trajectory:
 
     Attributes
     ----------
-    x : (steps + 1, d) ndarray
-        The iterates :math:`x_0, x_1, \\dots, x_{steps}` (``x_0`` included).
-    states : dict of str to (steps + 1, d) ndarray
+    x : (records, d) or (records, ..., d) ndarray
+        The iterates :math:`x_0, x_1, \\dots, x_{steps}` (``x_0`` included; every
+        ``record_every``-th one; leading axes of ``x0`` after the first).
+    states : dict of str to ndarray shaped like ``x``
         Every state variable by the name in the update rule's signature
         (``states["x"]`` is ``x``; ``states["v"]`` the momentum buffer).
     loss : (steps + 1,) ndarray or None
         :math:`f(x_t)` for a :class:`Quadratic` problem, else None.
     method : str
         The method's registry name.
-    alpha : float
-        The learning rate.
+    alpha : float or None
+        The learning rate (None when a schedule set it).
     beta : float or None
         The momentum parameter (None for a method without one).
     hyperparameters : dict of str to float
         Extra hyper-parameters (e.g. ``nu`` for QHM); empty for the shipped methods.
     problem : Quadratic or callable
         The problem (a :class:`Quadratic` or the user's gradient function).
+    record_every : int
+        Steps between two records.
 
     Unstable runs overflow: entries become ``inf`` and then usually ``NaN``.
     The arrays are read-only.
@@ -223,15 +252,16 @@ class Trajectory:
     states: dict[str, np.ndarray]
     loss: np.ndarray | None
     method: str
-    alpha: float
+    alpha: float | None
     beta: float | None
     hyperparameters: dict[str, float] = field(default_factory=dict)
     problem: Quadratic | Callable | None = field(default=None, repr=False)
+    record_every: int = 1
 
     @property
     def steps(self) -> int:
-        """Number of steps taken (``len(x) - 1``)."""
-        return self.x.shape[0] - 1
+        """The last recorded step (``(len(x) - 1) * record_every``)."""
+        return (self.x.shape[0] - 1) * self.record_every
 
     @property
     def x_star(self) -> np.ndarray | None:
@@ -265,14 +295,102 @@ def _vector(value, name: str, d: int | None, what: str) -> np.ndarray:
     return arr
 
 
+def _rng(rng) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None; got {rng!r}")
+
+
+def _noise_hook(noise, d: int, gen: np.random.Generator) -> Callable | None:
+    """``draw(t, x) -> xi`` adding gradient noise, or None."""
+    if noise is None:
+        return None
+    if callable(noise):
+        def draw(t, x):
+            xi = np.asarray(noise(t, x, gen), dtype=float)
+            if xi.shape != np.shape(x):
+                try:
+                    xi = np.broadcast_to(xi, np.shape(x))
+                except ValueError:
+                    raise ValueError(
+                        f"noise (the callable) returned shape {xi.shape} for x of shape "
+                        f"{np.shape(x)}; it must return gradient noise shaped like x"
+                    ) from None
+            return xi
+        return draw
+    cov = as_real_array(noise, "noise")
+    if cov.ndim == 0:
+        cov = np.full(d, float(cov))
+    if cov.ndim == 1:
+        if cov.shape != (d,) or np.any(cov < 0):
+            raise ValueError(f"noise (a variance or (d,) variances) must be >= 0 with shape "
+                             f"({d},); got {noise!r}")
+        std = np.sqrt(cov)
+        return lambda t, x: std * gen.standard_normal(np.shape(x))
+    if cov.shape != (d, d) or not np.allclose(cov, cov.T, rtol=1e-12, atol=0.0):
+        raise ValueError(f"noise (a covariance matrix) must be symmetric with shape ({d}, {d}); "
+                         f"got shape {cov.shape}")
+    w, V = np.linalg.eigh(cov)
+    if w.min() < -1e-12 * max(w.max(), 0.0):
+        raise ValueError(f"noise (a covariance matrix) must be positive semi-definite; "
+                         f"smallest eigenvalue {w.min()!r}")
+    root = V * np.sqrt(np.clip(w, 0.0, None))  # cov = root root^T
+    return lambda t, x: gen.standard_normal(np.shape(x)) @ root.T
+
+
+def _schedule_hook(schedule, m: Method, steps: int) -> Callable | None:
+    """``params(t) -> dict`` of the hyper-parameters changed at step ``t`` (1-based)."""
+    if schedule is None:
+        return None
+    allowed = set(m.hyperparameters)
+
+    def check(values: dict, where: str) -> dict:
+        if not isinstance(values, dict):
+            raise TypeError(f"schedule{where} must give a dict of hyper-parameters; got "
+                            f"{type(values).__name__}")
+        unknown = sorted(set(values) - allowed)
+        if unknown:
+            raise ValueError(f"schedule{where} sets {unknown}, which method {m.name!r} does not "
+                             f"have; its hyper-parameters are {list(m.hyperparameters)}")
+        return values
+
+    if callable(schedule):
+        def params(t):
+            vals = check(schedule(t), f"({t})")
+            out = {}
+            for k, v in vals.items():
+                arr = (check_alpha(v) if k == "alpha" else check_beta(v, m) if k == "beta"
+                       else as_real_array(v, k))
+                out[k] = _scalar(v, f"schedule({t})[{k!r}]", arr)
+            return out
+        return params
+    table = {}
+    for k, v in check(schedule, "").items():
+        arr = (check_alpha(v) if k == "alpha" else check_beta(v, m) if k == "beta"
+               else as_real_array(v, k))
+        arr = np.broadcast_to(arr, (steps,)) if arr.ndim == 0 else arr
+        if arr.shape != (steps,):
+            raise ValueError(f"schedule[{k!r}] must hold one value per step, shape ({steps},); "
+                             f"got shape {arr.shape}")
+        table[k] = arr.astype(float)
+    return lambda t: {k: float(a[t - 1]) for k, a in table.items()}
+
+
 def simulate(
     method: str | Method,
     problem: Quadratic | Callable[[np.ndarray], np.ndarray] | ArrayLike,
-    alpha: float,
+    alpha: float | None,
     beta: float | None = None,
     steps: int = 100,
     x0: ArrayLike | None = None,
     v0: ArrayLike | None = None,
+    *,
+    noise: Callable | ArrayLike | None = None,
+    schedule: dict | Callable[[int], dict] | None = None,
+    rng: np.random.Generator | int | None = None,
+    record_every: int = 1,
     **hyperparameters: float,
 ) -> Trajectory:
     r"""Run a method's update rule for ``steps`` steps and record the trajectory.
@@ -288,22 +406,38 @@ def simulate(
         A registered name (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
         ``"ema_momentum"``, ...) or a :class:`~momentum_dynamics.methods.Method`.
     problem : Quadratic, callable, float or array
-        A :class:`Quadratic`; or a gradient function ``grad(x)`` mapping a (d,)
-        array to a (d,) array (then ``x0`` is required and ``loss`` is None); or a
-        Hessian (scalar, 1-D curvatures or symmetric matrix) turned into
-        ``Quadratic(problem)`` with minimiser 0.
+        A :class:`Quadratic`; or a gradient function ``grad(x)`` returning an array
+        shaped like ``x`` (then ``x0`` is required and ``loss`` is None); or a Hessian
+        (scalar, 1-D curvatures or symmetric matrix) turned into ``Quadratic(problem)``
+        with minimiser 0.
     alpha : float
-        The learning rate, finite and > 0.
+        The learning rate, finite and > 0 (None only when ``schedule`` sets it).
     beta : float, optional
         The momentum parameter in [-1, 1]; must be None for a method without one
-        (``"gd"``).
+        (``"gd"``), may be None when ``schedule`` sets it.
     steps : int
         Number of steps, >= 0.
-    x0 : (d,) array, optional
-        Initial iterate (default: ``ones(d)`` for a quadratic problem).
-    v0 : (d,) array, optional
-        Initial value of the second state variable (default: zeros). Every state
-        variable other than ``x`` and the second one starts at zero.
+    x0 : (d,) or (..., d) array, optional
+        Initial iterate (default: ``ones(d)`` for a quadratic problem). Leading axes
+        are independent runs (e.g. chains of a sampler), stepped together.
+    v0 : array, optional
+        Initial value of the second state variable (default: zeros), broadcast to the
+        shape of ``x0``. Every state variable other than ``x`` and the second one
+        starts at zero.
+    noise : callable or array_like, optional
+        Gradient noise ``xi`` added at every gradient evaluation,
+        ``grad(x) + xi``: a variance (scalar), ``(d,)`` variances or a ``(d, d)``
+        covariance of a Gaussian drawn with ``rng``; or a callable
+        ``noise(t, x, rng) -> xi`` shaped like ``x`` (``t`` the step, from 1).
+    schedule : dict or callable, optional
+        Hyper-parameters that change per step: a dict of arrays of length ``steps``
+        (entry ``t - 1`` is used by step ``t``), e.g. ``{"beta": betas}``, or a
+        callable ``t -> dict``. They override ``alpha``, ``beta`` and
+        ``hyperparameters`` at that step.
+    rng : numpy Generator, int seed or None
+        The random source of ``noise``.
+    record_every : int
+        Keep every ``record_every``-th state (the first record is ``x0``).
     **hyperparameters
         Extra hyper-parameters of the method (e.g. ``nu`` for QHM), scalars.
 
@@ -315,9 +449,9 @@ def simulate(
     Raises
     ------
     ValueError
-        For a bad ``alpha``, ``beta``, ``steps``, ``x0``, ``v0`` or ``problem``, an
-        unknown method name, or a gradient function returning the wrong shape;
-        the message names the argument.
+        For a bad ``alpha``, ``beta``, ``steps``, ``x0``, ``v0``, ``problem``,
+        ``noise`` or ``schedule``, an unknown method name, or a gradient function
+        returning the wrong shape; the message names the argument.
     TypeError
         For a non-integer ``steps``, a missing ``x0`` with a gradient function,
         a missing ``beta`` or unexpected keyword arguments.
@@ -342,38 +476,62 @@ def simulate(
     array([5.5     , 0.405   , 1.5388  , 0.500998])
     >>> simulate("gd", 1.0, alpha=2.5, steps=2000).diverged
     True
+
+    A momentum schedule and noisy gradients on 1000 chains at once:
+
+    >>> tr = simulate("heavy_ball", 1.0, 0.1, steps=3, schedule={"beta": [0.0, 0.5, 0.9]})
+    >>> tr.x.ravel()
+    array([1.   , 0.9  , 0.76 , 0.558])
+    >>> tr = simulate("gd", 1.0, 0.1, steps=500, x0=np.zeros((1000, 1)), noise=1.0, rng=0)
+    >>> round(float(np.var(tr.x[-1])), 2)  # alpha/(2 - alpha) = 0.053 (Lyapunov)
+    0.05
     """
     m = get_method(method)
-    alpha_f = _scalar(alpha, "alpha", check_alpha(alpha))
-    beta_c = check_beta(beta, m)
-    beta_f = None if beta_c is None else _scalar(beta, "beta", beta_c)
-    extra = {
-        k: _scalar(hyperparameters[k], k, v)
-        for k, v in check_hyperparameters(m, hyperparameters).items()
-    }
     if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
         raise TypeError(f"steps must be an integer; got {steps!r}")
     steps = int(steps)
     if steps < 0:
         raise ValueError(f"steps must be >= 0; got {steps}")
-
-    if isinstance(problem, Quadratic):
-        quad = problem
-    elif callable(problem):
-        quad = None
+    params_at = _schedule_hook(schedule, m, steps)
+    scheduled = set(schedule) if isinstance(schedule, dict) else set()
+    if alpha is None and "alpha" in scheduled:
+        alpha_f = None
     else:
-        quad = Quadratic._from_problem(problem)
+        alpha_f = _scalar(alpha, "alpha", check_alpha(alpha))
+    if beta is None and "beta" in scheduled and m.has_momentum:
+        beta_f = None
+    else:
+        beta_c = check_beta(beta, m)
+        beta_f = None if beta_c is None else _scalar(beta, "beta", beta_c)
+    given = {k: v for k, v in hyperparameters.items() if k not in scheduled}
+    missing_ok = {k: 0.0 for k in m.extra_hyperparameters if k in scheduled}
+    extra = {
+        k: _scalar(hyperparameters.get(k, 0.0), k, v)
+        for k, v in check_hyperparameters(m, {**missing_ok, **given}).items()
+    }
+    every = check_count(record_every, "record_every", 1)
 
-    if quad is not None:
+    if isinstance(problem, Quadratic) or not callable(problem):
+        quad = Quadratic.coerce(problem)
         d = quad.dim
-        x0 = np.ones(d) if x0 is None else _vector(x0, "x0", d, f"to match the {d}-D problem")
+        if x0 is None:
+            x0 = np.ones(d)
+        else:
+            x0 = np.atleast_1d(as_real_array(x0, "x0"))
+            if x0.shape[-1] != d:
+                raise ValueError(f"x0 must have shape ({d},) or (..., {d}) to match the "
+                                 f"{d}-D problem; got shape {x0.shape}")
         grad = quad.grad
     else:
+        quad = None
         if x0 is None:
             raise TypeError("x0 (the initial iterate) is required when problem is a gradient "
                             "function")
-        x0 = _vector(x0, "x0", None, "")
-        d = x0.shape[0]
+        x0 = np.atleast_1d(as_real_array(x0, "x0"))
+        d = x0.shape[-1]
+        if d == 0:
+            raise ValueError(f"x0 must have shape (d,) or (..., d) with d >= 1; got shape "
+                             f"{x0.shape}")
         user_grad = problem
 
         def grad(x):
@@ -385,31 +543,45 @@ def simulate(
                 )
             return g
 
-    state = [np.array(x0, dtype=float)] + [np.zeros(d) for _ in m.state[1:]]
+    draw = _noise_hook(noise, d, _rng(rng))
+    shape = x0.shape
+    state = [np.array(x0, dtype=float)] + [np.zeros(shape) for _ in m.state[1:]]
     if v0 is not None:
         if m.order < 2:
             raise ValueError(
                 f"v0 sets the second state variable, but method {m.name!r} has only the "
                 f"state {m.state}; pass v0=None"
             )
-        state[1] = _vector(v0, "v0", d, f"to match x0 (state variable {m.state[1]!r})")
+        v = np.atleast_1d(as_real_array(v0, "v0"))
+        if v.shape not in (shape, shape[-1:]):
+            raise ValueError(f"v0 must have shape {shape} (or ({d},) for every run) to match "
+                             f"x0 (state variable {m.state[1]!r}); got shape {v.shape}")
+        state[1] = np.broadcast_to(v, shape).astype(float)
 
     hyper = {"alpha": alpha_f, **extra}
-    if beta_f is not None:
+    if beta_f is not None or m.has_momentum:
         hyper["beta"] = beta_f
-    record = {name: np.empty((steps + 1, d)) for name in m.state}
+    records = steps // every + 1
+    record = {name: np.empty((records,) + shape) for name in m.state}
     for name, s in zip(m.state, state, strict=True):
         record[name][0] = s
+    step_grad = grad
     with np.errstate(over="ignore", invalid="ignore"):
         st = tuple(state)
         for t in range(1, steps + 1):
-            st = m.step(st, grad, **hyper)
-            for name, s in zip(m.state, st, strict=True):
-                record[name][t] = s
+            now = hyper if params_at is None else {**hyper, **params_at(t)}
+            if draw is not None:
+                def step_grad(x, t=t):
+                    return grad(x) + draw(t, x)
+            st = m.step(st, step_grad, **now)
+            if t % every == 0:
+                for name, s in zip(m.state, st, strict=True):
+                    record[name][t // every] = s
         loss = quad.value(record[m.state[0]]) if quad is not None else None
     for arr in record.values():
         arr.setflags(write=False)
     if loss is not None:
+        loss = np.asarray(loss)
         loss.setflags(write=False)
     return Trajectory(
         x=record[m.state[0]],
@@ -420,6 +592,7 @@ def simulate(
         beta=beta_f,
         hyperparameters=extra,
         problem=problem if quad is None else quad,
+        record_every=every,
     )
 
 
@@ -427,6 +600,9 @@ def _errors(trajectory: Trajectory, x_star) -> tuple[np.ndarray, np.ndarray]:
     """(x - x*, x*) for a trajectory, with x* from the problem or the argument."""
     if not isinstance(trajectory, Trajectory):
         raise TypeError(f"trajectory must be a Trajectory; got {type(trajectory).__name__}")
+    if trajectory.x.ndim != 2:
+        raise ValueError(f"trajectory holds several runs (x has shape {trajectory.x.shape}); "
+                         "pass a single run, simulated from an x0 of shape (d,)")
     d = trajectory.x.shape[1]
     if x_star is None:
         if trajectory.x_star is None:

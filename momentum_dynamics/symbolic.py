@@ -23,7 +23,9 @@ All derivations are cached per method: the second call returns at once.
 
 from __future__ import annotations
 
-from functools import cache
+import math
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import sympy as sp
@@ -41,6 +43,16 @@ __all__ = [
     "kappa",
     "gradient",
     "hyperparameter_symbols",
+    "sqrt_h",
+    "to_sqrt_h",
+    "from_sqrt_h",
+    "leading_order",
+    "MAX_CLOSED_FORM_DEGREE",
+    "SymbolicModel",
+    "model",
+    "CriticalBranch",
+    "CriticalBranches",
+    "StableBranch",
     "StateSpaceModel",
     "state_space",
     "transfer_function",
@@ -52,7 +64,7 @@ __all__ = [
     "critical_beta",
     "terminal_velocity",
     "effective_learning_rate",
-    "OptimalParameters",
+    "SymbolicOptimalParameters",
     "optimal_parameters",
     "tuned_rate",
     "rate_approximation",
@@ -71,9 +83,6 @@ kappa = sp.Symbol("kappa", positive=True)
 gradient = sp.Symbol("g", real=True)
 sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient noise
 
-# Auxiliary: s = sqrt(alpha*lambda) > 0, used to put square roots into a clean form.
-_s = sp.Symbol("s", positive=True)
-
 
 def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
     """The SymPy symbol used for each hyper-parameter of a method."""
@@ -91,15 +100,9 @@ def _require_polynomial(expr, what: str, method: Method):
     return expr
 
 
-class _Linearisation(NamedTuple):
-    state: tuple[sp.Symbol, ...]
-    A: sp.ImmutableMatrix
-    B: sp.ImmutableMatrix
-    new_state: tuple[sp.Expr, ...]
-
-
 @cache
-def _linearise(method: Method) -> _Linearisation:
+def _linearise(method: Method) -> tuple[tuple[sp.Symbol, ...], sp.ImmutableMatrix,
+                                         sp.ImmutableMatrix, tuple[sp.Expr, ...]]:
     state = tuple(sp.Symbol(f"{n}_prev") for n in method.state)
     params = hyperparameter_symbols(method)
     try:
@@ -122,7 +125,7 @@ def _linearise(method: Method) -> _Linearisation:
             f"the update rule of {method.name!r} is not linear in its state and gradient "
             "on a quadratic; it has no state-space model"
         )
-    return _Linearisation(state, sp.ImmutableMatrix(A), sp.ImmutableMatrix(B), new)
+    return state, sp.ImmutableMatrix(A), sp.ImmutableMatrix(B), new
 
 
 class StateSpaceModel(NamedTuple):
@@ -140,12 +143,335 @@ class StateSpaceModel(NamedTuple):
     D: sp.ImmutableMatrix
 
 
+# --------------------------------------------------------------------------
+# The change of variable s = sqrt(alpha*lambda)
+# --------------------------------------------------------------------------
+
+#: :math:`s = \\sqrt{\\alpha\\lambda} > 0`: critical momenta are rational in ``s`` where they
+#: have square roots in ``alpha*lambda`` (heavy ball: :math:`\\beta_c = (1 - s)^2`).
+sqrt_h = sp.Symbol("s", positive=True)
+
+
+def to_sqrt_h(expr: sp.Expr) -> sp.Expr:
+    """Rewrite an expression in :data:`sqrt_h` (``lambda = s**2/alpha``), simplified.
+
+    Parameters
+    ----------
+    expr : Expr
+        An expression in ``alpha``, ``lambda`` and other symbols.
+
+    Returns
+    -------
+    Expr
+        The same quantity with ``alpha*lambda = s**2``, factored.
+
+    See Also
+    --------
+    from_sqrt_h : the inverse substitution.
+
+    Examples
+    --------
+    >>> to_sqrt_h(1 + beta - 2 * sp.sqrt(alpha * curvature))
+    beta - 2*s + 1
+    """
+    return sp.factor(sp.simplify(sp.sympify(expr).subs(curvature, sqrt_h**2 / alpha)))
+
+
+def from_sqrt_h(expr: sp.Expr) -> sp.Expr:
+    """Substitute :math:`s = \\sqrt{\\alpha\\lambda}` back into an expression in :data:`sqrt_h`.
+
+    Parameters
+    ----------
+    expr : Expr
+        An expression in :data:`sqrt_h` (and other symbols).
+
+    Returns
+    -------
+    Expr
+        The same quantity in ``alpha`` and ``lambda``.
+
+    See Also
+    --------
+    to_sqrt_h : the forward substitution.
+
+    Examples
+    --------
+    >>> from_sqrt_h((1 - sqrt_h)**2)
+    (-sqrt(alpha)*sqrt(lambda) + 1)**2
+    """
+    return sp.sympify(expr).subs(sqrt_h, sp.sqrt(alpha * curvature))
+
+
+def leading_order(expr: sp.Expr, variable: sp.Symbol = sqrt_h) -> sp.Expr:
+    """Constant term plus the first non-vanishing power of ``variable`` (series at 0).
+
+    Used for the small-step (continuous-time) reading of a critical momentum and
+    for the large-``kappa`` form of a tuned rate.
+
+    Parameters
+    ----------
+    expr : Expr
+        Analytic at ``variable = 0``.
+    variable : Symbol
+        Expansion variable (default :data:`sqrt_h`).
+
+    Returns
+    -------
+    Expr
+
+    Examples
+    --------
+    >>> leading_order((1 - sqrt_h) / (1 + sqrt_h))
+    1 - 2*s
+    """
+    ser = sp.series(expr, variable, 0, 6).removeO()
+    ser = sp.expand(ser)
+    c0 = ser.subs(variable, 0)
+    rest = sp.Poly(sp.expand(ser - c0), variable)
+    terms = sorted(rest.terms(), key=lambda t: t[0][0])
+    if not terms:
+        return c0
+    (k,), c = terms[0]
+    return c0 + c * variable**k
+
+
+# --------------------------------------------------------------------------
+# The symbolic model of a method
+# --------------------------------------------------------------------------
+
+#: Largest degree in ``beta`` of a factor of the discriminant that is solved in closed
+#: form; higher degrees have no useful radical form (and SymPy can take minutes).
+MAX_CLOSED_FORM_DEGREE = 2
+
+
+class CriticalBranch(NamedTuple):
+    """One solution in ``beta`` of ``discriminant = 0``, in :data:`sqrt_h`.
+
+    Attributes
+    ----------
+    beta : Expr
+        The momentum, a function of :data:`sqrt_h` (and extra hyper-parameters).
+    double_pole : Expr
+        The double pole at that momentum.
+    interval : Set or None
+        The values of :data:`sqrt_h` where ``beta`` is real, in ``[-1, 1]`` and the
+        double pole is stable; None when SymPy cannot reduce the conditions (e.g.
+        when they depend on an extra hyper-parameter).
+    stable : bool
+        Whether the branch gives a stable double pole somewhere: ``interval`` is not
+        empty or, when it is None, a probe point of a small grid of ``sqrt_h`` and
+        extra hyper-parameters in (0, 1) shows one.
+
+    Examples
+    --------
+    >>> br = model("heavy_ball").critical.stable
+    >>> br.beta, br.double_pole, br.interval, br.stable
+    ((s - 1)**2, 1 - s, Interval.open(0, 2), True)
+    """
+
+    beta: sp.Expr
+    double_pole: sp.Expr
+    interval: sp.Set | None
+    stable: bool
+
+
+class CriticalBranches(NamedTuple):
+    """All real critical-damping branches of a method, and the default one.
+
+    Attributes
+    ----------
+    branches : tuple of CriticalBranch
+        Every real solution of ``discriminant = 0`` in ``beta``.
+    stable_index : int
+        The default branch: at the probe point ``alpha*lambda = 1/4`` (extra
+        hyper-parameters 1/2) the real ``beta`` in [-1, 1] whose double pole has
+        the smallest modulus.
+
+    Examples
+    --------
+    >>> c = model("nesterov").critical
+    >>> [b.beta for b in c.branches], c.stable_index
+    ([-(s + 1)/(s - 1), -(s - 1)/(s + 1)], 1)
+    """
+
+    branches: tuple[CriticalBranch, ...]
+    stable_index: int
+
+    @property
+    def stable(self) -> CriticalBranch:
+        """The default branch ``branches[stable_index]``."""
+        return self.branches[self.stable_index]
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicModel:
+    """Everything derived from one method's update rule on the quadratic oracle.
+
+    Obtain it with :func:`model` (cached per :class:`~momentum_dynamics.methods.Method`).
+    The costly derivations (factored discriminant, critical branches, stability
+    conditions) are computed on first access and then kept.
+
+    Attributes
+    ----------
+    method : Method
+        The method it was derived from.
+    state : tuple of Symbol
+        The state symbols (``x_prev``, ``v_prev``, ...), iterate first.
+    new_state : tuple of Expr
+        The update rule applied to ``state`` with gradient ``lambda*x + xi``.
+    A, B, C, D : ImmutableMatrix
+        :math:`s[k+1] = A s[k] + B\\xi[k]`, :math:`x[k] = C s[k] + D\\xi[k]`.
+    charpoly : Poly
+        :math:`\\det(zI - A)` as a polynomial in ``z``.
+
+    Examples
+    --------
+    >>> m = model("heavy_ball")
+    >>> m.characteristic_polynomial
+    beta + z**2 + z*(alpha*lambda - beta - 1)
+    >>> m.discriminant
+    alpha**2*lambda**2 - 2*alpha*beta*lambda - 2*alpha*lambda + beta**2 - 2*beta + 1
+    >>> m.critical.stable.beta
+    (s - 1)**2
+    """
+
+    method: Method
+    state: tuple[sp.Symbol, ...]
+    new_state: tuple[sp.Expr, ...]
+    A: sp.ImmutableMatrix
+    B: sp.ImmutableMatrix
+    C: sp.ImmutableMatrix
+    D: sp.ImmutableMatrix
+    charpoly: sp.Poly
+
+    @property
+    def parameters(self) -> dict[str, sp.Symbol]:
+        """The symbol of each hyper-parameter (see :func:`hyperparameter_symbols`)."""
+        return hyperparameter_symbols(self.method)
+
+    @cached_property
+    def state_space(self) -> StateSpaceModel:
+        """``(A, B, C, D)`` as a :class:`StateSpaceModel`."""
+        return StateSpaceModel(self.A, self.B, self.C, self.D)
+
+    @property
+    def order(self) -> int:
+        """Number of state variables (degree of the characteristic polynomial)."""
+        return self.charpoly.degree()
+
+    @cached_property
+    def characteristic_polynomial(self) -> sp.Expr:
+        """:math:`\\det(zI - A)` as an expression collected in powers of ``z``."""
+        return sp.collect(self.charpoly.as_expr(), z)
+
+    @cached_property
+    def discriminant(self) -> sp.Expr:
+        """Discriminant of :attr:`charpoly` in ``z``, factored."""
+        return sp.factor(sp.discriminant(self.charpoly))
+
+    @cached_property
+    def discriminant_in_beta(self) -> sp.Poly:
+        """The factors of the discriminant's numerator that contain ``beta``, as a
+        polynomial in ``beta`` (coefficients in ``alpha``, ``lambda`` and extra
+        hyper-parameters). Its real roots are the critical momenta. Requires a
+        method with momentum."""
+        self._require_momentum()
+        num = sp.numer(sp.together(self.discriminant))
+        _, factors = sp.factor_list(num)
+        keep = [f**k for f, k in factors if f.has(beta)]
+        if not keep:
+            raise ValueError(
+                f"the discriminant of {self.method.name!r} does not depend on beta; "
+                "no momentum makes the poles coincide"
+            )
+        return sp.Poly(sp.expand(sp.Mul(*keep)), beta)
+
+    @cached_property
+    def critical_closed_form(self) -> bool:
+        """Whether :attr:`critical` is available: a two-state method whose
+        discriminant factors have degree at most :data:`MAX_CLOSED_FORM_DEGREE` in
+        ``beta``. Otherwise use the numeric
+        :func:`momentum_dynamics.critical_beta`, which solves the discriminant per
+        parameter point."""
+        if not self.method.has_momentum or self.order != 2:
+            return False
+        _, factors = sp.factor_list(self.discriminant_in_beta.as_expr())
+        return all(sp.degree(f, beta) <= MAX_CLOSED_FORM_DEGREE for f, _ in factors)
+
+    def _require_momentum(self) -> None:
+        if not self.method.has_momentum:
+            raise ValueError(
+                f"method {self.method.name!r} has no momentum parameter beta; critical "
+                "damping is defined for methods with one"
+            )
+
+    @cached_property
+    def critical(self) -> CriticalBranches:
+        """Critical-damping branches in :data:`sqrt_h` (see :class:`CriticalBranches`).
+
+        Raises
+        ------
+        ValueError
+            For a method without momentum, for one with more than two states or a
+            discriminant of degree above :data:`MAX_CLOSED_FORM_DEGREE` in ``beta``
+            (no closed form; the numeric :func:`momentum_dynamics.critical_beta`
+            solves it per point), or when no real branch gives a stable double pole.
+        """
+        return _critical_branches(self)
+
+    @cached_property
+    def stability_conditions(self) -> sp.Boolean:
+        """Exact conditions for all poles strictly inside the unit circle."""
+        return _stability(self.charpoly)
+
+    def __repr__(self) -> str:
+        return (f"SymbolicModel(method={self.method.name!r}, "
+                f"state={tuple(n for n in self.method.state)}, A={self.A.tolist()}, "
+                f"B={self.B.T.tolist()[0]}, p(z)={self.characteristic_polynomial})")
+
+    def _repr_latex_(self) -> str:
+        return (f"$\\displaystyle A = {sp.latex(self.A)},\\quad B = {sp.latex(self.B)},"
+                f"\\quad p(z) = {sp.latex(self.characteristic_polynomial)}$")
+
+
 @cache
-def _state_space(method: Method) -> StateSpaceModel:
-    lin = _linearise(method)
-    n = len(lin.state)
+def _model(method: Method) -> SymbolicModel:
+    state, A, B, new = _linearise(method)
+    n = len(state)
     C = sp.ImmutableMatrix([[1] + [0] * (n - 1)])
-    return StateSpaceModel(lin.A, lin.B, C, sp.ImmutableMatrix([[0]]))
+    poly = sp.Poly(sp.expand((z * sp.eye(n) - A).det()), z)
+    return SymbolicModel(method, state, new, A, B, C, sp.ImmutableMatrix([[0]]), poly)
+
+
+def model(method: str | Method) -> SymbolicModel:
+    """The symbolic model of a method (cached): the object every analysis reads.
+
+    Parameters
+    ----------
+    method : str or Method
+
+    Returns
+    -------
+    SymbolicModel
+
+    Raises
+    ------
+    TypeError
+        If the update rule cannot be evaluated on SymPy symbols.
+    ValueError
+        If it is not linear in its state and gradient on a quadratic.
+
+    Examples
+    --------
+    >>> m = model("nesterov")
+    >>> m.state_space.A
+    Matrix([
+    [-alpha*lambda + 1,  alpha*beta*lambda - beta],
+    [     alpha*lambda, -alpha*beta*lambda + beta]])
+    >>> model("nesterov") is m
+    True
+    """
+    return _model(get_method(method))
 
 
 def state_space(method: str | Method) -> StateSpaceModel:
@@ -171,22 +497,16 @@ def state_space(method: str | Method) -> StateSpaceModel:
     >>> B.T
     Matrix([[-alpha, alpha]])
     """
-    return _state_space(get_method(method))
-
-
-@cache
-def _charpoly(method: Method) -> sp.Poly:
-    A = _linearise(method).A
-    return sp.Poly(sp.expand((z * sp.eye(A.shape[0]) - A).det()), z)
+    return model(method).state_space
 
 
 @cache
 def _transfer(method: Method, output: int) -> sp.Expr:
-    lin = _linearise(method)
-    n = len(lin.state)
-    den = _charpoly(method).as_expr()
+    mod = _model(method)
+    n = mod.order
+    den = mod.charpoly.as_expr()
     # C adj(zI - A) B with C selecting one state: a polynomial numerator over det(zI - A).
-    num = ((z * sp.eye(n) - lin.A).adjugate() * lin.B)[output, 0]
+    num = ((z * sp.eye(n) - mod.A).adjugate() * mod.B)[output, 0]
     num = sp.factor(sp.expand(num))
     g = sp.gcd(sp.Poly(num, z), sp.Poly(den, z))
     if g.degree() > 0:
@@ -241,12 +561,7 @@ def characteristic_polynomial(method: str | Method) -> sp.Expr:
     >>> characteristic_polynomial("nesterov")
     -alpha*beta*lambda + beta + z**2 + z*(alpha*beta*lambda + alpha*lambda - beta - 1)
     """
-    return sp.collect(_charpoly(get_method(method)).as_expr(), z)
-
-
-@cache
-def _discriminant(method: Method) -> sp.Expr:
-    return sp.factor(sp.discriminant(_charpoly(method)))
+    return model(method).characteristic_polynomial
 
 
 def discriminant(method: str | Method) -> sp.Expr:
@@ -262,12 +577,12 @@ def discriminant(method: str | Method) -> sp.Expr:
     (alpha*lambda - 1)*(alpha*beta**2*lambda + 2*alpha*beta*lambda + alpha*lambda
     - beta**2 + 2*beta - 1)
     """
-    return _discriminant(get_method(method))
+    return model(method).discriminant
 
 
 @cache
 def _poles(method: Method) -> tuple[sp.Expr, ...]:
-    p = _charpoly(method)
+    p = _model(method).charpoly
     out = []
     for root, mult in sp.roots(p).items():
         out.extend([sp.simplify(root)] * mult)
@@ -306,9 +621,7 @@ def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
     return conds
 
 
-@cache
-def _stability(method: Method) -> sp.Boolean:
-    p = _charpoly(method)
+def _stability(p: sp.Poly) -> sp.Boolean:
     n = p.degree()
     coeffs = p.all_coeffs()
     if n == 1:
@@ -334,12 +647,38 @@ def stability_conditions(method: str | Method) -> sp.Boolean:
     >>> stability_conditions("heavy_ball")
     (alpha*lambda > 0) & (beta + 1 > 0) & (1 - beta > 0) & (-alpha*lambda + 2*beta + 2 > 0)
     """
-    return _stability(get_method(method))
+    return model(method).stability_conditions
 
 
 # --------------------------------------------------------------------------
 # Critical damping
 # --------------------------------------------------------------------------
+
+
+class StableBranch(NamedTuple):
+    """A critical momentum with a stable double pole, in ``alpha`` and ``lambda``.
+
+    Attributes
+    ----------
+    beta : Expr
+        The momentum.
+    double_pole : Expr
+        The double pole it gives.
+    condition : Boolean or None
+        Where it is a real momentum in [-1, 1] with a stable double pole, as
+        conditions on ``alpha*lambda`` (None when SymPy cannot reduce them, e.g.
+        when they depend on an extra hyper-parameter).
+
+    Examples
+    --------
+    >>> (br,) = critical_beta("nesterov").stable_branches
+    >>> br.double_pole, br.condition
+    (-sqrt(alpha)*sqrt(lambda) + 1, (alpha*lambda > 0) & (alpha*lambda < 4))
+    """
+
+    beta: sp.Expr
+    double_pole: sp.Expr
+    condition: sp.Boolean | None
 
 
 class CriticalBeta(NamedTuple):
@@ -351,7 +690,8 @@ class CriticalBeta(NamedTuple):
         Every real solution of ``discriminant = 0`` in ``beta`` (for
         ``alpha*lambda > 0``), simplified.
     stable : Expr
-        The solution whose double pole is stable; NaN-valued outside ``condition``.
+        The default solution whose double pole is stable (see
+        :class:`CriticalBranches`); NaN-valued outside ``condition``.
     double_pole : Expr
         That double pole (its sign says whether the critically damped iterates
         approach monotonically (positive) or alternate in sign (negative)).
@@ -360,8 +700,12 @@ class CriticalBeta(NamedTuple):
         as an interval of ``alpha*lambda`` (None when SymPy cannot reduce it).
     continuous : Expr
         The leading-order approximation for small ``alpha*lambda`` (the
-        continuous-time, damping-ratio-one reading; for heavy ball the seed's
-        :math:`1 - 2\\sqrt{\\alpha\\lambda}`).
+        continuous-time, damping-ratio-one reading; for heavy ball the familiar
+        :math:`1 - 2\\sqrt{\\alpha\\lambda}`, cf. Goh 2017).
+    stable_branches : tuple of StableBranch
+        Every solution that gives a stable double pole somewhere, with its
+        condition. Several can coexist at the same ``alpha*lambda`` (QHM with
+        ``nu = 0.7`` at ``alpha*lambda = 2`` has two); ``stable`` is one of them.
     """
 
     solutions: tuple[sp.Expr, ...]
@@ -369,83 +713,106 @@ class CriticalBeta(NamedTuple):
     double_pole: sp.Expr
     condition: sp.Boolean | None
     continuous: sp.Expr
+    stable_branches: tuple[StableBranch, ...] = ()
 
 
-def _in_s(expr: sp.Expr) -> sp.Expr:
-    """Rewrite with alpha*lambda = s**2 (s > 0), simplify."""
-    return sp.factor(sp.simplify(expr.subs(curvature, _s**2 / alpha)))
-
-
-def _from_s(expr: sp.Expr) -> sp.Expr:
-    return expr.subs(_s, sp.sqrt(alpha * curvature))
-
-
-class _CriticalInS(NamedTuple):
-    solutions: tuple[sp.Expr, ...]  # beta(s)
-    poles: tuple[sp.Expr, ...]  # double pole(s) of each solution
-    stable_index: int
-    interval: sp.Set | None  # of s
+def _require_momentum(method: Method) -> None:
+    if not method.has_momentum:
+        raise ValueError(
+            f"method {method.name!r} has no momentum parameter beta; critical damping is "
+            "defined for methods with one"
+        )
 
 
 def _double_pole(poly_in_z: sp.Poly) -> sp.Expr:
-    n = poly_in_z.degree()
-    if n == 2:
-        a2, a1, _ = poly_in_z.all_coeffs()
-        return sp.factor(sp.simplify(-a1 / (2 * a2)))
-    g = sp.gcd(poly_in_z, poly_in_z.diff(z))
-    r = sp.roots(g)
-    if not r:
-        return sp.nan
-    return sp.factor(sp.simplify(max(r, key=lambda q: r[q])))
+    a2, a1, _ = poly_in_z.all_coeffs()
+    return sp.factor(sp.simplify(-a1 / (2 * a2)))
 
 
-@cache
-def _critical_in_s(method: Method) -> _CriticalInS:
-    if not method.has_momentum:
+def _branch_interval(bs: sp.Expr, p: sp.Expr) -> sp.Set | None:
+    """Values of s where beta(s) lies strictly in (-1, 1) and |double pole| < 1."""
+    try:
+        interval = sp.Interval.open(0, sp.oo)
+        for expr in (sp.factor((p - 1) * (p + 1)), bs - 1, -1 - bs):
+            interval = interval.intersect(sp.solveset(expr < 0, sqrt_h, sp.S.Reals))
+        if not isinstance(interval, (sp.Interval, sp.Union, sp.sets.sets.EmptySet)):
+            return None
+        return interval
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+
+
+def _probes(method: Method) -> list[dict]:
+    """A small grid of probe points: sqrt_h and extra hyper-parameters in (0, 1)."""
+    extras = [sym for name, sym in hyperparameter_symbols(method).items()
+              if name not in ("alpha", "beta")]
+    grid = [sp.Rational(k, 8) for k in (1, 2, 4, 6, 7)]
+    out = []
+    for sv in [sp.Rational(k, 4) for k in (1, 2, 4, 6, 7)]:
+        for ev in grid if extras else [None]:
+            pt = {sqrt_h: sv, alpha: 1}
+            pt.update({e: ev for e in extras})
+            out.append(pt)
+    return out
+
+
+def _stable_at(bs: sp.Expr, p: sp.Expr, point: dict) -> tuple[bool, float]:
+    try:
+        bv, pv = complex(bs.subs(point)), complex(p.subs(point))
+    except (TypeError, ValueError):
+        return False, math.inf
+    ok = abs(bv.imag) < 1e-12 and -1 <= bv.real <= 1 and abs(pv) < 1
+    return ok, abs(pv)
+
+
+def _critical_branches(mod: SymbolicModel) -> CriticalBranches:
+    method = mod.method
+    _require_momentum(method)
+    if mod.order != 2:
         raise ValueError(
-            f"method {method.name!r} has no momentum parameter beta; critical_beta is "
-            "defined for methods with one"
+            f"method {method.name!r} has {mod.order} states; critical_beta has a closed "
+            "form for two-state methods only. Use the numeric "
+            "momentum_dynamics.critical_beta, which solves the discriminant per point"
         )
-    disc = _discriminant(method)
-    raw = sp.solve(sp.numer(sp.together(disc)), beta)
-    sols, poles_ = [], []
+    _, factors = sp.factor_list(mod.discriminant_in_beta.as_expr())
+    degree = max(sp.degree(f, beta) for f, _ in factors)
+    if degree > MAX_CLOSED_FORM_DEGREE:
+        raise ValueError(
+            f"the discriminant of {method.name!r} has a factor of degree {degree} in beta; "
+            f"critical_beta is solved in closed form up to degree {MAX_CLOSED_FORM_DEGREE}. "
+            "Use the numeric momentum_dynamics.critical_beta, which finds its real roots "
+            "per parameter point"
+        )
+    raw = sp.solve(sp.numer(sp.together(mod.discriminant)), beta)
+    branches = []
     for sol in raw:
-        bs = _in_s(sol)
+        bs = to_sqrt_h(sol)
         if bs.has(sp.I):
             continue
-        p = sp.Poly(_charpoly(method).as_expr().subs(beta, bs).subs(curvature, _s**2 / alpha), z)
-        sols.append(bs)
-        poles_.append(_double_pole(p))
-    if not sols:
+        p = _double_pole(sp.Poly(to_sqrt_h(mod.charpoly.as_expr().subs(beta, bs)), z))
+        interval = _branch_interval(bs, p)
+        if interval is not None:
+            stable = not interval.is_empty
+        else:
+            stable = any(_stable_at(bs, p, pt)[0] for pt in _probes(method))
+        branches.append(CriticalBranch(bs, p, interval, stable))
+    if not branches:
         raise ValueError(f"no real critical beta exists for method {method.name!r}")
-    # Identify the stable branch at a probe point alpha*lambda = 1/4 (s = 1/2) with
-    # the extra hyper-parameters at 1/2: a real beta in [-1, 1] with |double pole| < 1.
-    probe = {_s: sp.Rational(1, 2), alpha: 1}
+    # The default branch at a probe point alpha*lambda = 1/4 (s = 1/2) with the extra
+    # hyper-parameters at 1/2: a real beta in [-1, 1] with the smallest |double pole|.
+    probe = {sqrt_h: sp.Rational(1, 2), alpha: 1}
     probe.update({sym: sp.Rational(1, 2) for name, sym in hyperparameter_symbols(method).items()
                   if name not in ("alpha", "beta")})
-    best, best_mod = None, None
-    for i, (bs, p) in enumerate(zip(sols, poles_, strict=True)):
-        bv, pv = complex(bs.subs(probe)), complex(p.subs(probe))
-        if abs(bv.imag) < 1e-12 and -1 <= bv.real <= 1 and abs(pv) < 1:
-            if best is None or abs(pv) < best_mod:
-                best, best_mod = i, abs(pv)
+    best, best_mod = None, math.inf
+    for i, br in enumerate(branches):
+        ok, mod_ = _stable_at(br.beta, br.double_pole, probe)
+        if ok and mod_ < best_mod:
+            best, best_mod = i, mod_
     if best is None:
         raise ValueError(
             f"no critical beta of method {method.name!r} gives a stable double pole"
         )
-    interval = None
-    try:
-        bs, p = sols[best], poles_[best]
-        interval = sp.Interval.open(0, sp.oo)
-        for expr in (sp.factor((p - 1) * (p + 1)), bs - 1, -1 - bs):
-            strict = expr is not bs - 1 and expr is not -1 - bs
-            rel = expr < 0 if strict else expr <= 0
-            interval = interval.intersect(sp.solveset(rel, _s, sp.S.Reals))
-        if not isinstance(interval, (sp.Interval, sp.Union)):
-            interval = None
-    except (NotImplementedError, TypeError, ValueError):
-        interval = None
-    return _CriticalInS(tuple(sols), tuple(poles_), best, interval)
+    return CriticalBranches(tuple(branches), best)
 
 
 def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
@@ -453,7 +820,7 @@ def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
         return None
     h = sp.Symbol("h", positive=True)
     # s = sqrt(h) is increasing, so the interval maps endpoint-wise to h = s**2.
-    rel = interval.as_relational(_s).subs(_s, sp.sqrt(h))
+    rel = interval.as_relational(sqrt_h).subs(sqrt_h, sp.sqrt(h))
     rel = rel.replace(
         lambda e: isinstance(e, sp.core.relational.Relational),
         lambda e: e.func(e.lhs**2, e.rhs**2),
@@ -461,29 +828,20 @@ def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
     return sp.And(alpha * curvature > 0, rel.subs(h, alpha * curvature))
 
 
-def _leading_order(expr_in_s: sp.Expr) -> sp.Expr:
-    """Constant term plus the first non-vanishing power of s."""
-    ser = sp.series(expr_in_s, _s, 0, 6).removeO()
-    ser = sp.expand(ser)
-    c0 = ser.subs(_s, 0)
-    rest = sp.Poly(sp.expand(ser - c0), _s)
-    terms = sorted(rest.terms(), key=lambda t: t[0][0])
-    if not terms:
-        return c0
-    (k,), c = terms[0]
-    return c0 + c * _s**k
-
-
 @cache
 def _critical_beta(method: Method) -> CriticalBeta:
-    c = _critical_in_s(method)
-    i = c.stable_index
+    c = _model(method).critical
+    br = c.stable
+    stable = tuple(StableBranch(from_sqrt_h(b.beta), from_sqrt_h(b.double_pole),
+                                _interval_to_condition(b.interval))
+                   for b in c.branches if b.stable)
     return CriticalBeta(
-        solutions=tuple(_from_s(s) for s in c.solutions),
-        stable=_from_s(c.solutions[i]),
-        double_pole=_from_s(c.poles[i]),
-        condition=_interval_to_condition(c.interval),
-        continuous=_from_s(_leading_order(c.solutions[i])),
+        solutions=tuple(from_sqrt_h(b.beta) for b in c.branches),
+        stable=from_sqrt_h(br.beta),
+        double_pole=from_sqrt_h(br.double_pole),
+        condition=_interval_to_condition(br.interval),
+        continuous=from_sqrt_h(leading_order(br.beta)),
+        stable_branches=stable,
     )
 
 
@@ -492,6 +850,27 @@ def critical_beta(method: str | Method) -> CriticalBeta:
 
     Assumes ``alpha*lambda > 0`` (for negative curvature no real critical momentum
     exists). See :class:`CriticalBeta` for the fields.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    CriticalBeta
+
+    Raises
+    ------
+    ValueError
+        For a method without momentum, for more than two states or a discriminant
+        of degree above :data:`MAX_CLOSED_FORM_DEGREE` in ``beta`` (use the numeric
+        :func:`momentum_dynamics.critical_beta`), or when no branch is stable.
+
+    See Also
+    --------
+    model : the :class:`SymbolicModel` whose ``critical`` branches this reads.
+    momentum_dynamics.critical_beta : the numeric, vectorised version.
 
     Examples
     --------
@@ -502,6 +881,8 @@ def critical_beta(method: str | Method) -> CriticalBeta:
     (alpha*lambda > 0) & (alpha*lambda < 4)
     >>> c.continuous
     -2*sqrt(alpha)*sqrt(lambda) + 1
+    >>> [b.beta for b in c.stable_branches]  # (1 + sqrt(alpha*lambda))**2 > 1 is not
+    [(sqrt(alpha)*sqrt(lambda) - 1)**2]
     """
     return _critical_beta(get_method(method))
 
@@ -559,29 +940,30 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
 # --------------------------------------------------------------------------
 
 
-class OptimalParameters(NamedTuple):
-    """Tuned hyper-parameters and the worst-case linear rate they give."""
+class SymbolicOptimalParameters(NamedTuple):
+    """Tuned hyper-parameters and the worst-case linear rate they give, as formulas.
+
+    The numeric counterpart, with numbers, is
+    :class:`momentum_dynamics.numeric.OptimalParameters`.
+
+    Parameters
+    ----------
+    alpha : Expr
+        Learning rate, in ``mu`` and ``L``.
+    beta : Expr or None
+        Momentum (None for a method without one).
+    rate : Expr
+        The worst-case spectral radius over ``[mu, L]`` at these values.
+
+    Examples
+    --------
+    >>> optimal_parameters("heavy_ball").rate
+    (sqrt(L) - sqrt(mu))/(sqrt(L) + sqrt(mu))
+    """
 
     alpha: sp.Expr
     beta: sp.Expr | None
     rate: sp.Expr
-
-
-# Optimality conditions (equal ripple), per method and tuning. Only the conditions
-# are stated here; the formulas are solved for by SymPy.
-#   "opposite_poles":     pole(alpha*mu) = -pole(alpha*L)          (GD)
-#   "critical_both_ends": critically damped at mu and at L, opposite double poles
-#                         (Polyak's heavy ball)
-#   "critical_mu_root_L": critically damped at mu, and -rate is a pole at L
-#                         (Lessard, Recht & Packard 2016, Nesterov on quadratics)
-#   "standard":           alpha = 1/L and critically damped at mu (Nesterov's choice)
-_TUNINGS = {
-    ("gd", "optimal"): "opposite_poles",
-    ("heavy_ball", "optimal"): "critical_both_ends",
-    ("nesterov", "optimal"): "critical_mu_root_L",
-    ("nesterov", "standard"): "standard",
-    ("ema_momentum", "optimal"): "critical_both_ends",
-}
 
 
 def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
@@ -594,16 +976,16 @@ def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 
 @cache
-def _optimal(method: Method, tuning: str) -> OptimalParameters:
-    key = (method.name, tuning)
-    if key not in _TUNINGS:
-        known = sorted({f"{m!r} ({t})" for m, t in _TUNINGS})
+def _optimal(method: Method, tuning: str) -> SymbolicOptimalParameters:
+    # The condition is the update rule's own (Method.tunings), never looked up by name.
+    if tuning not in method.tunings:
+        declared = sorted(method.tunings) or "none"
         raise ValueError(
-            f"no closed-form tuning {tuning!r} for method {method.name!r}; known: "
-            f"{', '.join(known)}. For other methods use the numeric "
+            f"no closed-form tuning {tuning!r} for method {method.name!r} (it declares "
+            f"{declared}; see Method.tunings). Use the numeric "
             "momentum_dynamics.optimal_parameters, which optimises numerically"
         )
-    rule = _TUNINGS[key]
+    rule = method.tunings[tuning]
     a = sp.Symbol("a", positive=True)  # sqrt(alpha*mu)
     ratio = L / mu
     if rule == "opposite_poles":
@@ -611,45 +993,47 @@ def _optimal(method: Method, tuning: str) -> OptimalParameters:
         at = lambda h: pole.subs(curvature, h / alpha)  # noqa: E731
         sq = _positive_solution(sp.numer(sp.together(at(a**2) + at(a**2 * ratio))), a)
         alpha_opt = sp.simplify(sq**2 / mu)
-        return OptimalParameters(alpha_opt, None, sp.factor(sp.simplify(at(sq**2))))
-    c = _critical_in_s(method)
-    beta_s, pole_s = c.solutions[c.stable_index], c.poles[c.stable_index]
+        return SymbolicOptimalParameters(alpha_opt, None, sp.factor(sp.simplify(at(sq**2))))
+    br = _model(method).critical.stable
+    beta_s, pole_s = br.beta, br.double_pole
     if rule == "standard":
         sq = sp.sqrt(mu / L)
     elif rule == "critical_both_ends":
-        eq = pole_s.subs(_s, a) + pole_s.subs(_s, a * sp.sqrt(ratio))
+        eq = pole_s.subs(sqrt_h, a) + pole_s.subs(sqrt_h, a * sp.sqrt(ratio))
         sq = _positive_solution(sp.numer(sp.together(eq)), a)
     else:  # critical_mu_root_L
-        pol_L = _charpoly(method).as_expr().subs(
-            {beta: beta_s.subs(_s, a), curvature: a**2 * ratio / alpha}
+        pol_L = _model(method).charpoly.as_expr().subs(
+            {beta: beta_s.subs(sqrt_h, a), curvature: a**2 * ratio / alpha}
         )
-        eq = sp.factor(pol_L.subs(z, -pole_s.subs(_s, a)))
+        eq = sp.factor(pol_L.subs(z, -pole_s.subs(sqrt_h, a)))
         sols = [s for s in sp.solve(sp.numer(sp.together(eq)), a)
                 if sp.simplify(s - 1) != 0 and s.subs({mu: 1, L: 10}).is_positive]
         sq = sp.simplify(sols[0])
     alpha_opt = sp.simplify(sq**2 / mu)
-    beta_opt = sp.factor(sp.simplify(beta_s.subs(_s, sq)))
+    beta_opt = sp.factor(sp.simplify(beta_s.subs(sqrt_h, sq)))
     # At the optimum the slowest pole is the (positive) double pole at mu.
-    rate = sp.factor(sp.simplify(pole_s.subs(_s, sq)))
-    return OptimalParameters(alpha_opt, beta_opt, rate)
+    rate = sp.factor(sp.simplify(pole_s.subs(sqrt_h, sq)))
+    return SymbolicOptimalParameters(alpha_opt, beta_opt, rate)
 
 
-def optimal_parameters(method: str | Method, tuning: str = "optimal") -> OptimalParameters:
+def optimal_parameters(method: str | Method,
+                       tuning: str = "optimal") -> SymbolicOptimalParameters:
     """Hyper-parameters minimising the worst-case rate over curvatures in [mu, L].
 
     Parameters
     ----------
     method : str or Method
-        One of ``"gd"``, ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"`` (the
-        methods with a derived tuning).
+        A method that declares the tuning in :attr:`Method.tunings
+        <momentum_dynamics.methods.Method.tunings>` (the shipped ``"gd"``,
+        ``"heavy_ball"``, ``"nesterov"``, ``"ema_momentum"`` do).
     tuning : {"optimal", "standard"}
         ``"standard"`` is Nesterov's textbook choice ``alpha = 1/L`` with the
-        momentum critically damped at ``mu``; it gives exactly the seed's
-        :math:`1 - 1/\\sqrt{\\kappa}`.
+        momentum critically damped at ``mu``; it gives exactly the textbook
+        :math:`1 - 1/\\sqrt{\\kappa}` (Nesterov 1983).
 
     Returns
     -------
-    OptimalParameters
+    SymbolicOptimalParameters
         ``(alpha, beta, rate)`` in terms of ``mu`` and ``L``; ``beta`` is None for GD.
 
     References
@@ -660,7 +1044,7 @@ def optimal_parameters(method: str | Method, tuning: str = "optimal") -> Optimal
     Examples
     --------
     >>> optimal_parameters("gd")
-    OptimalParameters(alpha=2/(L + mu), beta=None, rate=(L - mu)/(L + mu))
+    SymbolicOptimalParameters(alpha=2/(L + mu), beta=None, rate=(L - mu)/(L + mu))
     >>> optimal_parameters("nesterov").alpha
     4/(3*L + mu)
     """
@@ -685,8 +1069,8 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
     """Leading-order large-``kappa`` form of :func:`tuned_rate` (an approximation).
 
     ``1 - c/kappa**p`` with the first non-vanishing term of the expansion in
-    :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the seed's
-    :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}`.
+    :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the textbook
+    :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}` (Polyak 1964).
 
     Examples
     --------
@@ -697,14 +1081,14 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
     """
     t = sp.Symbol("t", positive=True)
     r = tuned_rate(method, tuning).subs(kappa, 1 / t**2)
-    lead = _leading_order(r.subs(t, _s)).subs(_s, 1 / sp.sqrt(kappa))
+    lead = leading_order(r, t).subs(t, 1 / sp.sqrt(kappa))
     return sp.expand(lead)
 
 
 @cache
 def _stationary_covariance(method: Method) -> sp.Matrix:
-    model = _state_space(method)
-    A, B = model.A, model.B
+    mod = _model(method)
+    A, B = mod.A, mod.B
     n = A.shape[0]
     unknowns = sp.symbols(f"_p0:{n * (n + 1) // 2}")
     P = sp.zeros(n, n)
@@ -742,3 +1126,17 @@ def stationary_covariance(method: str | Method) -> sp.Matrix:
     -alpha*sigma**2/(lambda*(alpha*lambda - 2))
     """
     return _stationary_covariance(get_method(method))
+
+
+def __getattr__(name: str):
+    # Deprecated alias: the symbolic result type shared its name with the numeric one.
+    if name == "OptimalParameters":
+        import warnings
+
+        warnings.warn(
+            "momentum_dynamics.symbolic.OptimalParameters is renamed "
+            "SymbolicOptimalParameters (momentum_dynamics.OptimalParameters is the numeric "
+            "result type)", DeprecationWarning, stacklevel=2,
+        )
+        return SymbolicOptimalParameters
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

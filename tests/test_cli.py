@@ -165,8 +165,10 @@ def test_version(capsys):
 
 
 def _subparsers():
+    # argparse has no public list of a parser's actions: read its private one.
     parser = build_parser()
-    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    (sub,) = [a for a in parser._actions  # noqa: SLF001
+              if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
     return parser, sub.choices
 
 
@@ -178,7 +180,7 @@ def test_every_help_shows_every_default(capsys):
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping
-        for action in sub._actions:
+        for action in sub._actions:  # noqa: SLF001
             if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
                 default = action.default
                 shown = (" ".join(map(str, default)) if isinstance(default, list)

@@ -1,7 +1,5 @@
 """The linear-multistep reading, each result checked against an independent computation."""
 
-from functools import cache
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -27,17 +25,23 @@ METHODS = ("gd", "heavy_ball", "nesterov", "ema_momentum")
 a, b, lam, z = S.alpha, S.beta, S.curvature, S.z
 
 
-@cache
-def state_matrix(method):
-    """The symbolic state matrix A(beta, alpha*lambda), compiled (alpha = 1)."""
-    A = S.state_space(method).A.subs(a, 1)
-    return sp.lambdify([b, lam], A, modules="numpy")
+def state_matrix(method, beta, h):
+    """The state matrix of (x, v) at alpha = 1, lambda = h, typed from the recurrences."""
+    b_ = 0.0 if beta is None else beta
+    if method == "gd":
+        return np.array([[1 - h]], dtype=complex)
+    if method == "heavy_ball":  # v' = b v + h x, x' = x - v'
+        return np.array([[1 - h, -b_], [h, b_]], dtype=complex)
+    if method == "nesterov":  # v' = b v + h (x - b v), x' = x - v'
+        return np.array([[1 - h, -b_ * (1 - h)], [h, b_ * (1 - h)]], dtype=complex)
+    if method == "ema_momentum":  # v' = b v + (1 - b) h x, x' = x - v'
+        return np.array([[1 - h * (1 - b_), -b_], [(1 - b_) * h, b_]], dtype=complex)
+    raise AssertionError(method)
 
 
 def charpoly_coeffs(method, beta, hl):
-    """Coefficients of p(z) at alpha = 1, lambda = hl, straight from the state matrix."""
-    M = np.array(state_matrix(method)(0.0 if beta is None else beta, hl), dtype=complex)
-    return np.poly(M)  # characteristic polynomial of the numeric matrix
+    """Coefficients of p(z) at alpha = 1, lambda = hl, from the hand-typed state matrix."""
+    return np.poly(state_matrix(method, beta, hl))  # characteristic polynomial
 
 
 def max_root_modulus(method, beta, hl):

@@ -7,6 +7,38 @@ from momentum_dynamics.lti import state_space_matrices
 from momentum_dynamics.noise import stationary_covariance
 
 
+def hand_AB(method, a, b, H):
+    """Block state matrices of (x, v) on a Hessian H, typed from the recurrences:
+    heavy ball v' = b v + a (H x + xi), x' = x - v'; Nesterov evaluates the gradient at
+    x - b v; the EMA form v' = b v + (1 - b)(H x + xi), x' = x - a v'."""
+    H = np.atleast_2d(H)
+    d = H.shape[0]
+    eye = np.eye(d)
+    if method == "gd":
+        return eye - a * H, -a * eye
+    if method == "heavy_ball":
+        A = np.block([[eye - a * H, -b * eye], [a * H, b * eye]])
+        return A, np.vstack([-a * eye, a * eye])
+    if method == "nesterov":
+        A = np.block([[eye - a * H, -b * (eye - a * H)], [a * H, b * (eye - a * H)]])
+        return A, np.vstack([-a * eye, a * eye])
+    if method == "ema_momentum":
+        A = np.block([[eye - a * (1 - b) * H, -a * b * eye], [(1 - b) * H, b * eye]])
+        return A, np.vstack([-a * (1 - b) * eye, (1 - b) * eye])
+    raise AssertionError(method)
+
+
+def test_hand_matrices_are_the_library_model():
+    # the two references agree (state_space_matrices is checked against eigenvalues and
+    # simulations in test_lti); the solver tests below use the hand-typed ones
+    H = random_spd(np.random.default_rng(1), 3)
+    for method, beta in [("heavy_ball", 0.8), ("nesterov", 0.7), ("ema_momentum", 0.9),
+                         ("gd", None)]:
+        for got, want in zip(state_space_matrices(method, 0.2, beta, hessian=H),
+                             hand_AB(method, 0.2, beta, H), strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-15)
+
+
 def random_spd(rng, d, shift=0.1):
     M = rng.normal(size=(d, d))
     return M @ M.T / d + shift * np.eye(d)
@@ -23,7 +55,7 @@ def test_against_dense_lyapunov_solvers(method, beta, noise):
              "scalar": 0.3}[noise]
     alpha = 0.9 / np.linalg.eigvalsh(H).max()
     r = stationary_covariance(method, alpha, beta, H, Sigma)
-    A, B = state_space_matrices(method, alpha, beta, hessian=H)
+    A, B = hand_AB(method, alpha, beta, H)
     S_full = np.asarray(Sigma) * np.eye(d) if np.ndim(Sigma) < 2 else Sigma
     if np.ndim(Sigma) == 1:
         S_full = np.diag(Sigma)
@@ -228,7 +260,7 @@ def test_symbolic_stationary_covariance_matches_the_numeric_solver(method):
         if b is not None:
             sub[syms["beta"]] = b
         exact = np.array(sp.N(P.subs(sub)), dtype=float)
-        A, B = state_space_matrices(method, a, b, lam)
+        A, B = hand_AB(method, a, b, lam)
         np.testing.assert_allclose(exact, scipy.linalg.solve_discrete_lyapunov(
             A, sig**2 * B @ B.T), rtol=1e-9)
         checked += 1

@@ -10,11 +10,12 @@ Lessard, Recht & Packard (2016) and Nesterov's textbook tuning.
 from __future__ import annotations
 
 import math
+import zlib
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
-import sympy as sp
 from _reference import NU, hand_step
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,8 +47,6 @@ def extra(name):
 # --------------------------------------------------------------------------
 # Hand-written references
 # --------------------------------------------------------------------------
-
-
 
 
 def hand_matrix(name, alpha, beta, lam, nu=NU):
@@ -130,7 +129,8 @@ SHAPES = [((3, 1), (1, 4), ()), ((), (3, 1), (1, 4)), ((5,), (), (5,)),
 @pytest.mark.parametrize("shapes", SHAPES, ids=str)
 @pytest.mark.parametrize("kind", ["real", "negative", "complex"])
 def test_poles_and_spectral_radius_vs_eigvals(name, shapes, kind):
-    rng = np.random.default_rng(abs(hash((name, str(shapes), kind))) % 2**32)
+    # crc32, not hash(): string hashes change between runs (PYTHONHASHSEED)
+    rng = np.random.default_rng(zlib.crc32(f"{name}{shapes}{kind}".encode()))
     sa, sb, sl = shapes
     alpha = rng.uniform(0.01, 1.2, sa)
     beta = rng.uniform(-0.95, 0.999, sb)
@@ -175,7 +175,9 @@ def test_spectral_radius_on_a_large_grid(name):
     np.testing.assert_array_equal(stab[keep], want[keep] < 1)
 
 
-@pytest.mark.parametrize("name", ALL)
+# qhm pays for compiling its kernels here (> 2 s): slow
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n == "qhm" else n for n in ALL])
 def test_zero_dimensional_inputs_give_python_scalars(name):
     b = None if name == "gd" else 0.5
     kw = extra(name)
@@ -379,6 +381,7 @@ def test_critical_beta_qhm_vs_reference():
 def test_critical_beta_gives_a_double_pole(name):
     hs = np.array([1e-3, 0.05, 0.5, 2.0])
     cb = md.critical_beta(name, 1.0, hs, **extra(name))
+    assert np.isfinite(cb).sum() >= 3  # the loop below must check something
     for h, b in zip(hs, cb, strict=True):
         if np.isnan(b):
             continue
@@ -606,6 +609,7 @@ def test_optimal_parameters_beat_a_grid_search(name, mu, L):
     assert grid.min() >= p.rate - 1e-9
 
 
+@pytest.mark.slow
 def test_optimal_parameters_qhm_numeric_vs_brute_force():
     """The numeric minimax fallback, for a method the package does not ship."""
     mu, L = 1.0, 10.0
@@ -652,6 +656,27 @@ def test_iterations_to_tolerance_special_values():
     assert md.iterations_to_tolerance(0.5, 1e-3) == math.ceil(math.log(1e-3) / math.log(0.5))
 
 
+def mp_rates(method, tuning, kappa, exact):
+    """Published tuned rates and their large-kappa approximations, at 50 digits."""
+    out = []
+    with mpmath.workdps(50):
+        for k in map(mpmath.mpf, kappa):
+            sk = mpmath.sqrt(k)
+            if exact:
+                r = {"gd": (k - 1) / (k + 1), "heavy_ball": (sk - 1) / (sk + 1),
+                     "nesterov": 1 - 2 / mpmath.sqrt(3 * k + 1)}[method]
+            else:
+                r = {"gd": 1 - 2 / k, "heavy_ball": 1 - 2 / sk,
+                     "nesterov": 1 - 2 / mpmath.sqrt(3 * k)}[method]
+            out.append(1 - 1 / sk if tuning == "standard" else r)
+    return out
+
+
+def mp_count(rate, tol=1e-6):
+    with mpmath.workdps(50):
+        return 1.0 if rate == 0 else float(mpmath.ceil(mpmath.log(tol) / mpmath.log(rate)))
+
+
 def test_tuned_rates_rows():
     kappa = np.array([1.0, 10.0, 100.0, 1e4, 1e8])
     rows = md.tuned_rates(kappa, tolerance=1e-6)
@@ -665,13 +690,14 @@ def test_tuned_rates_rows():
     for row, e, a in zip(rows, exact, approx, strict=True):
         np.testing.assert_allclose(row.exact_rate, e, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(row.approximate_rate, a, rtol=1e-12, atol=1e-15)
-        for r, it in zip(row.exact_rate, row.exact_iterations, strict=True):
-            want = 1.0 if r == 0 else math.ceil(math.log(1e-6) / math.log(r))
-            assert it == want
-        for r, it in zip(np.clip(row.approximate_rate, 0, None), row.approximate_iterations,
-                         strict=True):
-            want = 1.0 if r == 0 else math.ceil(math.log(1e-6) / math.log(r))
-            assert it == want
+        # counts from the published rates at 50 digits (not from the rounded float rate,
+        # whose lost digits change the count at large kappa)
+        for r, it in zip(mp_rates(row.method, row.tuning, kappa, exact=True),
+                         row.exact_iterations, strict=True):
+            assert it == mp_count(r)
+        for r, it in zip(mp_rates(row.method, row.tuning, kappa, exact=False),
+                         row.approximate_iterations, strict=True):
+            assert it == mp_count(max(r, 0))
     # the exact rates are the worst cases of the tuned parameters (eigvals sweep)
     for row in rows:
         p = md.optimal_parameters(row.method, 1.0, 100.0, tuning=row.tuning)
@@ -709,12 +735,15 @@ def test_complex_curvature_near_unit_product(method):
     beta = None if method == "gd" else 0.5
     lam = np.array([1.0 + 0.0j, 1.0 + 1e-4j, 1.0 - 3e-4, 0.9995 - 2e-4j])
     rho = md.spectral_radius(method, 1.0, beta, lam)
-    poly = md.symbolic.characteristic_polynomial(method)
-    syms = md.symbolic.hyperparameter_symbols(method)
+    # the characteristic polynomials typed from the recurrences (not the symbolic core)
     for value, r in zip(lam, rho, strict=True):
-        sub = {syms["alpha"]: 1.0, md.symbolic.curvature: value}
-        if beta is not None:
-            sub[syms["beta"]] = beta
-        coeffs = [complex(c) for c in
-                  sp.Poly(poly.subs(sub), md.symbolic.z).all_coeffs()]
+        h = 1.0 * value
+        if method == "gd":
+            coeffs = [1.0, -(1 - h)]
+        elif method == "heavy_ball":
+            coeffs = [1.0, -(1 + beta - h), beta]
+        elif method == "nesterov":
+            coeffs = [1.0, -(1 + beta) * (1 - h), beta * (1 - h)]
+        else:  # ema_momentum: trace 1 + beta - h (1 - beta), determinant beta
+            coeffs = [1.0, -(1 + beta - h * (1 - beta)), beta]
         assert r == pytest.approx(np.abs(np.roots(coeffs)).max(), rel=1e-12)

@@ -375,6 +375,7 @@ def test_python_control_is_what_builds_the_loop():
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_figures(tmp_path):
     from momentum_dynamics.plotting import physics as PP
 
@@ -391,3 +392,56 @@ def test_figures(tmp_path):
     p = PP.plot_critical_damping_comparison("heavy_ball", ax=ax)
     assert p.axes == [ax]
     plt.close("all")
+
+
+# --------------------------------------------------------------------------
+# The one map (alpha, beta) <-> (time step, friction)
+# --------------------------------------------------------------------------
+
+
+def test_ode_parameters_closed_forms():
+    # heavy ball and Nesterov: h = sqrt(alpha), gamma = (1 - beta)/sqrt(alpha) (Polyak 1964)
+    for name in ("heavy_ball", "nesterov"):
+        p = P.ode_parameters(name, 0.04, 0.9)
+        assert p == pytest.approx((0.2, 0.5))
+        assert P.momentum_from_ode(name, 0.2, 0.5) == pytest.approx((0.04, 0.9))
+    # EMA momentum is heavy ball at learning rate alpha (1 - beta)
+    p = P.ode_parameters("ema_momentum", 0.4, 0.9)
+    assert p == pytest.approx((0.2, 0.5))
+    assert P.momentum_from_ode("ema_momentum", 0.2, 0.5) == pytest.approx((0.4, 0.9))
+    # broadcasting
+    hs = P.ode_parameters("heavy_ball", np.array([0.01, 0.04]), 0.9).time_step
+    np.testing.assert_allclose(hs, [0.1, 0.2])
+
+
+@pytest.mark.parametrize("name", ["heavy_ball", "nesterov", "ema_momentum"])
+def test_momentum_from_ode_runs_the_ode(name):
+    """The hand-written rule (tests/_reference.py) at momentum_from_ode(h, gamma) follows
+    x'' + gamma x' + lambda x = 0 (solved by the matrix exponential), to O(h)."""
+    from _reference import hand_step
+    gamma, lam, horizon = 0.7, 2.0, 5.0
+    errors, hs = [], np.array([0.02, 0.01, 0.005])
+    for h in hs:
+        alpha, beta = P.momentum_from_ode(name, h, gamma)
+        x, v = np.array([1.0]), np.array([0.0])
+        n = int(round(horizon / h))
+        xs = [1.0]
+        for _ in range(n):
+            x, v = hand_step(name, x, v, lambda y: lam * y, alpha, beta)
+            xs.append(float(x[0]))
+        M = np.array([[0.0, 1.0], [-lam, -gamma]])
+        exact = [(expm(M * k * h) @ [1.0, 0.0])[0] for k in range(n + 1)]
+        errors.append(np.max(np.abs(np.array(xs) - exact)))
+    order = np.polyfit(np.log(hs), np.log(errors), 1)[0]
+    assert 0.8 < order < 1.3 and errors[-1] < 0.02
+
+
+def test_ode_map_bad_inputs():
+    with pytest.raises(ValueError, match="method 'gd'"):
+        P.ode_parameters("gd", 0.1, None)
+    with pytest.raises(ValueError, match="friction"):
+        P.momentum_from_ode("heavy_ball", 0.1, 30.0)
+    with pytest.raises(ValueError, match="time_step"):
+        P.momentum_from_ode("heavy_ball", -0.1, 1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        P.ode_parameters("heavy_ball", -0.1, 0.5)

@@ -290,7 +290,7 @@ def test_user_gradient_errors():
     with pytest.raises(ValueError, match="problem .* returned shape"):
         simulate("gd", lambda x: x[:1], alpha=0.1, x0=[1.0, 2.0])
     with pytest.raises(ValueError, match="x0 must have shape"):
-        simulate("gd", lambda x: x, alpha=0.1, x0=np.ones((2, 2)))
+        simulate("gd", lambda x: x, alpha=0.1, x0=np.ones((2, 0)))
 
 
 # --------------------------------------------------------------------------
@@ -492,3 +492,106 @@ def test_gd_refuses_beta_and_v0():
 def test_steps_accepts_numpy_integers():
     tr = simulate("gd", 1.0, alpha=0.1, steps=np.int64(3))
     np.testing.assert_allclose(tr.x[:, 0], 0.9 ** np.arange(4), rtol=1e-15)
+
+
+# --------------------------------------------------------------------------
+# Hooks: schedule, noise, several runs, record_every
+# --------------------------------------------------------------------------
+
+
+def test_schedule_array_and_callable_match_the_hand_written_loop():
+    from _reference import hand_step
+    H = np.array([[2.0, 0.5], [0.5, 1.0]])
+    betas = np.linspace(0.0, 0.9, 20)
+    alphas = 0.1 / (1 + np.arange(20))
+    x, v = np.ones(2), np.zeros(2)
+    ref = [x]
+    for a, b in zip(alphas, betas, strict=True):
+        x, v = hand_step("nesterov", x, v, lambda y: H @ y, a, b)
+        ref.append(x)
+    tr = simulate("nesterov", H, None, None, steps=20,
+                  schedule={"alpha": alphas, "beta": betas})
+    np.testing.assert_allclose(tr.x, ref, rtol=1e-14)
+    tr2 = simulate("nesterov", H, 0.5, 0.5, steps=20,
+                   schedule=lambda t: {"alpha": alphas[t - 1], "beta": betas[t - 1]})
+    np.testing.assert_allclose(tr2.x, ref, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["gd", "heavy_ball", "nesterov"])
+def test_noise_gives_the_lyapunov_covariance(name):
+    """Many chains with gradient noise: the sample covariance of x against scipy's
+    solve_discrete_lyapunov on the hand-written rule's matrices."""
+    import scipy.linalg
+    from _reference import hand_step
+    lam, alpha, beta, s2 = 1.5, 0.2, (None if name == "gd" else 0.6), 0.5
+
+    def step(x, v, xi=0.0):
+        return hand_step(name, x, v, lambda y: lam * y + xi, alpha, beta)
+
+    A = np.array([step(1.0, 0.0), step(0.0, 1.0)], dtype=float).T
+    B = np.array(step(0.0, 0.0, 1.0), dtype=float)
+    if name == "gd":  # v is not a state of gradient descent
+        A, B = A[:1, :1], B[:1]
+    P = scipy.linalg.solve_discrete_lyapunov(A, s2 * np.outer(B, B))
+    n = 20000
+    tr = simulate(name, lam, alpha, beta, steps=300, x0=np.zeros((n, 1)), noise=s2, rng=3,
+                  record_every=300)
+    assert tr.x.shape == (2, n, 1)
+    var = float(np.mean(tr.x[-1] ** 2))
+    assert var == pytest.approx(P[0, 0], rel=4 * np.sqrt(2 / n))
+
+
+def test_noise_covariance_matrix_and_callable():
+    cov = np.array([[1.0, 0.8], [0.8, 1.0]])
+    tr = simulate("gd", lambda x: np.zeros_like(x), 1.0, steps=1, x0=np.zeros((40000, 2)),
+                  noise=cov, rng=0)
+    emp = np.cov(-tr.x[-1].T)  # x1 = -alpha * xi
+    np.testing.assert_allclose(emp, cov, atol=0.03)
+    calls = []
+    tr = simulate("heavy_ball", 1.0, 0.1, 0.5, steps=3,
+                  noise=lambda t, x, rng: calls.append(t) or np.zeros_like(x))
+    assert calls == [1, 2, 3]
+    np.testing.assert_array_equal(tr.x, simulate("heavy_ball", 1.0, 0.1, 0.5, steps=3).x)
+    a = simulate("heavy_ball", [1.0, 2.0], 0.1, 0.5, steps=5, noise=[0.1, 0.2], rng=7).x
+    b = simulate("heavy_ball", [1.0, 2.0], 0.1, 0.5, steps=5, noise=[0.1, 0.2], rng=7).x
+    np.testing.assert_array_equal(a, b)
+
+
+def test_several_runs_and_record_every():
+    x0 = np.array([[1.0, 0.0], [0.5, -1.0], [2.0, 3.0]])
+    tr = simulate("heavy_ball", [1.0, 4.0], 0.1, 0.7, steps=10, x0=x0, v0=[0.1, 0.0])
+    for i in range(3):
+        one = simulate("heavy_ball", [1.0, 4.0], 0.1, 0.7, steps=10, x0=x0[i], v0=[0.1, 0.0])
+        np.testing.assert_array_equal(tr.x[:, i], one.x)
+        np.testing.assert_allclose(tr.loss[:, i], one.loss)
+    sub = simulate("heavy_ball", [1.0, 4.0], 0.1, 0.7, steps=10, x0=x0, v0=[0.1, 0.0],
+                   record_every=3)
+    np.testing.assert_array_equal(sub.x, tr.x[::3])
+    assert sub.steps == 9
+    with pytest.raises(ValueError, match="several runs"):
+        empirical_rate(tr)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(schedule={"nu": np.ones(5)}), ValueError, r"schedule sets \['nu'\]"),
+        (dict(schedule={"beta": np.ones(4)}), ValueError, r"schedule\['beta'\] .* \(5,\)"),
+        (dict(schedule={"beta": np.full(5, 1.5)}), ValueError, "beta"),
+        (dict(schedule={"alpha": -np.ones(5)}), ValueError, "alpha"),
+        (dict(schedule=lambda t: {"beta": 2.0}), ValueError, "beta"),
+        (dict(schedule=lambda t: 0.5), TypeError, "schedule"),
+        (dict(noise=-1.0), ValueError, "noise"),
+        (dict(noise=[1.0, 2.0]), ValueError, "noise"),
+        (dict(noise=-np.eye(3)), ValueError, "noise .* positive semi-definite"),
+        (dict(noise=lambda t, x, rng: np.ones(2)), ValueError, "noise"),
+        (dict(rng="seed"), TypeError, "rng"),
+        (dict(record_every=0), ValueError, "record_every"),
+        (dict(alpha=None), TypeError, "alpha"),
+    ],
+)
+def test_bad_hooks_are_named(kwargs, error, match):
+    args = dict(method="heavy_ball", problem=[1.0, 2.0, 3.0], alpha=0.1, beta=0.5, steps=5)
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        simulate(**args)

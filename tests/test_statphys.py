@@ -72,17 +72,47 @@ def test_leapfrog_vectorised_chains_match_single_runs():
 # --------------------------------------------------------------------------
 
 
+def _hand_langevin(grad, x, v, h, gamma, T, n, gen=None):
+    """The SGHMC scheme typed out: v' = (1 - gamma h) v - h grad f(x) + sqrt(2 gamma T h)
+    zeta, x' = x + h v' (Chen, Fox & Guestrin 2014)."""
+    xs, vs = [x], [v]
+    for _ in range(n):
+        zeta = gen.standard_normal(np.shape(x)) if gen is not None else 0.0
+        v = (1 - gamma * h) * v - h * grad(x) + np.sqrt(2 * gamma * T * h) * zeta
+        x = x + h * v
+        xs.append(x)
+        vs.append(v)
+    return np.array(xs), np.array(vs)
+
+
 def test_heavy_ball_is_the_langevin_scheme_at_zero_temperature():
     """The identification h = sqrt(alpha), p = -v/h, gamma = (1-beta)/h, checked against
-    the independently written Langevin integrator with T = 0."""
+    the Langevin scheme typed out in this test, at T = 0."""
     h, gamma = 0.1, 1.5
     f = sph.double_well_potential()
     hb = sph.heavy_ball_energy_trace(f, 1.7, h * h, 1 - gamma * h, 300)
     lg = sph.underdamped_langevin(f, 1.7, 0.0, h, gamma, 0.0, 300, 1, rng=0)
-    np.testing.assert_allclose(hb.x[:, 0], lg.x[:, 0, 0], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(hb.p[:, 0], lg.p[:, 0, 0], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(hb.energy, lg.energy[:, 0], rtol=1e-12, atol=1e-14)
+    xs, vs = _hand_langevin(f.grad, np.array([1.7]), np.array([0.0]), h, gamma, 0.0, 300)
+    np.testing.assert_allclose(hb.x[:, 0], xs[:, 0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(hb.p[:, 0], vs[:, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(lg.x[:, 0, 0], xs[:, 0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(lg.p[:, 0, 0], vs[:, 0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hb.energy, lg.energy[:, 0], rtol=1e-10, atol=1e-12)
     assert hb.time_step == pytest.approx(h) and hb.friction == pytest.approx(gamma)
+
+
+def test_langevin_noise_is_the_sghmc_kick():
+    """With noise, the same random stream gives the typed-out scheme's numbers."""
+    h, gamma, T = 0.05, 0.8, 0.4
+    f = sph.double_well_potential()
+    lg = sph.underdamped_langevin(f, [[0.3], [-1.2]], 0.1, h, gamma, T, 200, 2, rng=5)
+    xs, vs = _hand_langevin(f.grad, np.array([[0.3], [-1.2]]), np.full((2, 1), 0.1), h,
+                            gamma, T, 200, np.random.default_rng(5))
+    np.testing.assert_allclose(lg.x, xs, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(lg.p, vs, rtol=1e-9, atol=1e-11)
+    x1, p1 = sph.langevin_step(0.3, 0.1, f, h, gamma, T, 0.7)
+    assert x1[0] == pytest.approx(0.3 + h * ((1 - gamma * h) * 0.1 - h * f.grad(np.array([0.3]))[0]
+                                             + np.sqrt(2 * gamma * T * h) * 0.7), rel=1e-12)
 
 
 @pytest.mark.parametrize("alpha, lam", [(0.01, 1.0), (0.1, 3.0), (0.2, 4.0)])
@@ -495,3 +525,183 @@ def test_langevin_x0_of_the_wrong_dimension_names_x0():
         T.underdamped_langevin(q.grad, 0.0, 0.0, 0.1, 1.0, 0.5, 10)
     with pytest.raises(ValueError, match="x0"):
         T.underdamped_langevin(q.grad, [0.0, 0.0, 0.0], 0.0, 0.1, 1.0, 0.5, 10)
+
+
+# --------------------------------------------------------------------------
+# Derived from the update rule, for every two-state method
+# --------------------------------------------------------------------------
+
+MOMENTUM_METHODS = ["heavy_ball", "nesterov", "ema_momentum"]
+
+
+def _reference_model(name, alpha, beta, H):
+    """(A, B) of the hand-written rule (tests/_reference.py) on grad = H x + xi, by
+    applying it to unit states and unit noises (it is linear), state (x, v)."""
+    from _reference import hand_step
+    d = H.shape[0]
+    cols = []
+    for k in range(2 * d):
+        e = np.zeros(2 * d)
+        e[k] = 1.0
+        x, v = hand_step(name, e[:d], e[d:], lambda y: H @ y, alpha, beta)
+        cols.append(np.concatenate([x, v]))
+    A = np.array(cols).T
+    Bcols = []
+    for k in range(d):
+        xi = np.zeros(d)
+        xi[k] = 1.0
+        x, v = hand_step(name, np.zeros(d), np.zeros(d), lambda y, xi=xi: H @ y + xi,
+                         alpha, beta)
+        Bcols.append(np.concatenate([x, v]))
+    return A, np.array(Bcols).T
+
+
+def _reference_langevin_moments(name, alpha, beta, H, noise_var, h):
+    """Cov(x), E[x p^T], Cov(p) of p = (x_{k+1} - x_k)/h from scipy's dlyap on the
+    hand-written rule (no velocity change of variables)."""
+    import scipy.linalg
+    d = H.shape[0]
+    A, B = _reference_model(name, alpha, beta, H)
+    P = scipy.linalg.solve_discrete_lyapunov(A, noise_var * B @ B.T)
+    Cx = P[:d, :d]
+    C1 = (A @ P)[:d, :d]  # E[x_{k+1} x_k^T]
+    return Cx, (Cx - C1) / h, (2 * Cx - C1 - C1.T) / h**2
+
+
+def test_langevin_matrices_are_the_hand_built_sghmc_scheme():
+    """Heavy ball at alpha = h^2, beta = 1 - gamma h in (x, v): the matrices typed from
+    the SGHMC scheme (Chen, Fox & Guestrin 2014)."""
+    h, gamma, T, r = 0.15, 0.8, 0.7, 1.3
+    m = sph.langevin_matrices(h, gamma, H2, T, noise_factor=r)
+    eye = np.eye(2)
+    A = np.block([[eye - h * h * H2, (1 - gamma * h) * h * eye],
+                  [-h * H2, (1 - gamma * h) * eye]])
+    B = np.vstack([h * eye, eye])
+    np.testing.assert_allclose(m.A, A, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(m.B, B, rtol=1e-13)
+    np.testing.assert_allclose(m.noise_cov, 2 * r * gamma * T * h * eye, rtol=1e-13)
+
+
+def test_langevin_bias_is_the_hand_built_lyapunov_solution():
+    """The bias derived from symbolic.stationary_covariance (alpha = h^2,
+    beta = 1 - gamma h, sigma^2 = 2 r gamma T / h) equals the exact solution of the 2x2
+    Lyapunov equation of the hand-typed Langevin scheme."""
+    b = sph.langevin_bias("heavy_ball")
+    h, g, lam, T, r = (b.symbols[k] for k in ("step", "friction", "curvature",
+                                               "temperature", "noise_factor"))
+    A = sp.Matrix([[1 - h**2 * lam, (1 - g * h) * h], [-h * lam, 1 - g * h]])
+    bvec = sp.Matrix([h, 1])
+    a, c, d = sp.symbols("a c d")
+    P = sp.Matrix([[a, c], [c, d]])
+    eq = P - A * P * A.T - 2 * r * g * T * h * bvec * bvec.T
+    sol = sp.solve([eq[0, 0], eq[0, 1], eq[1, 1]], [a, c, d], dict=True)[0]
+    assert sp.simplify(b.var_x - sol[a]) == 0
+    assert sp.simplify(b.cov_xv - sol[c]) == 0
+    assert sp.simplify(b.var_v - sol[d]) == 0
+
+
+@pytest.mark.parametrize("name", MOMENTUM_METHODS)
+def test_langevin_covariance_of_every_method_against_the_hand_written_rule(name):
+    h, gamma, T = 0.2, 0.9, 0.6
+    alpha, beta = md.physics.momentum_from_ode(name, h, gamma)
+    c = sph.langevin_stationary_covariance(h, gamma, T, H2, method=name)
+    Cx, Cxp, Cp = _reference_langevin_moments(name, alpha, beta, H2, 2 * gamma * T / h, h)
+    np.testing.assert_allclose(c.x, Cx, rtol=1e-9)
+    np.testing.assert_allclose(c.xv, Cxp, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(c.v, Cp, rtol=1e-8)
+    # and the symbolic 1-D moments at one curvature
+    b = sph.langevin_bias(name)
+    vals = {b.symbols["step"]: h, b.symbols["friction"]: gamma, b.symbols["curvature"]: 0.5,
+            b.symbols["temperature"]: T, b.symbols["noise_factor"]: 1}
+    Cx1, Cxp1, Cp1 = _reference_langevin_moments(name, alpha, beta, np.array([[0.5]]),
+                                                 2 * gamma * T / h, h)
+    assert float(b.var_x.subs(vals)) == pytest.approx(Cx1[0, 0], rel=1e-10)
+    assert float(b.cov_xv.subs(vals)) == pytest.approx(Cxp1[0, 0], rel=1e-9)
+    assert float(b.var_v.subs(vals)) == pytest.approx(Cp1[0, 0], rel=1e-9)
+
+
+def test_langevin_bias_orders_per_method():
+    """Heavy ball and EMA momentum (heavy ball in other units) keep the second-order
+    configurational bias; Nesterov's Hessian damping, not matched by the noise, cools the
+    configuration at first order, -lambda h / gamma (checked on the reference numbers)."""
+    assert sph.langevin_bias("ema_momentum").order_x == 2
+    b = sph.langevin_bias("nesterov")
+    assert b.order_x == 1
+    gamma, lam, T = 1.2, 0.8, 0.5
+    hs = np.array([0.02, 0.01, 0.005])
+    bias = []
+    for h in hs:
+        alpha, beta = md.physics.momentum_from_ode("nesterov", h, gamma)
+        Cx, _, _ = _reference_langevin_moments("nesterov", alpha, beta, np.array([[lam]]),
+                                               2 * gamma * T / h, h)
+        bias.append(lam * Cx[0, 0] / T - 1)
+    assert bias[-1] / hs[-1] == pytest.approx(-lam / gamma, rel=0.02)
+
+
+@pytest.mark.parametrize("name", MOMENTUM_METHODS)
+def test_effective_temperature_of_every_method(name):
+    alpha, beta, sigma2 = 0.02, 0.8, 0.3
+    lam = np.array([0.5, 2.0])
+    t = sph.effective_temperature(name, alpha, beta, lam, sigma2)
+    Cx, _, Cp = _reference_langevin_moments(
+        name, alpha, beta, np.diag(lam), sigma2,
+        md.physics.ode_parameters(name, alpha, beta).time_step)
+    np.testing.assert_allclose(t.configurational, lam * np.diag(Cx), rtol=1e-9)
+    np.testing.assert_allclose(t.kinetic, np.diag(Cp), rtol=1e-8)
+    # the fluctuation-dissipation temperature: heavy ball and Nesterov alpha s^2/(2(1-b));
+    # EMA momentum is heavy ball at learning rate alpha (1 - beta)
+    lr = alpha * (1 - beta) if name == "ema_momentum" else alpha
+    np.testing.assert_allclose(t.approximation, lr * sigma2 / (2 * (1 - beta)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", MOMENTUM_METHODS)
+def test_effective_temperature_tends_to_the_approximation(name):
+    """At fixed friction the configurational temperature tends to T as h -> 0."""
+    gaps = []
+    for h in (0.04, 0.02, 0.01):
+        alpha, beta = md.physics.momentum_from_ode(name, h, 1.0)
+        t = sph.effective_temperature(name, alpha, beta, 1.0, 1.0)
+        gaps.append(abs(t.configurational[0] / t.approximation[0] - 1))
+    assert gaps[2] < gaps[1] < gaps[0] < 0.05
+
+
+def test_momentum_sgd_sde_of_other_methods():
+    """Nesterov's small-step SDE at constant momentum is heavy ball's (its Hessian damping
+    is of higher order; Su, Boyd & Candes 2016); EMA momentum is heavy ball at learning
+    rate alpha (1 - beta) with v_hb = alpha v."""
+    H = np.array([[1.0, 0.2], [0.2, 0.5]])
+    alpha, beta = 0.01, 0.9
+    hb = sph.momentum_sgd_sde(alpha, beta, H, 0.5)
+    nes = sph.momentum_sgd_sde(alpha, beta, H, 0.5, method="nesterov")
+    np.testing.assert_allclose(nes.F, hb.F, rtol=1e-14)
+    np.testing.assert_allclose(nes.D, hb.D, rtol=1e-14)
+    ema = sph.momentum_sgd_sde(alpha, beta, H, 0.5, method="ema_momentum")
+    ref = sph.momentum_sgd_sde(alpha * (1 - beta), beta, H, 0.5)
+    Tm = np.kron(np.diag([1.0, alpha]), np.eye(2))  # (x, v_ema) -> (x, v_hb)
+    np.testing.assert_allclose(Tm @ ema.F @ np.linalg.inv(Tm), ref.F, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(Tm @ ema.D @ Tm.T, ref.D, rtol=1e-12, atol=1e-18)
+    assert ema.temperature == pytest.approx(alpha * 0.5 / 2, rel=1e-10)
+
+
+def test_statphys_refuses_methods_without_a_velocity():
+    with pytest.raises(ValueError, match="method 'gd'"):
+        sph.langevin_bias("gd")
+    with pytest.raises(ValueError, match="method 'gd'"):
+        sph.effective_temperature("gd", 0.1, None, 1.0)
+    with pytest.raises(ValueError, match="adamw"):
+        sph.momentum_sgd_sde(0.1, 0.5, 1.0, method="adamw")
+
+
+@pytest.mark.parametrize("name", MOMENTUM_METHODS)
+def test_detailed_balance_of_every_method_against_the_hand_written_rule(name):
+    import scipy.linalg
+    H = np.array([[1.0, 0.3], [0.3, 0.5]])
+    noise = np.array([[1.0, 0.4], [0.4, 0.2]])  # not co-diagonal with H
+    alpha, beta = 0.02, 0.85
+    A, B = _reference_model(name, alpha, beta, H)
+    P = scipy.linalg.solve_discrete_lyapunov(A, B @ noise @ B.T)
+    ref = sph.discrete_detailed_balance(A, P, "odd")
+    got = sph.heavy_ball_detailed_balance(alpha, beta, H, noise, method=name)
+    assert got.violation == pytest.approx(ref.violation, rel=1e-7)
+    with pytest.raises(ValueError, match="method 'gd'"):
+        sph.heavy_ball_detailed_balance(0.1, None, H, method="gd")

@@ -106,7 +106,7 @@ CASES = [
     ("standard_tuning_heavy_ball", "tuning", dict(tuning="standard"), ValueError,
      r"tuning 'standard' is only defined for 'nesterov'"),
     ("samples_1", "samples", dict(method="qhm_v", samples=1, nu=0.5), ValueError,
-     r"samples must be >= 2"),
+     r"samples must be an integer >= 2"),
 ]
 
 # Which argument families each function takes.
@@ -302,3 +302,67 @@ def test_damping_regime_refuses_negative_rtol():
 def test_tuned_rates_names_bad_shapes():
     with pytest.raises(ValueError, match="kappa.*tolerance|tolerance.*kappa"):
         md.tuned_rates(np.array([10.0, 100.0, 1000.0]), np.array([1e-3, 1e-6]))
+
+
+# --------------------------------------------------------------------------
+# One Hessian parser and one symmetry tolerance everywhere
+# --------------------------------------------------------------------------
+
+HESSIAN_TAKERS = [
+    ("stationary_covariance",
+     lambda H: md.stationary_covariance("heavy_ball", 0.1, 0.5, hessian=H)),
+    ("to_statespace", lambda H: md.to_statespace("heavy_ball", 0.1, 0.5, hessian=H)),
+    ("server_momentum_model",
+     lambda H: md.applications.server_momentum_model(H, 1.0, clients_per_round=2)),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in HESSIAN_TAKERS],
+                         ids=[n for n, _ in HESSIAN_TAKERS])
+def test_symmetry_tolerance_is_the_same_everywhere(call):
+    from momentum_dynamics._validation import SYMMETRY_RTOL
+
+    base = np.array([[2.0e6, 1.0e6], [1.0e6, 3.0e6]]) * 1e-7  # stable for alpha = 0.1
+    scale = np.abs(base).max()
+    inside, outside = base.copy(), base.copy()
+    inside[0, 1] += 0.1 * SYMMETRY_RTOL * scale
+    outside[0, 1] += 10 * SYMMETRY_RTOL * scale
+    call(inside)
+    with pytest.raises(ValueError, match=r"hessian must be symmetric.*hessian\[0, 1\]"):
+        call(outside)
+
+
+@pytest.mark.parametrize("call", [c for _, c in HESSIAN_TAKERS],
+                         ids=[n for n, _ in HESSIAN_TAKERS])
+@pytest.mark.parametrize("bad, exc", [([], ValueError), (np.zeros((0, 0)), ValueError),
+                                      ("0.1", TypeError), (None, TypeError)])
+def test_empty_and_string_hessians_are_refused(call, bad, exc):
+    with pytest.raises(exc, match="hessian"):
+        call(bad)
+
+
+@pytest.mark.parametrize("dt, exc", [(0.0, ValueError), (-1.0, ValueError), (NAN, ValueError),
+                                     (math.inf, ValueError), (False, TypeError),
+                                     (None, TypeError), ("1", TypeError)])
+@pytest.mark.parametrize("call", [
+    lambda dt: md.to_statespace("heavy_ball", 0.1, 0.5, 1.0, dt=dt),
+    lambda dt: md.to_transfer_function("heavy_ball", 0.1, 0.5, 1.0, dt=dt),
+    lambda dt: md.sympy_to_control(1 / (S.z - 0.5), dt=dt),
+    lambda dt: md.ema_filter(0.9, dt=dt),
+    lambda dt: md.gradient_filter_system("heavy_ball", 0.1, 0.5, dt=dt),
+], ids=["to_statespace", "to_transfer_function", "sympy_to_control", "ema_filter",
+        "gradient_filter_system"])
+def test_control_bridges_refuse_bad_sampling_times(call, dt, exc):
+    with pytest.raises(exc, match="dt"):
+        call(dt)
+
+
+def test_control_bridges_keep_a_positive_sampling_time():
+    sys = md.to_statespace("heavy_ball", 0.1, 0.5, 1.0, dt=0.25)
+    assert sys.dt == 0.25
+    assert md.ema_filter(0.9, dt=0.5).scipy.dt == 0.5
+
+
+def test_sympy_to_control_refuses_strings_instead_of_parsing_them():
+    with pytest.raises(TypeError, match="expr"):
+        md.sympy_to_control("1/(z - 0.5)")

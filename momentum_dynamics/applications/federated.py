@@ -43,11 +43,20 @@ else:
     control = lazy_module("control")
     scipy = lazy_module("scipy")
 
-from .._validation import as_real_array, check_count
+from .._validation import (
+    as_real_array,
+    check_choice,
+    check_count,
+    check_flag,
+    check_hessian,
+    check_noise_cov,
+    check_positive,
+    check_scalar,
+)
 from ..lti import to_statespace
 from ..methods import get_method
-from ..noise import _hessian, _noise, stationary_covariance
-from ..numeric import effective_learning_rate, spectral_radius
+from ..noise import stationary_covariance
+from ..numeric import effective_learning_rate, is_stable
 
 __all__ = [
     "FederatedQuadratic",
@@ -77,6 +86,12 @@ class FederatedQuadratic(NamedTuple):
         Eigenvalues of the clients' Hessian ``H``.
     sampling_factor : float
         ``c_M``: the variance of a mean of ``M`` sampled clients per unit client variance.
+
+    Examples
+    --------
+    >>> fq = server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
+    >>> fq.sampling_factor, fq.eigenvectors is None
+    (0.1, True)
     """
 
     curvatures: np.ndarray
@@ -112,20 +127,24 @@ def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
         ``K`` local gradient steps of size ``eta_l``. ``K = 1, eta_l = 1`` makes the
         pseudo-gradient the plain gradient (``P = H``).
 
+    Returns
+    -------
+    FederatedQuadratic
+        Pseudo-curvatures, eigenvectors, aggregated noise covariance, the Hessian's
+        curvatures and the sampling factor.
+
     Examples
     --------
     >>> fq = server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
     >>> fq.curvatures, fq.noise_cov
     (array([1. , 0.1]), array([0.1  , 0.001]))
     """
-    lam, Q = _hessian(hessian)
+    lam, Q = check_hessian(hessian)
     d = lam.size
-    het = _noise(heterogeneity, d)
+    het = check_noise_cov(heterogeneity, d, "heterogeneity")
     M = check_count(clients_per_round, "clients_per_round", 1)
     K = check_count(local_steps, "local_steps", 1)
-    eta = float(as_real_array(local_lr, "local_lr"))
-    if not eta > 0:
-        raise ValueError(f"local_lr must be positive; got {local_lr!r}")
+    eta = float(check_positive(check_scalar(local_lr, "local_lr"), "local_lr"))
     if total_clients is None:
         c = 1.0 / M
     else:
@@ -151,23 +170,51 @@ def server_statespace(model: FederatedQuadratic, server_lr, beta=None, *,
     """The server iteration as a python-control ``StateSpace`` (2d states for heavy
     ball) from the aggregated pseudo-gradient noise to ``output``.
 
+    Parameters
+    ----------
+    model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
+    server_lr : float
+        Server learning rate, > 0.
+    beta : float, optional
+        Server momentum (omit for ``method="gd"``).
+    method : str
+        The server optimizer (any registered method).
+    output : str
+        The state variable observed (``"x"``: the global model).
+
+    Returns
+    -------
+    control.StateSpace
+        Discrete-time (``dt=True``) system with ``order * d`` states.
+
     Examples
     --------
     >>> fq = server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
     >>> server_statespace(fq, 1.0, 0.5).nstates
     4
     """
+    _check_model(model)
+    lr = _check_server_lr(server_lr)
     Q = model.eigenvectors
     P = np.diag(model.curvatures) if Q is None else (Q * model.curvatures) @ Q.T
-    return to_statespace(method, server_lr, beta, hessian=P, output=output)
+    return to_statespace(method, lr, beta, hessian=P, output=output)
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, FederatedQuadratic):
+        raise TypeError("model must be a FederatedQuadratic (see server_momentum_model); "
+                        f"got {type(model).__name__}")
+
+
+def _check_server_lr(server_lr) -> float:
+    return float(check_positive(check_scalar(server_lr, "server_lr"), "server_lr",
+                                "the server learning rate"))
 
 
 def _alphas(m, server_lr, betas, hold):
-    if hold not in HOLDS:
-        raise ValueError(f"hold must be one of {HOLDS}; got {hold!r}")
-    lr = float(as_real_array(server_lr, "server_lr"))
-    if not lr > 0:
-        raise ValueError(f"server_lr must be positive; got {server_lr!r}")
+    check_choice(hold, "hold", HOLDS)
+    lr = _check_server_lr(server_lr)
     if hold == "server_lr" or not m.has_momentum:
         return np.full(betas.shape, lr)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -192,12 +239,17 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     Parameters
     ----------
     model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
     server_lr : float
         Server learning rate (``hold="server_lr"``) or the effective learning rate
         ``server_lr/(1 - beta)`` kept fixed across ``beta`` (``hold="effective_lr"``).
     beta : float or 1-D array
+        Server momentum values, in [-1, 1].
     method : str
         The server optimizer (any registered method).
+    hold : {"server_lr", "effective_lr"}
+        Which learning rate stays fixed as ``beta`` varies: the server learning rate
+        itself, or the effective learning rate ``server_lr/(1 - beta)``.
     objective : {"total_variance", "excess_loss"}
         ``E||x - x*||^2`` or ``E f(x) - f*`` of the pseudo-loss ``(x-x*)^T P (x-x*)/2``.
     progress : bool
@@ -221,15 +273,17 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     """
     from tqdm import tqdm
 
+    _check_model(model)
     m = get_method(method)
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {OBJECTIVES}; got {objective!r}")
+    check_choice(objective, "objective", OBJECTIVES)
+    progress = check_flag(progress, "progress")
     betas = _check_betas(beta)
     alphas = _alphas(m, server_lr, betas, hold)
     out = np.full(betas.shape, np.nan)
-    radius = np.asarray(spectral_radius(m, alphas[:, None], betas[:, None] if m.has_momentum
-                                        else None, model.curvatures[None, :]))
-    stable = np.all(radius < 1, axis=1) & np.isfinite(alphas)
+    # is_stable decides by the gap 1 - rho: with kappa = 1e16 the radius on the smallest
+    # curvature rounds to 1 although the iteration is stable there.
+    stable = np.all(is_stable(m, alphas[:, None], betas[:, None] if m.has_momentum else None,
+                              model.curvatures[None, :]), axis=1) & np.isfinite(alphas)
     for k in tqdm(range(betas.size), disable=not progress, desc="server momentum",
                   unit="beta", leave=False):
         if not stable[k]:
@@ -255,6 +309,13 @@ class OptimalServerBeta(NamedTuple):
         True when the minimum sits at an end of the searched range (the objective is
         still decreasing there, e.g. towards ``beta -> 1`` at a fixed effective
         learning rate): then ``beta`` is a bound, not an interior optimum.
+
+    Examples
+    --------
+    >>> fq = server_momentum_model([2.25], 1.0, clients_per_round=4)
+    >>> r = optimal_server_beta(fq, 1.0)
+    >>> r.at_boundary
+    False
     """
 
     beta: float
@@ -272,6 +333,32 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
     A grid over ``beta_range`` locates the stable momenta and the best grid point; a
     bounded Brent search between its neighbours refines it.
 
+    Parameters
+    ----------
+    model : FederatedQuadratic
+        The server's model, from :func:`server_momentum_model`.
+    server_lr : float
+        Server learning rate, or the effective learning rate (see ``hold``).
+    method : str
+        The server optimizer (a registered method with a momentum ``beta``).
+    hold : {"server_lr", "effective_lr"}
+        Which learning rate stays fixed as ``beta`` varies: the server learning rate
+        itself, or the effective learning rate ``server_lr/(1 - beta)``.
+    objective : {"total_variance", "excess_loss"}
+        The quantity minimised, as in :func:`server_variance`.
+    beta_range : tuple of float
+        ``(low, high)`` with ``-1 <= low < high <= 1``: the momenta searched.
+    grid : int
+        Number of grid points over ``beta_range`` before the Brent refinement.
+    progress : bool
+        Show a progress bar over the grid.
+
+    Returns
+    -------
+    OptimalServerBeta
+        The best momentum, the objective there, the stable range found and whether
+        the optimum sits at an end of the range.
+
     Raises
     ------
     ValueError
@@ -286,13 +373,17 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
     >>> round(r.beta, 8)
     0.5
     """
+    _check_model(model)
     if not get_method(method).has_momentum:
         raise ValueError(f"method {get_method(method).name!r} has no momentum beta; there is "
                          "no server momentum to optimise (use server_variance)")
-    lo, hi = (float(v) for v in beta_range)
+    bounds = as_real_array(beta_range, "beta_range")
+    if bounds.shape != (2,):
+        raise ValueError(f"beta_range must be a pair (low, high); got {beta_range!r}")
+    lo, hi = (float(v) for v in bounds)
     if not -1 <= lo < hi <= 1:
         raise ValueError(f"beta_range must satisfy -1 <= low < high <= 1; got {beta_range!r}")
-    betas = np.linspace(lo, hi, int(grid))
+    betas = np.linspace(lo, hi, check_count(grid, "grid", 2))
     values = server_variance(model, server_lr, betas, method=method, hold=hold,
                              objective=objective, progress=progress)
     ok = np.isfinite(values)

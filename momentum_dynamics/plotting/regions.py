@@ -117,7 +117,10 @@ def stability_region_data(method: str | Method, h=None, beta=None, resolution: i
         rho = spectral_radius(m, 1.0, B, H, **hyperparameters)
         reg = damping_regime(m, 1.0, B, H, **hyperparameters)
         crit = critical_beta(m, 1.0, h_ax, **hyperparameters)
-        cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+        try:
+            cont = continuous_critical_beta(m, 1.0, h_ax, **hyperparameters)
+        except ValueError:  # no closed-form branch (e.g. three states): nothing to expand
+            cont = np.full(h_ax.shape, np.nan)
     else:
         rho = np.broadcast_to(spectral_radius(m, 1.0, None, H, **hyperparameters),
                               (b_ax.size, h_ax.size))
@@ -260,7 +263,7 @@ def plot_rates_versus_kappa(kappa=None, ax=None) -> RegionPlot:
     """Tuned worst-case rates of GD, heavy ball and Nesterov against ``kappa``.
 
     Plots ``1 - rate`` (the per-step contraction gain) on log-log axes: exact
-    values solid, the seed's large-``kappa`` approximations dashed.
+    values solid, the textbook large-``kappa`` approximations dashed.
 
     Examples
     --------

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 else:
     plt = lazy_module("matplotlib.pyplot")
 
+from ..physics import momentum_from_ode
 from ..statphys import (
     LinearSDE,
     PhaseSpaceFields,
@@ -76,7 +77,7 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     n_steps = int(round(duration / step))
-    alpha, beta = step * step, 1.0 - friction * step
+    alpha, beta = momentum_from_ode("heavy_ball", step, friction)
     gen = np.random.default_rng(rng)
     panels = [
         (quadratic_potential(1.0), 2.0, 0.0, "quadratic  f(x) = x²/2"),
