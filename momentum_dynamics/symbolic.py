@@ -152,6 +152,21 @@ class StateSpaceModel(NamedTuple):
 sqrt_h = sp.Symbol("s", positive=True)
 
 
+def _as_expression(expr, name: str = "expr") -> sp.Expr:
+    """A SymPy expression (numbers allowed); strings are not parsed."""
+    if isinstance(expr, (str, bool)) or expr is None:
+        raise TypeError(f"{name} must be a SymPy expression or a number; got {expr!r}")
+    try:
+        out = sp.sympify(expr, strict=True)
+    except (sp.SympifyError, TypeError):
+        raise TypeError(
+            f"{name} must be a SymPy expression or a number; got {type(expr).__name__}"
+        ) from None
+    if not isinstance(out, sp.Expr):
+        raise TypeError(f"{name} must be a SymPy expression or a number; got {expr!r}")
+    return out
+
+
 def to_sqrt_h(expr: sp.Expr) -> sp.Expr:
     """Rewrite an expression in :data:`sqrt_h` (``lambda = s**2/alpha``), simplified.
 
@@ -174,7 +189,8 @@ def to_sqrt_h(expr: sp.Expr) -> sp.Expr:
     >>> to_sqrt_h(1 + beta - 2 * sp.sqrt(alpha * curvature))
     beta - 2*s + 1
     """
-    return sp.factor(sp.simplify(sp.sympify(expr).subs(curvature, sqrt_h**2 / alpha)))
+    expr = _as_expression(expr)
+    return sp.factor(sp.simplify(expr.subs(curvature, sqrt_h**2 / alpha)))
 
 
 def from_sqrt_h(expr: sp.Expr) -> sp.Expr:
@@ -199,7 +215,7 @@ def from_sqrt_h(expr: sp.Expr) -> sp.Expr:
     >>> from_sqrt_h((1 - sqrt_h)**2)
     (-sqrt(alpha)*sqrt(lambda) + 1)**2
     """
-    return sp.sympify(expr).subs(sqrt_h, sp.sqrt(alpha * curvature))
+    return _as_expression(expr).subs(sqrt_h, sp.sqrt(alpha * curvature))
 
 
 def leading_order(expr: sp.Expr, variable: sp.Symbol = sqrt_h) -> sp.Expr:
@@ -224,6 +240,9 @@ def leading_order(expr: sp.Expr, variable: sp.Symbol = sqrt_h) -> sp.Expr:
     >>> leading_order((1 - sqrt_h) / (1 + sqrt_h))
     1 - 2*s
     """
+    expr = _as_expression(expr)
+    if not isinstance(variable, sp.Symbol):
+        raise TypeError(f"variable must be a SymPy Symbol; got {variable!r}")
     ser = sp.series(expr, variable, 0, 6).removeO()
     ser = sp.expand(ser)
     c0 = ser.subs(variable, 0)

@@ -43,7 +43,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "momentum_dynamics.numeric.RateRow": {"EX01", "PR01"},
     "momentum_dynamics.numeric.continuous_critical_beta": {"PR01", "RT01"},
     "momentum_dynamics.numeric.convergence_rate": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.critical_beta": {"PR01", "RT01"},
     "momentum_dynamics.numeric.damping_regime": {"PR01", "RT01"},
     "momentum_dynamics.numeric.effective_learning_rate": {"PR01", "RT01"},
     "momentum_dynamics.numeric.is_stable": {"PR01", "RT01"},
@@ -144,10 +143,8 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "momentum_dynamics.statphys.reversibility.heavy_ball_detailed_balance": {"PR01", "RT01"},
     # momentum_dynamics.symbolic
     "momentum_dynamics.symbolic.CriticalBeta": {"EX01"},
-    "momentum_dynamics.symbolic.OptimalParameters": {"EX01", "PR01"},
     "momentum_dynamics.symbolic.StateSpaceModel": {"EX01", "PR01"},
     "momentum_dynamics.symbolic.characteristic_polynomial": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.critical_beta": {"PR01", "RT01"},
     "momentum_dynamics.symbolic.discriminant": {"PR01", "RT01"},
     "momentum_dynamics.symbolic.effective_learning_rate": {"PR01", "RT01"},
     "momentum_dynamics.symbolic.hyperparameter_symbols": {"EX01", "PR01", "RT01"},

@@ -447,7 +447,14 @@ CORE: dict[str, Spec] = {
             "terminal_velocity",
             "effective_learning_rate",
             "stationary_covariance",
+            "model",
         )
+    },
+    **{
+        f"symbolic.{n}": Spec(
+            getattr(S, n), dict(expr=S.alpha * S.curvature), dict(expr="sym_expr")
+        )
+        for n in ("to_sqrt_h", "from_sqrt_h", "leading_order")
     },
     "symbolic.transfer_function": Spec(
         S.transfer_function, dict(M, output="x"), dict(MK, output="output")
