@@ -2,22 +2,58 @@
 variance | multistep-region | equivalents``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
-exit status 2; never a traceback.
+exit status 2; never a traceback, and never part of a table on stdout: each verb checks
+its arguments and computes everything before it prints.
+
+The verbs that print tables take ``--format text|json|csv``. ``--method`` takes a
+registered name or ``module:function``, an update rule to import and register first
+(see :func:`momentum_dynamics.methods.register_method`); the current directory is
+searched for the module, so ``--method rules:qhm`` finds ``./rules.py``.
+
+:func:`build_parser` returns the :mod:`argparse` parser (for documentation tools such
+as sphinx-argparse); :func:`main` runs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import importlib
+import json
 import math
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 PROG = "momentum-dynamics"
+FORMATS = ("text", "json", "csv")
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show every default (lists as typed on the command line); none for flags."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if ("%(default)" in text or default in (None, False, argparse.SUPPRESS)
+                or not action.option_strings):
+            return text
+        if isinstance(default, (list, tuple)):
+            shown = " ".join(str(v) for v in default)
+        else:
+            shown = "%(default)s"
+        return f"{text} (default: {shown})".strip()
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line, exit 2, like argparse but never a usage dump
         raise _UsageError(message)
 
@@ -36,10 +72,122 @@ def _number(text: str) -> float:
     return value
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _method(text: str) -> str:
+    """A registered method name, or ``module:function`` imported and registered here."""
+    from .methods import get_method, register_method
+
+    if ":" not in text:
+        try:
+            return get_method(text).name
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    module_name, _, attr = text.partition(":")
+    if not module_name or not attr.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a registered name or module:function, e.g. mypkg.rules:qhm")
+    # Like `python -m`, look in the current directory first (a console script does not).
+    here = os.getcwd()
+    sys.path.insert(0, here)
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # the user's module: any failure is reported, in one line
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: cannot import module {module_name!r} "
+            f"({type(exc).__name__}: {exc})") from None
+    finally:
+        if here in sys.path:
+            sys.path.remove(here)
+    update = getattr(module, attr, None)
+    if not callable(update):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: module {module_name!r} has no function {attr!r}")
+    try:  # a second mention of the same rule (e.g. in --method a:f a:f) reuses it
+        known = get_method(update.__name__)
+    except ValueError:
+        known = None
+    if known is not None and known.update is update:
+        return known.name
+    try:
+        return register_method(update).name
+    except (ValueError, TypeError) as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot register the update rule: "
+                                         f"{str(exc).splitlines()[0]}") from None
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output: a readable report, one JSON object, or CSV rows")
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress bars go to stderr, and only when it is a terminal."""
+    return not args.no_progress and sys.stderr.isatty()
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: NaN and infinities -> None, complex -> {"real", "imag"}, NumPy -> Python."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # NumPy
+        return _plain(value.tolist())
+    if isinstance(value, complex):
+        return {"real": _plain(value.real), "imag": _plain(value.imag)}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _flatten(record: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, name + ".")
+        elif isinstance(value, list):
+            yield from _flatten({str(i): v for i, v in enumerate(value)}, name + ".")
+        else:
+            yield name, value
+
+
+def _emit(args: argparse.Namespace, data: dict, rows: list[dict] | None,
+          text: Callable[[], None]) -> None:
+    """Print `data` as JSON, `rows` (or the one flattened `data`) as CSV, or call `text`."""
+    if args.format == "json":
+        print(json.dumps(_plain(data), indent=2, allow_nan=False))
+    elif args.format == "csv":
+        table = [dict(_flatten(_plain(row))) for row in (rows if rows is not None else [data])]
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    else:
+        text()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's :mod:`argparse` parser, every verb and option with its default.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its ``error`` raises instead of exiting; run the command line with :func:`main`.
+
+    See Also
+    --------
+    main : parse and run.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["rates", "--kappa", "100", "--format", "json"])
+    >>> args.command, args.kappa, args.tolerance, args.format
+    ('rates', 100.0, 1e-06, 'json')
+    """
+    from . import __version__
     from .methods import available_methods
 
-    p = _Parser(prog=PROG, description="Momentum optimizers as discrete-time dynamical systems.")
+    p = _Parser(prog=PROG, description="Momentum optimizers as discrete-time dynamical "
+                "systems (Polyak 1964; Nesterov 1983; Lessard, Recht & Packard 2016).")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     methods = ", ".join(available_methods())
@@ -48,11 +196,11 @@ def _build_parser() -> argparse.ArgumentParser:
                        description="Draw the stable set, damping regimes, spectral-radius "
                        "contours and the critical-damping curve in the (alpha*lambda, beta) "
                        "plane, one panel per method.")
-    r.add_argument("--method", nargs="+", default=["heavy_ball", "nesterov"],
-                   help=f"methods to draw ({methods}); default heavy_ball nesterov")
+    r.add_argument("--method", nargs="+", default=["heavy_ball", "nesterov"], type=_method,
+                   help=f"methods to draw ({methods}, or module:function)")
     r.add_argument("--out", default="stability_region.png", help="output file (PNG, PDF, SVG)")
     r.add_argument("--resolution", type=int, default=400, help="grid points per axis")
-    r.add_argument("--dpi", type=int, default=150)
+    r.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     r.add_argument("--beta-range", type=_number, nargs=2, metavar=("LO", "HI"),
                    default=(0.0, 1.0), help="momentum axis, within [-1, 1] (default 0 1)")
     r.add_argument("--alpha-lambda-range", type=_number, nargs=2, metavar=("LO", "HI"),
@@ -67,23 +215,27 @@ def _build_parser() -> argparse.ArgumentParser:
                        "curvature, beside the continuous-time approximation.")
     c.add_argument("--alpha", type=_number, required=True, help="learning rate (> 0)")
     c.add_argument("--curvature", type=_number, required=True, help="Hessian eigenvalue lambda")
-    c.add_argument("--method", default="heavy_ball", help=f"one of {methods}")
+    c.add_argument("--method", default="heavy_ball", type=_method,
+                   help=f"one of {methods}, or module:function")
+    _add_format(c)
 
     t = sub.add_parser("rates", help="tuned rates versus the condition number",
                        description="Tuned GD / heavy ball / Nesterov rates for a condition "
                        "number: exact, the large-kappa approximation, and iterations.")
     t.add_argument("--kappa", type=_number, required=True, help="condition number L/mu (>= 1)")
     t.add_argument("--tolerance", type=_number, default=1e-6,
-                   help="target reduction of the error (default 1e-6)")
+                   help="target reduction of the error")
+    _add_format(t)
     for verb, what in (("bode", "Bode plot"), ("poles", "pole-zero map and pole trajectories")):
         q = sub.add_parser(verb, help=f"{what} (PNG), one setting per damping regime",
                            description=f"{what} of a method on one curvature, comparing an "
                            "overdamped, the critically damped and an underdamped momentum.")
-        q.add_argument("--method", default="heavy_ball", help=f"one of {methods}")
+        q.add_argument("--method", default="heavy_ball", type=_method,
+                       help=f"one of {methods}, or module:function")
         q.add_argument("--alpha", type=_number, default=0.1, help="learning rate (> 0)")
         q.add_argument("--curvature", type=_number, default=1.0, help="Hessian eigenvalue")
         q.add_argument("--out", default=f"{verb}.png", help="output file")
-        q.add_argument("--dpi", type=int, default=150)
+        q.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
 
     v = sub.add_parser(
         "variance", help="server-momentum variance against beta (table and PNG)",
@@ -93,9 +245,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "the variance-minimising stable beta for each server learning rate. With the "
         "defaults (one local step of size 1, every client sampled from an infinite "
         "population) this is plain momentum SGD with gradient noise.")
-    v.add_argument("--method", default="heavy_ball", help=f"server optimizer ({methods})")
+    v.add_argument("--method", default="heavy_ball", type=_method,
+                   help=f"server optimizer ({methods}, or module:function)")
     v.add_argument("--server-lr", type=_number, nargs="+", default=[0.5, 1.0, 1.5],
-                   help="server learning rates (one curve each); default 0.5 1 1.5")
+                   help="server learning rates (one curve each)")
     v.add_argument("--hold", choices=["server_lr", "effective_lr"], default="server_lr",
                    help="keep the server learning rate or the effective rate "
                    "lr/(1-beta) fixed across beta")
@@ -105,17 +258,21 @@ def _build_parser() -> argparse.ArgumentParser:
     v.add_argument("--heterogeneity", type=_number, default=1.0,
                    help="variance of the client optima around the global one, per "
                    "coordinate")
-    v.add_argument("--clients-per-round", type=int, default=10)
+    v.add_argument("--clients-per-round", type=int, default=10,
+                   help="clients sampled per round")
     v.add_argument("--total-clients", type=int, default=None,
                    help="population size (default: infinite)")
-    v.add_argument("--local-steps", type=int, default=1)
-    v.add_argument("--local-lr", type=_number, default=1.0)
+    v.add_argument("--local-steps", type=int, default=1, help="local SGD steps per round")
+    v.add_argument("--local-lr", type=_number, default=1.0, help="local learning rate")
     v.add_argument("--objective", choices=["total_variance", "excess_loss"],
-                   default="total_variance")
+                   default="total_variance",
+                   help="E||x - x*||^2 or the excess loss E f(x) - f*")
     v.add_argument("--betas", type=int, default=397, help="points of the beta sweep")
     v.add_argument("--out", default="variance.png", help="output figure")
-    v.add_argument("--dpi", type=int, default=150)
-    v.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    v.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
+    v.add_argument("--no-progress", action="store_true",
+                   help="hide the progress bar (shown only when stderr is a terminal)")
+    _add_format(v)
 
     eq = sub.add_parser(
         "equivalents", help="mass-spring-damper and PD-controller readings",
@@ -125,8 +282,10 @@ def _build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--alpha", type=_number, required=True, help="learning rate (> 0)")
     eq.add_argument("--beta", type=_number, required=True, help="momentum in [-1, 1]")
     eq.add_argument("--curvature", type=_number, required=True, help="Hessian eigenvalue (> 0)")
-    eq.add_argument("--method", default="heavy_ball", help=f"one of {methods}")
+    eq.add_argument("--method", default="heavy_ball", type=_method,
+                    help=f"one of {methods}, or module:function")
     eq.add_argument("--dt", type=_number, default=1.0, help="time per iteration (> 0)")
+    _add_format(eq)
 
     ms = sub.add_parser(
         "multistep-region", help="absolute-stability regions of the LMM reading (PNG)",
@@ -134,11 +293,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "absolute-stability region in the complex alpha*lambda plane with the boundary "
         "locus and the exact real stability interval.")
     ms.add_argument("--method", nargs="+", default=["gd", "heavy_ball", "nesterov"],
-                    help=f"methods to draw ({methods})")
+                    type=_method, help=f"methods to draw ({methods}, or module:function)")
     ms.add_argument("--beta", type=_number, default=0.9, help="momentum in [-1, 1]")
     ms.add_argument("--out", default="multistep_region.png", help="output file")
-    ms.add_argument("--dpi", type=int, default=150)
+    ms.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     return p
+
+
+# The name docs/cli.rst (sphinx-argparse) used before build_parser was public.
+_build_parser = build_parser
 
 
 def _out_path(text):
@@ -166,10 +329,12 @@ def _poles(args) -> None:
     from .plotting import plot_pole_trajectories, pole_zero_compare
 
     out = _out_path(args.out)
-    pole_zero_compare(args.method, args.alpha, args.curvature).figure.savefig(out, dpi=args.dpi)
     traj = out.with_name(out.stem + "_trajectories" + out.suffix)
-    plot_pole_trajectories(args.method, args.alpha, args.curvature).figure.savefig(
-        traj, dpi=args.dpi)
+    # Both figures before either file: a failure leaves nothing half-written.
+    zeros = pole_zero_compare(args.method, args.alpha, args.curvature)
+    paths = plot_pole_trajectories(args.method, args.alpha, args.curvature)
+    zeros.figure.savefig(out, dpi=args.dpi)
+    paths.figure.savefig(traj, dpi=args.dpi)
     print(f"wrote {out}")
     print(f"wrote {traj}")
 
@@ -181,10 +346,8 @@ def _variance(args) -> None:
     import numpy as np
 
     from .applications import server_momentum_model, server_variance
-    from .methods import get_method
     from .plotting import plot_variance_versus_beta
 
-    get_method(args.method)
     out = _out_path(args.out)
     if args.kappa < 1:
         raise ValueError(f"--kappa must be >= 1; got {args.kappa:g}")
@@ -196,6 +359,8 @@ def _variance(args) -> None:
         raise ValueError(f"--betas must be in [5, 100000]; got {args.betas}")
     if args.heterogeneity < 0:
         raise ValueError(f"--heterogeneity must be >= 0; got {args.heterogeneity:g}")
+    if args.dpi < 10:
+        raise ValueError(f"--dpi must be >= 10; got {args.dpi}")
     curvatures = np.geomspace(args.L / args.kappa, args.L, args.dim)
     model = server_momentum_model(curvatures, args.heterogeneity,
                                   clients_per_round=args.clients_per_round,
@@ -203,24 +368,41 @@ def _variance(args) -> None:
                                   local_steps=args.local_steps, local_lr=args.local_lr)
     betas = np.linspace(-0.99, 0.99, args.betas)
     kw = dict(method=args.method, hold=args.hold, objective=args.objective)
-    print(f"server momentum: {args.method}, d = {args.dim}, curvatures in "
-          f"[{args.L / args.kappa:g}, {args.L:g}], {args.clients_per_round} clients per round"
-          + (f" of {args.total_clients}" if args.total_clients else "")
-          + f", {args.local_steps} local step(s) of {args.local_lr:g}; objective "
-          f"{args.objective}, {args.hold} held fixed")
-    head = f"{args.hold:>12}{'beta*':>10}{'value at beta*':>18}{'value at beta=0':>18}" \
-           f"{'stable betas':>22}"
     plot = plot_variance_versus_beta(model, args.server_lr, betas=betas,
-                                     progress=not args.no_progress, **kw)
-    print(head)
-    print("-" * len(head))
-    for lr, best in zip(args.server_lr, plot.results, strict=True):
-        at_zero = server_variance(model, lr, 0.0, **kw)
-        stable = f"[{best.stable_betas[0]:.3f}, {best.stable_betas[1]:.3f}]"
-        print(f"{lr:>12g}{best.beta:>10.4f}{best.value:>18.6g}{at_zero:>18.6g}{stable:>22}"
-              + ("   (beta* at the end of the searched range)" if best.at_boundary else ""))
+                                     progress=_progress(args), **kw)
+    rows = [{args.hold: lr, "beta_star": best.beta, "value_at_beta_star": best.value,
+             "value_at_beta_zero": float(server_variance(model, lr, 0.0, **kw)),
+             "stable_beta_min": best.stable_betas[0], "stable_beta_max": best.stable_betas[1],
+             "beta_star_at_range_end": best.at_boundary}
+            for lr, best in zip(args.server_lr, plot.results, strict=True)]
     plot.ax.figure.savefig(out, dpi=args.dpi)
-    print(f"wrote {out}")
+    settings = {"method": args.method, "dim": args.dim, "curvature_min": args.L / args.kappa,
+                "curvature_max": args.L, "heterogeneity": args.heterogeneity,
+                "clients_per_round": args.clients_per_round,
+                "total_clients": args.total_clients, "local_steps": args.local_steps,
+                "local_lr": args.local_lr, "objective": args.objective, "hold": args.hold}
+
+    def text() -> None:
+        print(f"server momentum: {args.method}, d = {args.dim}, curvatures in "
+              f"[{args.L / args.kappa:g}, {args.L:g}], {args.clients_per_round} clients per "
+              "round" + (f" of {args.total_clients}" if args.total_clients else "")
+              + f", {args.local_steps} local step(s) of {args.local_lr:g}; objective "
+              f"{args.objective}, {args.hold} held fixed")
+        head = f"{args.hold:>12}{'beta*':>10}{'value at beta*':>18}{'value at beta=0':>18}" \
+               f"{'stable betas':>22}"
+        print(head)
+        print("-" * len(head))
+        for row in rows:
+            stable = f"[{row['stable_beta_min']:.3f}, {row['stable_beta_max']:.3f}]"
+            print(f"{row[args.hold]:>12g}{row['beta_star']:>10.4f}"
+                  f"{row['value_at_beta_star']:>18.6g}{row['value_at_beta_zero']:>18.6g}"
+                  f"{stable:>22}" + ("   (beta* at the end of the searched range)"
+                                     if row["beta_star_at_range_end"] else ""))
+        print(f"wrote {out}")
+
+    _emit(args, {"settings": settings, "rows": rows, "figure": str(out)}, rows, text)
+    if args.format != "text":  # stdout holds only the data
+        print(f"wrote {out}", file=sys.stderr)
 
 
 def _equivalents(args) -> None:
@@ -235,29 +417,54 @@ def _equivalents(args) -> None:
     pd = physics.pd_gains(m, a, b, lam, dt)
     loop = physics.pd_closed_loop(m, a, b, lam, dt)
     poles = physics.pole_correspondence(m, a, b, lam, dt)
-    print(f"{m.title}: alpha = {a:g}, beta = {b:g}, curvature lambda = {lam:g}, dt = {dt:g}")
-    print("mass-spring-damper  m x'' + c x' + k x = 0  (exact rewrite of the recurrence)")
-    for name in ("mass", "damping", "stiffness", "natural_frequency", "damping_ratio"):
-        print(f"  {name:<18} {getattr(sym, name)!s:<44} = {getattr(msd, name):.10g}")
-    if msd.hessian_damping:
-        print(f"  of which curvature-dependent (Hessian) damping: {msd.hessian_damping:.10g}")
-    zeta = msd.damping_ratio
+    zeta = float(msd.damping_ratio)
     reading = ("underdamped" if zeta < 1 else "critically damped" if zeta == 1
                else "overdamped")
-    print(f"  continuous reading: zeta = {zeta:.6g} -> {reading}; "
-          f"exact discrete regime: {damping_regime(m, a, b, lam)}")
-    print(f"  critical beta: exact discrete {critical_beta(m, a, lam):.10g}, "
-          f"zeta = 1 (continuous approximation) "
-          f"{float(physics.critical_damping_comparison(m, [a * lam]).continuous[0]):.10g}")
-    print("PD controller on a double integrator  m x'' = -k_p x - k_d x'")
-    print(f"  k_p = {pd.k_p:.10g}, k_d = {pd.k_d:.10g} (mass {pd.mass:.10g}); unit mass: "
-          f"k_p/m = {pd.k_p_unit:.10g}, k_d/m = {pd.k_d_unit:.10g}")
-    fmt = ", ".join
-    print(f"  closed-loop poles (python-control feedback): "
-          f"{fmt(f'{p:.6g}' for p in loop.poles)}")
-    print(f"poles: discrete z = {fmt(f'{p:.6g}' for p in poles.discrete)}")
-    print(f"       exp(s dt) of the continuous poles = {fmt(f'{p:.6g}' for p in poles.mapped)}"
-          f"   (max gap {poles.error:.3g}: the continuous reading is an approximation)")
+    names = ("mass", "damping", "stiffness", "natural_frequency", "damping_ratio")
+    data = {
+        "method": m.name, "alpha": a, "beta": b, "curvature": lam, "dt": dt,
+        "mass_spring_damper": {name: float(getattr(msd, name)) for name in names}
+        | {"hessian_damping": float(msd.hessian_damping or 0.0)},
+        "formulas": {name: str(getattr(sym, name)) for name in names},
+        "continuous_reading": reading,
+        "discrete_regime": str(damping_regime(m, a, b, lam)),
+        "critical_beta": float(critical_beta(m, a, lam)),
+        "continuous_critical_beta": float(
+            physics.critical_damping_comparison(m, [a * lam]).continuous[0]),
+        "pd_controller": {"k_p": float(pd.k_p), "k_d": float(pd.k_d), "mass": float(pd.mass),
+                          "k_p_unit": float(pd.k_p_unit), "k_d_unit": float(pd.k_d_unit)},
+        "closed_loop_poles": [complex(p) for p in loop.poles],
+        "discrete_poles": [complex(p) for p in poles.discrete],
+        "mapped_continuous_poles": [complex(p) for p in poles.mapped],
+        "max_pole_gap": float(poles.error),
+    }
+
+    def text() -> None:
+        print(f"{m.title}: alpha = {a:g}, beta = {b:g}, curvature lambda = {lam:g}, "
+              f"dt = {dt:g}")
+        print("mass-spring-damper  m x'' + c x' + k x = 0  (exact rewrite of the recurrence)")
+        for name in names:
+            print(f"  {name:<18} {getattr(sym, name)!s:<44} = {getattr(msd, name):.10g}")
+        if msd.hessian_damping:
+            print(f"  of which curvature-dependent (Hessian) damping: "
+                  f"{msd.hessian_damping:.10g}")
+        print(f"  continuous reading: zeta = {zeta:.6g} -> {reading}; "
+              f"exact discrete regime: {data['discrete_regime']}")
+        print(f"  critical beta: exact discrete {data['critical_beta']:.10g}, "
+              f"zeta = 1 (continuous approximation) "
+              f"{data['continuous_critical_beta']:.10g}")
+        print("PD controller on a double integrator  m x'' = -k_p x - k_d x'")
+        print(f"  k_p = {pd.k_p:.10g}, k_d = {pd.k_d:.10g} (mass {pd.mass:.10g}); unit mass: "
+              f"k_p/m = {pd.k_p_unit:.10g}, k_d/m = {pd.k_d_unit:.10g}")
+        fmt = ", ".join
+        print(f"  closed-loop poles (python-control feedback): "
+              f"{fmt(f'{p:.6g}' for p in loop.poles)}")
+        print(f"poles: discrete z = {fmt(f'{p:.6g}' for p in poles.discrete)}")
+        print(f"       exp(s dt) of the continuous poles = "
+              f"{fmt(f'{p:.6g}' for p in poles.mapped)}"
+              f"   (max gap {poles.error:.3g}: the continuous reading is an approximation)")
+
+    _emit(args, data, None, text)
 
 
 def _multistep_region(args) -> None:
@@ -310,65 +517,122 @@ def _critical_beta(args) -> None:
 
     m = get_method(args.method)
     a, lam = args.alpha, args.curvature
-    exact = critical_beta(m, a, lam)
-    approx = continuous_critical_beta(m, a, lam)
+    exact = float(critical_beta(m, a, lam))
+    approx = float(continuous_critical_beta(m, a, lam))
     sym = symbolic.critical_beta(m)
     h = a * lam
-    print(f"method: {m.title}   alpha = {a:g}   curvature lambda = {lam:g}   "
-          f"alpha*lambda = {h:g}")
-    print(f"exact critical beta (discrete time):   {sym.stable}")
+    data: dict[str, Any] = {
+        "method": m.name, "alpha": a, "curvature": lam, "alpha_lambda": h,
+        "critical_beta": exact, "formula": str(sym.stable), "condition": str(sym.condition),
+        "continuous_critical_beta": approx, "continuous_formula": str(sym.continuous),
+        "double_pole": math.nan, "spectral_radius": math.nan,
+        "regime_below": None, "regime_above": None, "no_critical_beta_because": None}
     if math.isnan(exact):
-        why = ("the curvature is not positive (no oscillation to damp: the quadratic is flat "
-               "or a saddle)" if h <= 0 else
-               f"alpha*lambda = {h:g} is too large: no momentum in [-1, 1] gives a stable "
-               f"double pole (valid where {sym.condition})")
-        print(f"  = nan: no critical beta exists, because {why}.")
-        return
-    pole = float(sym.double_pole.subs({symbolic.alpha: a, symbolic.curvature: lam}))
-    print(f"  = {exact:.15g}")
-    print(f"double pole at critical damping: {pole:.15g} "
-          + ("(positive: iterates approach the minimum monotonically)" if pole > 0 else
-             "(negative: iterates alternate in sign while they decay)"))
-    print(f"  spectral radius there: {spectral_radius(m, a, exact, lam):.15g}")
-    print(f"continuous-time approximation (damping ratio 1): {sym.continuous}")
-    if math.isnan(approx):
-        print("  = nan")
+        data["no_critical_beta_because"] = (
+            "the curvature is not positive (no oscillation to damp: the quadratic is flat "
+            "or a saddle)" if h <= 0 else
+            f"alpha*lambda = {h:g} is too large: no momentum in [-1, 1] gives a stable "
+            f"double pole (valid where {sym.condition})")
     else:
-        print(f"  = {approx:.15g}   (approximation - exact = {approx - exact:+.3g})")
-    explain = {"overdamped": "overdamped (two real poles)",
-               "underdamped": "underdamped (complex poles: oscillation)",
-               "unstable": "unstable", "critical": "critical"}
-    delta = 1e-3 * (1 + abs(exact))
-    below = damping_regime(m, a, max(exact - delta, -1.0), lam)
-    above = damping_regime(m, a, min(exact + delta, 1.0), lam)
-    print(f"beta just below {exact:.6g}: {explain[below]}; just above: {explain[above]}.")
+        # Probe each side within (-1, 1): near beta = 1 (tiny alpha*lambda) a fixed step
+        # would land on the marginally stable beta = 1.
+        delta = 1e-3 * max(min(1 + exact, 1 - exact), 1e-12)
+        data |= {
+            "double_pole": float(sym.double_pole.subs({symbolic.alpha: a,
+                                                       symbolic.curvature: lam})),
+            "spectral_radius": float(spectral_radius(m, a, exact, lam)),
+            "regime_below": str(damping_regime(m, a, max(exact - delta, -1.0), lam)),
+            "regime_above": str(damping_regime(m, a, min(exact + delta, 1.0), lam))}
+
+    def text() -> None:
+        print(f"method: {m.title}   alpha = {a:g}   curvature lambda = {lam:g}   "
+              f"alpha*lambda = {h:g}")
+        print(f"exact critical beta (discrete time):   {sym.stable}")
+        if math.isnan(exact):
+            print(f"  = nan: no critical beta exists, because "
+                  f"{data['no_critical_beta_because']}.")
+            return
+        pole = data["double_pole"]
+        print(f"  = {exact:.15g}")
+        print(f"double pole at critical damping: {pole:.15g} "
+              + ("(positive: iterates approach the minimum monotonically)" if pole > 0 else
+                 "(negative: iterates alternate in sign while they decay)"))
+        print(f"  spectral radius there: {data['spectral_radius']:.15g}")
+        print(f"continuous-time approximation (damping ratio 1): {sym.continuous}")
+        if math.isnan(approx):
+            print("  = nan")
+        else:
+            print(f"  = {approx:.15g}   (approximation - exact = {approx - exact:+.3g})")
+        explain = {"overdamped": "overdamped (two real poles)",
+                   "underdamped": "underdamped (complex poles: oscillation)",
+                   "unstable": "unstable", "critical": "critical"}
+        print(f"beta just below {exact:.6g}: {explain[data['regime_below']]}; "
+              f"just above: {explain[data['regime_above']]}.")
+
+    _emit(args, data, None, text)
 
 
 def _rates(args) -> None:
     from .numeric import tuned_rates
 
-    rows = tuned_rates(args.kappa, args.tolerance)
-    print(f"kappa = {args.kappa:g}; iterations to reduce the error by {args.tolerance:g}")
-    head = f"{'method':<22}{'exact rate':>14}{'approximation':>16}{'iters exact':>14}" \
-           f"{'iters approx':>14}   exact formula | approximation"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        name = f"{r.method} ({r.tuning})"
-        print(f"{name:<22}{r.exact_rate:>14.10f}{r.approximate_rate:>16.10f}"
-              f"{r.exact_iterations:>14,.0f}{r.approximate_iterations:>14,.0f}"
-              f"   {r.exact} | {r.approximation}")
+    rows = [{"method": r.method, "tuning": r.tuning, "exact_rate": float(r.exact_rate),
+             "approximate_rate": float(r.approximate_rate),
+             "exact_iterations": float(r.exact_iterations),
+             "approximate_iterations": float(r.approximate_iterations),
+             "exact_formula": str(r.exact), "approximate_formula": str(r.approximation)}
+            for r in tuned_rates(args.kappa, args.tolerance)]
+
+    def text() -> None:
+        print(f"kappa = {args.kappa:g}; iterations to reduce the error by {args.tolerance:g}")
+        head = f"{'method':<22}{'exact rate':>14}{'approximation':>16}{'iters exact':>14}" \
+               f"{'iters approx':>14}   exact formula | approximation"
+        print(head)
+        print("-" * len(head))
+        for r in rows:
+            name = f"{r['method']} ({r['tuning']})"
+            print(f"{name:<22}{r['exact_rate']:>14.10f}{r['approximate_rate']:>16.10f}"
+                  f"{r['exact_iterations']:>14,.0f}{r['approximate_iterations']:>14,.0f}"
+                  f"   {r['exact_formula']} | {r['approximate_formula']}")
+
+    _emit(args, {"kappa": args.kappa, "tolerance": args.tolerance, "rows": rows}, rows, text)
+
+
+_VERBS = {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
+          "bode": _bode, "poles": _poles, "variance": _variance,
+          "multistep-region": _multistep_region, "equivalents": _equivalents}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = _build_parser()
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0, or 2 after one line ``momentum-dynamics: error: ...`` on stderr.
+
+    See Also
+    --------
+    build_parser : the parser, for documentation tools.
+
+    Examples
+    --------
+    >>> main(["critical-beta", "--alpha", "0.04", "--curvature", "1", "--format", "csv"])
+    ... # doctest: +ELLIPSIS
+    method,alpha,curvature,alpha_lambda,critical_beta,...
+    heavy_ball,0.04,1.0,0.04,0.64...
+    0
+    """
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
-         "bode": _bode, "poles": _poles, "variance": _variance,
-         "multistep-region": _multistep_region,
-         "equivalents": _equivalents}[args.command](args)
+        _VERBS[args.command](args)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
@@ -376,8 +640,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return 0

@@ -22,12 +22,19 @@ lag of the filtered signal behind a sinusoid and a ramp.
 from __future__ import annotations
 
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import control
 import numpy as np
-import scipy.signal
 import sympy as sp
+
+from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import control
+    import scipy.signal
+else:
+    control = lazy_module("control")
+    scipy = lazy_module("scipy")
 
 from . import symbolic as S
 from ._compile import compile_numpy

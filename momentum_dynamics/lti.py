@@ -13,10 +13,17 @@ taken from ``s[k]``.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import control
 import numpy as np
 import sympy as sp
+
+from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import control
+else:
+    control = lazy_module("control")
 
 from . import symbolic as S
 from ._compile import compile_numpy

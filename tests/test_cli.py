@@ -1,8 +1,21 @@
+import argparse
+import csv
+import io
+import json
 import math
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from momentum_dynamics.cli import main
+import momentum_dynamics
+from momentum_dynamics.cli import build_parser, main
+from momentum_dynamics.methods import available_methods, unregister_method
 
 
 def test_region_writes_png(tmp_path, capsys):
@@ -60,6 +73,12 @@ def test_rates_table(capsys):
     (["bode", "--alpha", "1", "--curvature", "9"], "critical beta"),
     (["poles", "--method", "gd"], "momentum"),
     (["variance", "--server-lr", "50", "--no-progress"], "no momentum"),
+    # a bad value after good ones: no table rows for the good ones
+    (["variance", "--server-lr", "0.5", "1", "50", "--no-progress", "--dim", "3",
+      "--betas", "21"], "no momentum"),
+    (["rates", "--kappa", "10", "--format", "xml"], "invalid choice"),
+    (["critical-beta", "--alpha", "0.1", "--curvature", "1", "--format", "json",
+      "--method", "adam"], "adam"),
     (["variance", "--kappa", "0.5"], "kappa"),
     (["variance", "--clients-per-round", "0"], "clients_per_round"),
     (["variance", "--method", "adam"], "adam"),
@@ -73,9 +92,10 @@ def test_rates_table(capsys):
 ])
 def test_bad_arguments_give_one_line_and_exit_2(argv, word, capsys):
     assert main(argv) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert err.startswith("momentum-dynamics: error:") and word in err
     assert err.count("\n") == 1 and "Traceback" not in err
+    assert out == ""  # nothing half-printed before the error
 
 
 def test_variance_table_matches_the_one_direction_closed_form(tmp_path, capsys):
@@ -121,3 +141,243 @@ def test_equivalents_prints_the_seed_mapping(capsys):
     root = np.roots([m, c, lam])[0]
     assert f"{root.real:.6g}" in text and f"{abs(root.imag):.6g}" in text
     assert f"{(1 - math.sqrt(a * lam)) ** 2:.10g}" in text     # exact critical beta
+
+
+# --- --version, --help, --format, module:function methods (issue 9) ---------------------
+
+
+
+
+def _json(argv, capsys):
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _csv(argv, capsys):
+    assert main(argv) == 0
+    return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.split() == ["momentum-dynamics",
+                                               momentum_dynamics.__version__]
+
+
+def _subparsers():
+    # argparse has no public list of a parser's actions: read its private one.
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions  # noqa: SLF001
+              if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+    return parser, sub.choices
+
+
+def test_every_help_shows_every_default(capsys):
+    """Each option with a default (not a flag, not 'none') shows it in its verb's --help."""
+    _, verbs = _subparsers()
+    assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
+                          "multistep-region", "equivalents"}
+    for verb, sub in verbs.items():
+        assert main([verb, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping
+        for action in sub._actions:  # noqa: SLF001
+            if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+                default = action.default
+                shown = (" ".join(map(str, default)) if isinstance(default, list)
+                         else str(default))
+                assert f"(default: {shown})" in text, (verb, action.dest)
+
+
+def test_top_level_help(capsys):
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert "--version" in text and "critical-beta" in text
+
+
+@pytest.mark.parametrize("h", [0.04, 0.5, 1e-8])
+def test_critical_beta_json_heavy_ball_closed_form(h, capsys):
+    """Polyak heavy ball: critical beta (1 - sqrt(alpha lambda))^2, double pole and
+    spectral radius 1 - sqrt(alpha lambda) (the double root of z^2 - (1+b-h) z + b)."""
+    lam = 2.0
+    got = _json(["critical-beta", "--alpha", repr(h / lam), "--curvature", "2",
+                 "--format", "json"], capsys)
+    r = math.sqrt(h)
+    assert got["method"] == "heavy_ball" and got["alpha_lambda"] == pytest.approx(h)
+    assert got["critical_beta"] == pytest.approx((1 - r) ** 2, rel=1e-12)
+    assert got["double_pole"] == pytest.approx(1 - r, rel=1e-12)
+    # beta is rounded to a double; a double root moves by O(sqrt(rounding)) under it
+    assert got["spectral_radius"] == pytest.approx(1 - r, rel=1e-7)
+    assert got["continuous_critical_beta"] == pytest.approx(1 - 2 * r, rel=1e-12)
+    assert (got["regime_below"], got["regime_above"]) == ("overdamped", "underdamped")
+
+
+def test_critical_beta_json_nesterov_closed_form(capsys):
+    """Nesterov: z^2 - (1+b)(1-h) z + b(1-h) has a double root at
+    b = (1 - sqrt h)/(1 + sqrt h) (solve (1+b)^2 (1-h) = 4b)."""
+    h = 0.09
+    got = _json(["critical-beta", "--alpha", "0.09", "--curvature", "1", "--method",
+                 "nesterov", "--format", "json"], capsys)
+    assert got["critical_beta"] == pytest.approx((1 - 0.3) / (1 + 0.3), rel=1e-12)
+    b = got["critical_beta"]
+    roots = np.roots([1, -(1 + b) * (1 - h), b * (1 - h)])
+    assert got["double_pole"] == pytest.approx(roots.real.mean(), rel=1e-9)
+
+
+def test_critical_beta_json_nan_is_null(capsys):
+    got = _json(["critical-beta", "--alpha", "1", "--curvature", "-2", "--format", "json"],
+                capsys)
+    assert got["critical_beta"] is None and "not positive" in got["no_critical_beta_because"]
+
+
+def test_critical_beta_csv(capsys):
+    (row,) = _csv(["critical-beta", "--alpha", "0.01", "--curvature", "4", "--format", "csv"],
+                  capsys)
+    assert float(row["critical_beta"]) == pytest.approx((1 - 0.2) ** 2, rel=1e-12)
+    assert row["method"] == "heavy_ball"
+
+
+def _closed_form_rates(k):
+    """Tuned rates: GD (k-1)/(k+1), Polyak's heavy ball (sqrt k - 1)/(sqrt k + 1), Nesterov
+    with beta = (sqrt k - 1)/(sqrt k + 1), 1 - 1/sqrt k, and its optimal tuning
+    1 - 2/sqrt(3k + 1) (Lessard, Recht & Packard 2016)."""
+    s = math.sqrt(k)
+    return {("gd", "optimal"): (k - 1) / (k + 1),
+            ("heavy_ball", "optimal"): (s - 1) / (s + 1),
+            ("nesterov", "optimal"): 1 - 2 / math.sqrt(3 * k + 1),
+            ("nesterov", "standard"): 1 - 1 / s}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_rates_machine_readable(fmt, capsys):
+    k, tol = 400.0, 1e-6
+    argv = ["rates", "--kappa", str(k), "--tolerance", str(tol), "--format", fmt]
+    rows = _json(argv, capsys)["rows"] if fmt == "json" else _csv(argv, capsys)
+    want = _closed_form_rates(k)
+    assert {(r["method"], r["tuning"]) for r in rows} == set(want)
+    for r in rows:
+        rate = float(r["exact_rate"])
+        assert rate == pytest.approx(want[r["method"], r["tuning"]], rel=1e-12)
+        # iterations to shrink the error by tol at that rate: log(tol)/log(rate)
+        assert float(r["exact_iterations"]) == pytest.approx(
+            math.log(tol) / math.log(rate), abs=1.0)
+
+
+def test_rates_json_in_a_subprocess():
+    root = Path(momentum_dynamics.__file__).parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root),
+                                                        os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "momentum_dynamics", "rates", "--kappa",
+                           "100", "--format", "json"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bar, no warning
+    got = {(r["method"], r["tuning"]): r["exact_rate"] for r in json.loads(done.stdout)["rows"]}
+    want = _closed_form_rates(100.0)
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_variance_json_matches_the_one_direction_closed_form(tmp_path, capsys):
+    """As the text test above: beta* = sqrt(h) - 1 and the heavy-ball variance
+    lr^2 s^2 (1+b) / (h (1-b) (2(1+b) - h)); the figure's path goes to stderr."""
+    out = tmp_path / "v.png"
+    argv = ["variance", "--dim", "1", "--kappa", "1", "--L", "1", "--server-lr", "2.25",
+            "--clients-per-round", "4", "--betas", "201", "--out", str(out), "--format",
+            "json"]
+    assert main(argv) == 0
+    text, err = capsys.readouterr()
+    got = json.loads(text)
+    (row,) = got["rows"]
+    b, h, s2 = 0.5, 2.25, 1 / 4
+    assert row["server_lr"] == 2.25
+    assert row["beta_star"] == pytest.approx(b, abs=1e-4)
+    closed = 2.25**2 * s2 * (1 + b) / (h * (1 - b) * (2 * (1 + b) - h))
+    assert row["value_at_beta_star"] == pytest.approx(closed, rel=1e-5)
+    assert row["value_at_beta_zero"] is None  # plain SGD is unstable: h = 2.25 > 2
+    assert got["figure"] == str(out) and err == f"wrote {out}\n"  # no bar: not a terminal
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_equivalents_json(capsys):
+    """m = dt^2/alpha, c = (1-beta) dt/alpha, k = lambda; closed-loop poles = roots of
+    m s^2 + c s + k; discrete poles = roots of z^2 - (1+b-h) z + b (heavy ball)."""
+    a, b, lam, dt = 0.1, 0.9, 2.0, 0.5
+    got = _json(["equivalents", "--alpha", str(a), "--beta", str(b), "--curvature",
+                 str(lam), "--dt", str(dt), "--format", "json"], capsys)
+    m, c = dt**2 / a, (1 - b) * dt / a
+    msd = got["mass_spring_damper"]
+    assert msd["mass"] == pytest.approx(m, rel=1e-12)
+    assert msd["damping"] == pytest.approx(c, rel=1e-12)
+    assert msd["stiffness"] == pytest.approx(lam, rel=1e-12)
+
+    def as_complex(points):
+        return np.sort_complex([complex(p["real"], p["imag"]) for p in points])
+
+    np.testing.assert_allclose(as_complex(got["closed_loop_poles"]),
+                               np.sort_complex(np.roots([m, c, lam])), rtol=1e-9)
+    h = a * lam
+    np.testing.assert_allclose(as_complex(got["discrete_poles"]),
+                               np.sort_complex(np.roots([1, -(1 + b - h), b])), rtol=1e-12)
+
+
+# --- methods given as module:function ------------------------------------------------------
+
+@pytest.fixture
+def rules_module(tmp_path, monkeypatch):
+    """A throw-away module of update rules in the current directory; cleaned up after."""
+    name = f"rules_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text(textwrap.dedent('''
+        def hb_velocity(x, v, grad, alpha, beta):
+            """Polyak's heavy ball in velocity form: v <- beta v - alpha g, x <- x + v."""
+            v = beta * v - alpha * grad(x)
+            return x + v, v
+
+        def broken(x):
+            return x
+
+        not_a_function = 3
+        '''))
+    (tmp_path / f"{name}_fails.py").write_text("raise RuntimeError('boom at import')\n")
+    monkeypatch.chdir(tmp_path)
+    before = set(available_methods())
+    yield name
+    for method in set(available_methods()) - before:
+        unregister_method(method)
+    for module in (name, f"{name}_fails"):
+        sys.modules.pop(module, None)
+
+
+def test_method_as_module_function(rules_module, capsys):
+    """The velocity form of heavy ball has the same critical beta (1 - sqrt h)^2."""
+    h = 0.16
+    got = _json(["critical-beta", "--alpha", "0.16", "--curvature", "1", "--method",
+                 f"{rules_module}:hb_velocity", "--format", "json"], capsys)
+    assert got["method"] == "hb_velocity"
+    assert got["critical_beta"] == pytest.approx((1 - math.sqrt(h)) ** 2, rel=1e-12)
+
+
+def test_method_as_module_function_twice(rules_module, tmp_path, capsys):
+    spec = f"{rules_module}:hb_velocity"
+    out = tmp_path / "m.png"
+    assert main(["multistep-region", "--method", spec, spec, "--out", str(out), "--dpi",
+                 "30"]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("{m}:missing", ["no function", "'missing'"]),
+    ("{m}:not_a_function", ["no function"]),
+    ("{m}:broken", ["cannot register", "grad"]),
+    ("{m}_fails:anything", ["cannot import", "RuntimeError", "boom at import"]),
+    ("no_such_module_xyz:rule", ["cannot import", "no_such_module_xyz"]),
+    ("{m}:", ["module:function"]),
+    (":rule", ["module:function"]),
+])
+def test_method_as_module_function_errors(rules_module, spec, words, capsys):
+    argv = ["critical-beta", "--alpha", "0.1", "--curvature", "1", "--method",
+            spec.format(m=rules_module), "--format", "json"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("momentum-dynamics: error:")
+    assert err.count("\n") == 1
+    for word in words:
+        assert word in err

@@ -34,8 +34,6 @@ CODES = ("PR01", "PR02", "RT01", "EX01")
 # docstrings were completed (methods, conventions, filters, multistep,
 # applications.federated) have no entry.
 KNOWN_GAPS: dict[str, set[str]] = {
-    # momentum_dynamics.cli
-    "momentum_dynamics.cli.main": {"EX01", "PR01", "RT01"},
     # momentum_dynamics.lti
     "momentum_dynamics.lti.state_space_matrices": {"PR01"},
     # momentum_dynamics.noise

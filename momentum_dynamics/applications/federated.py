@@ -30,11 +30,18 @@ For heavy ball on one direction with ``h = server_lr * p`` the variance is
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import control
 import numpy as np
-import scipy.optimize
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import control
+    import scipy.optimize
+else:
+    control = lazy_module("control")
+    scipy = lazy_module("scipy")
 
 from .._validation import (
     as_real_array,

@@ -5,11 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sympy as sp
-from scipy.integrate import solve_ivp
+
+from .._lazy import lazy_function
+
+if TYPE_CHECKING:
+    from scipy.integrate import solve_ivp
+else:
+    solve_ivp = lazy_function("scipy.integrate", "solve_ivp")
 
 from .. import symbolic as S
 from .._compile import compile_numpy

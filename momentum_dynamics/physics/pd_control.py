@@ -5,11 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import control
 import numpy as np
 import sympy as sp
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import control
+else:
+    control = lazy_module("control")
 
 from .. import symbolic as S
 from .._compile import compile_numpy

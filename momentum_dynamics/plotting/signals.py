@@ -4,8 +4,16 @@ stationary variance of server momentum against beta."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+else:
+    plt = lazy_module("matplotlib.pyplot")
 
 from ..applications.federated import optimal_server_beta, server_variance
 from ..filters import gradient_filter_system, tracking_lag

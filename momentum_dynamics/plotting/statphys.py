@@ -9,8 +9,16 @@ Plot functions take ``ax=None``, never call ``plt.show()``, and return a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+else:
+    plt = lazy_module("matplotlib.pyplot")
 
 from ..physics import momentum_from_ode
 from ..statphys import (

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import scipy.linalg
 import sympy as sp
+
+from .._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import scipy.linalg
+else:
+    scipy = lazy_module("scipy")
 
 from .. import symbolic as S
 from .._validation import as_real_array, check_alpha, check_beta

@@ -13,6 +13,9 @@ from ._common import (
     _scalar,
 )
 
+# NumPy 2 renamed trapz to trapezoid; the declared floor is NumPy 1.24.
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # noqa: NPY201
+
 __all__ = [
     "Potential",
     "quadratic_potential",
@@ -134,5 +137,5 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     fx = np.asarray(f(x[:, None]), dtype=float).reshape(x.shape)
     w = np.exp(-(fx - fx.min()) / T)
     g = fx if observable is None else np.asarray(observable(x), dtype=float)
-    return float(np.trapezoid(g * w, x) / np.trapezoid(w, x))
+    return float(_trapezoid(g * w, x) / _trapezoid(w, x))
 
