@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resolution", type=int, default=400, help="grid points per axis")
     r.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     r.add_argument("--beta-range", type=_number, nargs=2, metavar=("LO", "HI"),
-                   default=(0.0, 1.0), help="momentum axis, within [-1, 1] (default 0 1)")
+                   default=[0.0, 1.0], help="momentum axis, within [-1, 1]")
     r.add_argument("--alpha-lambda-range", type=_number, nargs=2, metavar=("LO", "HI"),
                    default=None, help="alpha*lambda axis (default (0, 4.5], or "
                    "[1e-3, 4.5] with --log)")
