@@ -61,7 +61,7 @@ def test_every_plot_returns_one_result_type_with_figsize_title_and_no_legend(nam
     assert all(hasattr(ln, "get_xdata") for ln in out.lines)
     assert tuple(out.figure.get_size_inches()) == (6.0, 3.5)
     titles = [a.get_title() for a in out.axes]
-    suptitle = out.figure.get_suptitle()
+    suptitle = " ".join(t.get_text() for t in out.figure.texts)  # suptitle is a figure text
     assert "T" in titles or suptitle == "T"
     assert out.legend is None
     assert out.data is not None
