@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
+from sympy.logic.boolalg import Boolean
 
 from . import symbolic as S
 from ._compile import compile_numpy
@@ -323,7 +324,7 @@ class ZeroStability(NamedTuple):
     """
 
     roots: tuple[sp.Expr, ...]
-    condition: sp.Boolean
+    condition: Boolean
 
 
 def _reduce(rel, var) -> sp.Set:

@@ -956,6 +956,21 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
     stable with ``beta = 1``, its unused velocity's pole.
 
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles`; all broadcast together.
+
+    Returns
+    -------
+    bool or ndarray of bool
+        True where every observable pole has modulus < 1; the broadcast shape.
+
+    See Also
+    --------
+    convergence_gap : ``1 - rho``, whose sign decides.
+    momentum_dynamics.symbolic.stability_conditions : the exact conditions.
+
     Examples
     --------
     >>> is_stable("heavy_ball", alpha=1.0, beta=0.5, curvature=[2.9, 3.1])
@@ -993,6 +1008,23 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     underdamped, repeated: critical, real: overdamped).
 
     Curvature must be real.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles` (real curvature); all broadcast together.
+    rtol : float
+        Relative tolerance, >= 0, under which the discriminant counts as zero.
+
+    Returns
+    -------
+    str or ndarray of str
+        One of the four regime names per parameter point; the broadcast shape.
+
+    See Also
+    --------
+    momentum_dynamics.symbolic.discriminant : the exact discriminant.
+    critical_beta : the momentum of the ``"critical"`` regime.
 
     Examples
     --------
@@ -1169,6 +1201,27 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     approximation can fall below -1 or give an unstable setting for large
     ``alpha*lambda``; it is returned as computed (it is an approximation).
 
+    Parameters
+    ----------
+    method : str or Method
+        A method with a closed-form critical branch.
+    alpha : array_like
+        Learning rate, > 0.
+    curvature : array_like
+        Hessian eigenvalue :math:`\\lambda`, real.
+    **hyperparameters
+        Extra hyper-parameters of a registered method; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        The approximate critical momentum; NaN where ``alpha*lambda <= 0``.
+
+    See Also
+    --------
+    critical_beta : the exact critical momentum.
+    momentum_dynamics.symbolic.CriticalBeta : its ``continuous`` field, the formula.
+
     Raises
     ------
     ValueError
@@ -1208,6 +1261,26 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     NaN where ``|beta| = 1``: there is no steady state (at ``beta = 1`` the heavy-ball
     velocity grows without bound and the EMA velocity never moves; at ``beta = -1``
     the step alternates).
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like or None
+        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    **hyperparameters
+        Extra hyper-parameters of a registered method; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\eta_{\\mathrm{eff}}`; the broadcast shape.
+
+    See Also
+    --------
+    momentum_dynamics.symbolic.effective_learning_rate : the formula.
 
     Examples
     --------
@@ -1276,6 +1349,27 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     :func:`worst_case_gap`, its complement :math:`1 - \\rho` computed without
     cancellation, and pass it to :func:`iterations_to_tolerance` as ``gap``.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like or None
+        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    mu, L : array_like
+        Spectrum bounds, ``0 < mu <= L`` (required).
+    samples : int
+        Number of curvatures sampled (>= 2) for a method whose worst case is not
+        known to lie at the endpoints.
+    **hyperparameters
+        Extra hyper-parameters of a registered method; all broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        The worst-case spectral radius; the broadcast shape.
+
     See Also
     --------
     worst_case_gap, spectral_radius
@@ -1331,6 +1425,25 @@ class OptimalParameters(NamedTuple):
 
     The formulas behind them are a
     :class:`momentum_dynamics.symbolic.SymbolicOptimalParameters`.
+
+    Attributes
+    ----------
+    alpha : float or ndarray
+        Learning rate.
+    beta : float or ndarray or None
+        Momentum (None for a method without one).
+    rate : float or ndarray
+        The worst-case spectral radius over ``[mu, L]`` at these values.
+
+    See Also
+    --------
+    optimal_parameters : the function that returns it.
+
+    Examples
+    --------
+    >>> p = optimal_parameters("gd", mu=1.0, L=3.0)
+    >>> round(p.alpha, 12), p.beta, round(p.rate, 12)  # 2/(mu + L), (L - mu)/(L + mu)
+    (0.5, None, 0.5)
     """
 
     alpha: float | np.ndarray
@@ -1366,10 +1479,26 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     numerically (Nelder-Mead on ``(log alpha, beta)`` from the heavy-ball optimum;
     scalar ``mu`` and ``L`` only, extra hyper-parameters held fixed).
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    mu, L : array_like
+        Spectrum bounds, ``0 < mu <= L`` (scalars for the numeric fallback).
+    tuning : {"optimal", "standard"}
+        As in :func:`momentum_dynamics.symbolic.optimal_parameters`.
+    **hyperparameters
+        Extra hyper-parameters of a registered method, held fixed.
+
     Returns
     -------
     OptimalParameters
         ``(alpha, beta, rate)``; ``beta`` is None for GD.
+
+    See Also
+    --------
+    convergence_rate : the worst-case rate at any parameters.
+    tuned_rates : the tuned rates versus ``kappa``.
 
     Examples
     --------
@@ -1486,6 +1615,33 @@ class RateRow(NamedTuple):
     ``exact_gap`` and ``approximate_gap`` are ``1 - rate`` from their own closed forms
     (e.g. :math:`2/(\\kappa + 1)` for GD), accurate where the rates round to 1; the
     iteration counts are computed from them.
+
+    Attributes
+    ----------
+    method : str
+        Method name.
+    tuning : str
+        ``"optimal"`` or ``"standard"``.
+    exact : Expr
+        The tuned rate in ``kappa`` (:func:`momentum_dynamics.symbolic.tuned_rate`).
+    approximation : Expr
+        Its large-``kappa`` form (:func:`momentum_dynamics.symbolic.rate_approximation`).
+    exact_rate, approximate_rate : float or ndarray
+        The two evaluated at ``kappa``.
+    exact_iterations, approximate_iterations : float or ndarray
+        Iterations to reach the tolerance at each rate.
+    exact_gap, approximate_gap : float or ndarray
+        ``1 - rate`` of each, computed without cancellation.
+
+    See Also
+    --------
+    tuned_rates : the function that returns the rows.
+
+    Examples
+    --------
+    >>> row = tuned_rates(9.0)[1]
+    >>> row.method, row.exact, round(row.exact_rate, 12)  # (3 - 1)/(3 + 1)
+    ('heavy_ball', (sqrt(kappa) - 1)/(sqrt(kappa) + 1), 0.5)
     """
 
     method: str
@@ -1529,6 +1685,23 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     for the standard tuning). Each row also carries the gaps ``1 - rate`` and the
     iteration counts are computed from them, so they stay accurate up to
     ``kappa = 1e16`` and beyond, where the GD rate rounds to 1.
+
+    Parameters
+    ----------
+    kappa : array_like
+        Condition number ``L/mu``, >= 1.
+    tolerance : array_like
+        In (0, 1): the iteration counts reach ``rate**k <= tolerance``; broadcast
+        with ``kappa``.
+
+    Returns
+    -------
+    list of RateRow
+        One row per (method, tuning): GD, heavy ball, Nesterov optimal and standard.
+
+    See Also
+    --------
+    optimal_parameters, iterations_to_tolerance
 
     Examples
     --------

@@ -29,6 +29,7 @@ from functools import cache, cached_property
 from typing import NamedTuple
 
 import sympy as sp
+from sympy.logic.boolalg import Boolean
 
 from .methods import Method, get_method
 
@@ -85,7 +86,32 @@ sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient 
 
 
 def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
-    """The SymPy symbol used for each hyper-parameter of a method."""
+    """The SymPy symbol used for each hyper-parameter of a method.
+
+    ``alpha`` and ``beta`` are the module's :data:`alpha` (positive) and :data:`beta`
+    (real); any other hyper-parameter (e.g. QHM's ``nu``) is a real symbol of its name.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    dict of str to Symbol
+        Hyper-parameter name -> symbol, in the method's declared order.
+
+    See Also
+    --------
+    SymbolicModel.parameters : the same mapping read from a model.
+
+    Examples
+    --------
+    >>> hyperparameter_symbols("heavy_ball")
+    {'alpha': alpha, 'beta': beta}
+    >>> hyperparameter_symbols("gd")["alpha"] is alpha
+    True
+    """
     m = get_method(method)
     known = {"alpha": alpha, "beta": beta}
     return {h: known.get(h, sp.Symbol(h, real=True)) for h in m.hyperparameters}
@@ -135,6 +161,28 @@ class StateSpaceModel(NamedTuple):
     the gradient evaluated from state :math:`s[k]`, i.e. during the step that makes
     :math:`s[k+1]`; the output is the current iterate, so :math:`D = 0` and the
     transfer function has a one-step delay.
+
+    Attributes
+    ----------
+    A : ImmutableMatrix
+        State matrix, ``order x order``, :math:`\\partial s[k+1] / \\partial s[k]`.
+    B : ImmutableMatrix
+        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`.
+    C : ImmutableMatrix
+        Output matrix, ``1 x order``, selecting the iterate.
+    D : ImmutableMatrix
+        Feed-through, ``1 x 1``, zero.
+
+    See Also
+    --------
+    state_space : the function that returns it.
+    momentum_dynamics.lti.to_statespace : the python-control system at numbers.
+
+    Examples
+    --------
+    >>> ss = state_space("gd")
+    >>> ss.A, ss.B, ss.C, ss.D
+    (Matrix([[-alpha*lambda + 1]]), Matrix([[-alpha]]), Matrix([[1]]), Matrix([[0]]))
     """
 
     A: sp.ImmutableMatrix
@@ -439,7 +487,7 @@ class SymbolicModel:
         return _critical_branches(self)
 
     @cached_property
-    def stability_conditions(self) -> sp.Boolean:
+    def stability_conditions(self) -> Boolean:
         """Exact conditions for all poles strictly inside the unit circle."""
         return _stability(self.charpoly)
 
@@ -468,10 +516,13 @@ def model(method: str | Method) -> SymbolicModel:
     Parameters
     ----------
     method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
 
     Returns
     -------
     SymbolicModel
+        The state, the matrices ``A, B, C, D`` and the characteristic polynomial,
+        with the costly derivations computed on first access.
 
     Raises
     ------
@@ -479,6 +530,10 @@ def model(method: str | Method) -> SymbolicModel:
         If the update rule cannot be evaluated on SymPy symbols.
     ValueError
         If it is not linear in its state and gradient on a quadratic.
+
+    See Also
+    --------
+    state_space, characteristic_polynomial, critical_beta : read from this model.
 
     Examples
     --------
@@ -499,12 +554,18 @@ def state_space(method: str | Method) -> StateSpaceModel:
     Parameters
     ----------
     method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
 
     Returns
     -------
     StateSpaceModel
         ``(A, B, C, D)`` as immutable SymPy matrices; the state is ordered as the
         update rule's arguments (iterate first) and the output is the iterate.
+
+    See Also
+    --------
+    transfer_function : :math:`C (zI - A)^{-1} B`.
+    momentum_dynamics.lti.to_statespace : the python-control system at numbers.
 
     Examples
     --------
@@ -542,6 +603,7 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     Parameters
     ----------
     method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
     output : str
         Name of the state variable observed (default the iterate ``"x"``).
 
@@ -553,6 +615,10 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
         cancellation that happens only at special values (e.g. ``z = 1`` in the
         velocity's transfer function at ``lambda = 0``) is not performed; apply
         :func:`sympy.cancel` after substituting numbers.
+
+    See Also
+    --------
+    state_space : the matrices it is computed from.
 
     Examples
     --------
@@ -573,6 +639,23 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
 def characteristic_polynomial(method: str | Method) -> sp.Expr:
     """Characteristic polynomial :math:`\\det(zI - A)`, collected in powers of ``z``.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    Expr
+        A polynomial in ``z`` (monic, degree = number of states) with coefficients
+        in ``alpha``, ``beta``, ``lambda`` and any extra hyper-parameters.
+
+    See Also
+    --------
+    poles : its roots.
+    discriminant : zero where two roots coincide.
+    stability_conditions : where all roots lie inside the unit circle.
+
     Examples
     --------
     >>> characteristic_polynomial("heavy_ball")
@@ -589,6 +672,22 @@ def discriminant(method: str | Method) -> sp.Expr:
     For a quadratic :math:`z^2 - Tz + D` this is :math:`T^2 - 4D`: negative for a
     complex pole pair (underdamped), zero for a double pole (critical damping),
     positive for two real poles (overdamped).
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    Expr
+        The discriminant in ``alpha``, ``beta``, ``lambda`` (and extra
+        hyper-parameters), factored.
+
+    See Also
+    --------
+    critical_beta : its zeros in ``beta``.
+    momentum_dynamics.numeric.damping_regime : its sign at numbers.
 
     Examples
     --------
@@ -616,6 +715,26 @@ def _poles(method: Method) -> tuple[sp.Expr, ...]:
 def poles(method: str | Method) -> tuple[sp.Expr, ...]:
     """Roots of the characteristic polynomial (with multiplicity), simplified.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    tuple of Expr
+        One expression per root, repeated by multiplicity.
+
+    Raises
+    ------
+    ValueError
+        If SymPy finds no closed form for every root.
+
+    See Also
+    --------
+    characteristic_polynomial : the polynomial they solve.
+    momentum_dynamics.poles : the numeric, vectorised poles.
+
     Examples
     --------
     >>> poles("gd")
@@ -640,7 +759,7 @@ def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
     return conds
 
 
-def _stability(p: sp.Poly) -> sp.Boolean:
+def _stability(p: sp.Poly) -> Boolean:
     n = p.degree()
     coeffs = p.all_coeffs()
     if n == 1:
@@ -655,11 +774,27 @@ def _stability(p: sp.Poly) -> sp.Boolean:
     return sp.And(*[sp.factor(e) > 0 for e in pos])
 
 
-def stability_conditions(method: str | Method) -> sp.Boolean:
+def stability_conditions(method: str | Method) -> Boolean:
     """Exact conditions for all poles strictly inside the unit circle.
 
     Jury's conditions for degree one and two, the Schur-Cohn reduction for higher
     degrees. Valid for real hyper-parameters and real curvature.
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    Boolean
+        A conjunction of strict polynomial inequalities in the hyper-parameters
+        and ``lambda``.
+
+    See Also
+    --------
+    characteristic_polynomial : the polynomial tested.
+    momentum_dynamics.numeric.is_stable : the numeric test at numbers.
 
     Examples
     --------
@@ -697,7 +832,7 @@ class StableBranch(NamedTuple):
 
     beta: sp.Expr
     double_pole: sp.Expr
-    condition: sp.Boolean | None
+    condition: Boolean | None
 
 
 class CriticalBeta(NamedTuple):
@@ -725,12 +860,25 @@ class CriticalBeta(NamedTuple):
         Every solution that gives a stable double pole somewhere, with its
         condition. Several can coexist at the same ``alpha*lambda`` (QHM with
         ``nu = 0.7`` at ``alpha*lambda = 2`` has two); ``stable`` is one of them.
+
+    See Also
+    --------
+    critical_beta : the function that returns it.
+    CriticalBranches : the same branches in :data:`sqrt_h`.
+
+    Examples
+    --------
+    >>> c = critical_beta("heavy_ball")
+    >>> c.solutions
+    ((sqrt(alpha)*sqrt(lambda) - 1)**2, (sqrt(alpha)*sqrt(lambda) + 1)**2)
+    >>> c.continuous
+    -2*sqrt(alpha)*sqrt(lambda) + 1
     """
 
     solutions: tuple[sp.Expr, ...]
     stable: sp.Expr
     double_pole: sp.Expr
-    condition: sp.Boolean | None
+    condition: Boolean | None
     continuous: sp.Expr
     stable_branches: tuple[StableBranch, ...] = ()
 
@@ -834,7 +982,7 @@ def _critical_branches(mod: SymbolicModel) -> CriticalBranches:
     return CriticalBranches(tuple(branches), best)
 
 
-def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
+def _interval_to_condition(interval: sp.Set | None) -> Boolean | None:
     if interval is None:
         return None
     h = sp.Symbol("h", positive=True)
@@ -931,6 +1079,26 @@ def _terminal(method: Method) -> tuple[dict, sp.Expr]:
 def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
     """Fixed point of the non-iterate state under a constant gradient ``g``.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    dict of str to Expr
+        State variable name (every state but the iterate) -> its fixed point in
+        :data:`gradient` ``g`` and the hyper-parameters.
+
+    Raises
+    ------
+    ValueError
+        If the method has no steady state under a constant gradient.
+
+    See Also
+    --------
+    effective_learning_rate : the step per unit gradient at that fixed point.
+
     Examples
     --------
     >>> terminal_velocity("heavy_ball")
@@ -943,6 +1111,22 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
     """Step per unit gradient once the state has reached its constant-gradient fixed point.
 
     .. math:: x_t - x_{t-1} \\to -\\eta_{\\mathrm{eff}}\\, g
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
+    Returns
+    -------
+    Expr
+        :math:`\\eta_{\\mathrm{eff}}` in the hyper-parameters (heavy ball:
+        :math:`\\alpha / (1 - \\beta)`).
+
+    See Also
+    --------
+    terminal_velocity : the fixed point it is read at.
+    momentum_dynamics.numeric.effective_learning_rate : the numeric version.
 
     Examples
     --------
@@ -965,7 +1149,7 @@ class SymbolicOptimalParameters(NamedTuple):
     The numeric counterpart, with numbers, is
     :class:`momentum_dynamics.numeric.OptimalParameters`.
 
-    Parameters
+    Attributes
     ----------
     alpha : Expr
         Learning rate, in ``mu`` and ``L``.
@@ -973,6 +1157,10 @@ class SymbolicOptimalParameters(NamedTuple):
         Momentum (None for a method without one).
     rate : Expr
         The worst-case spectral radius over ``[mu, L]`` at these values.
+
+    See Also
+    --------
+    optimal_parameters : the function that returns it.
 
     Examples
     --------
@@ -1055,6 +1243,11 @@ def optimal_parameters(method: str | Method,
     SymbolicOptimalParameters
         ``(alpha, beta, rate)`` in terms of ``mu`` and ``L``; ``beta`` is None for GD.
 
+    See Also
+    --------
+    tuned_rate : the rate in ``kappa``.
+    momentum_dynamics.numeric.optimal_parameters : the numeric version.
+
     References
     ----------
     Polyak (1964); Lessard, Recht & Packard, "Analysis and design of optimization
@@ -1075,6 +1268,22 @@ def optimal_parameters(method: str | Method,
 def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     """The tuned worst-case rate as a function of ``kappa = L/mu`` (exact).
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    tuning : {"optimal", "standard"}
+        As in :func:`optimal_parameters`.
+
+    Returns
+    -------
+    Expr
+        The rate of :func:`optimal_parameters` with ``L = kappa*mu``.
+
+    See Also
+    --------
+    rate_approximation : its large-``kappa`` form.
+
     Examples
     --------
     >>> tuned_rate("heavy_ball")
@@ -1090,6 +1299,22 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
     ``1 - c/kappa**p`` with the first non-vanishing term of the expansion in
     :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the textbook
     :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}` (Polyak 1964).
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    tuning : {"optimal", "standard"}
+        As in :func:`optimal_parameters`.
+
+    Returns
+    -------
+    Expr
+        ``1 - c/kappa**p``, the leading terms in :math:`1/\\sqrt{\\kappa}`.
+
+    See Also
+    --------
+    tuned_rate : the exact rate.
 
     Examples
     --------
@@ -1132,10 +1357,19 @@ def stationary_covariance(method: str | Method) -> sp.Matrix:
     expression is not a covariance. The numeric, d-dimensional version is
     :func:`momentum_dynamics.stationary_covariance`.
 
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+
     Returns
     -------
     Matrix
         ``order x order``, in the method's state order (``x`` first).
+
+    See Also
+    --------
+    state_space : the ``A`` and ``B`` of the Lyapunov equation.
 
     Examples
     --------

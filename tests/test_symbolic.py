@@ -726,3 +726,23 @@ def test_symbolic_and_numeric_tuning_types_have_distinct_names():
     assert sp.simplify(sym.alpha - 2 / (mu + L)) == 0
     with pytest.warns(DeprecationWarning, match="SymbolicOptimalParameters"):
         assert S.OptimalParameters is S.SymbolicOptimalParameters
+
+
+@pytest.mark.parametrize("module", ["momentum_dynamics.symbolic", "momentum_dynamics.multistep"])
+def test_annotations_resolve(module):
+    # The annotations are strings (PEP 563); typing.get_type_hints evaluates them, as
+    # documentation tools and runtime checkers do. sp.Boolean never existed in SymPy.
+    import importlib
+    import inspect
+    import typing
+
+    from sympy.logic.boolalg import Boolean
+
+    mod = importlib.import_module(module)
+    seen = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            seen.extend(typing.get_type_hints(obj).values())
+    assert seen
+    assert any(t is Boolean or Boolean in typing.get_args(t) for t in seen)
