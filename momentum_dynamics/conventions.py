@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ._docstrings import fill_doc
 from ._validation import check_alpha, check_beta, check_flag, check_scalar
 from .methods import Method, ema_momentum, get_method, gradient_descent, heavy_ball, nesterov
 
@@ -80,6 +81,42 @@ class MethodParameters(NamedTuple):
     method: str
     alpha: float
     beta: float | None
+
+
+# Docstring sections shared by the converters (filled in by fill_doc).
+_FROM_DOC = {
+    "learning_rate": """
+        learning_rate : float
+            Finite and > 0 (schedules are not supported: convert each value).
+        """,
+    "nesterov_returns_raises": """
+        nesterov : bool
+            Whether the library's Nesterov variant is used (ignored without momentum).
+
+        Returns
+        -------
+        MethodParameters
+            ``(method, alpha, beta)`` in our convention.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For values outside the ranges above, naming the argument.
+        """,
+}
+_TO_DOC = {
+    "parameters": """
+        Parameters
+        ----------
+        method : str or Method
+            One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+            ``"ema_momentum"``).
+        alpha : float
+            Learning rate, > 0.
+        beta : float or None
+            Momentum in [0, 1) (None for ``"gd"``).
+        """,
+}
 
 
 # --------------------------------------------------------------------------
@@ -234,6 +271,7 @@ def from_pytorch_sgd(
     return MethodParameters("heavy_ball", lr * (1 - d), m)
 
 
+@fill_doc(**_FROM_DOC)
 def from_optax_sgd(
     learning_rate: float, momentum: float | None = None, nesterov: bool = False
 ) -> MethodParameters:
@@ -263,20 +301,10 @@ def from_optax_sgd(
 
     Parameters
     ----------
-    learning_rate : float
-        Finite and > 0 (schedules are not supported: convert each value).
+    %(learning_rate)s
     momentum : float or None
         In [0, 1), or None for no momentum.
-    nesterov : bool
-
-    Returns
-    -------
-    MethodParameters
-
-    Raises
-    ------
-    ValueError, TypeError
-        For values outside the ranges above, naming the argument.
+    %(nesterov_returns_raises)s
 
     Examples
     --------
@@ -295,6 +323,7 @@ def from_optax_sgd(
     return MethodParameters("nesterov" if nest else "heavy_ball", lr, m)
 
 
+@fill_doc(**_FROM_DOC)
 def from_keras_sgd(
     learning_rate: float, momentum: float = 0.0, nesterov: bool = False
 ) -> MethodParameters:
@@ -320,20 +349,10 @@ def from_keras_sgd(
 
     Parameters
     ----------
-    learning_rate : float
-        Finite and > 0 (schedules are not supported: convert each value).
+    %(learning_rate)s
     momentum : float
         In [0, 1).
-    nesterov : bool
-
-    Returns
-    -------
-    MethodParameters
-
-    Raises
-    ------
-    ValueError, TypeError
-        For values outside the ranges above, naming the argument.
+    %(nesterov_returns_raises)s
 
     Examples
     --------
@@ -391,6 +410,7 @@ def _to_library(method: str | Method, alpha: float, beta: float | None
     return a, b, kind == "nesterov" and b > 0
 
 
+@fill_doc(**_TO_DOC)
 def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``torch.optim.SGD`` reproducing one of our methods.
 
@@ -403,15 +423,7 @@ def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None
     v_t`) is heavy ball with buffer :math:`\alpha v_t`, hence
     ``lr = alpha*(1-beta)``, ``momentum = beta``.
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------
@@ -429,21 +441,14 @@ def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None
     return {"lr": lr, "momentum": mom, "dampening": 0.0, "nesterov": nest}
 
 
+@fill_doc(**_TO_DOC)
 def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``optax.sgd`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (optax's trace is PyTorch's undampened buffer);
     ``"gd"`` gives ``momentum=None``.
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------
@@ -459,20 +464,13 @@ def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     return {"learning_rate": lr, "momentum": mom if mom > 0 else None, "nesterov": nest}
 
 
+@fill_doc(**_TO_DOC)
 def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``keras.optimizers.SGD`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (Keras' velocity is minus our ``v``).
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------

@@ -38,6 +38,7 @@ else:
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc
 from ._validation import (
     as_real_array,
     broadcast,
@@ -161,6 +162,7 @@ def ema_filter(beta, dt=True) -> EMAFilter:
                      scipy.signal.dlti(num_c, den_c, dt=1 if dt is True else dt))
 
 
+@fill_doc()
 def ema_cutoff_frequency(beta):
     """The exact -3 dB (half-power) frequency in radians per step.
 
@@ -177,10 +179,7 @@ def ema_cutoff_frequency(beta):
     below that the gain never falls to half power on :math:`[0, \\pi]` and the result is
     NaN. For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
 
     Returns
     -------
@@ -208,13 +207,11 @@ def ema_cutoff_frequency(beta):
     return to_output(out)
 
 
+@fill_doc()
 def ema_noise_bandwidth(beta):
     """Variance reduction of white noise: :math:`\\sum_k h_k^2 = (1-\\beta)/(1+\\beta)`.
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
 
     Returns
     -------
@@ -231,6 +228,7 @@ def ema_noise_bandwidth(beta):
     return to_output((1 - b) / (1 + b))
 
 
+@fill_doc()
 def ema_group_delay(beta, omega=0.0):
     """Group delay in steps of the EMA filter at frequency ``omega``.
 
@@ -244,10 +242,7 @@ def ema_group_delay(beta, omega=0.0):
     positive terms (the numerator's difference is the zero crossing itself).
     At DC it is :math:`\\beta/(1-\\beta)`: the lag of the EMA behind a ramp.
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
     omega : array_like
         Angular frequency in radians per step; broadcast with ``beta``.
 

@@ -27,6 +27,7 @@ else:
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc
 from ._validation import (
     check_alpha,
     check_beta,
@@ -106,6 +107,7 @@ def _check_output(m: Method, output) -> str:
     return output
 
 
+@fill_doc()
 def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=None,
                          **hyperparameters):
     """Numeric ``(A, B)`` of a method on a quadratic (scalar curvature or Hessian).
@@ -116,8 +118,7 @@ def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=No
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
     alpha : float
         Learning rate, > 0.
     beta : float or None

@@ -43,6 +43,7 @@ from sympy.logic.boolalg import Boolean
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc
 from ._validation import (
     as_number_array,
     broadcast,
@@ -262,6 +263,7 @@ def _consistency(method: Method) -> Consistency:
     )
 
 
+@fill_doc()
 def consistency(method: str | Method) -> Consistency:
     """Consistency conditions, error constants and order of the LMM reading.
 
@@ -277,8 +279,7 @@ def consistency(method: str | Method) -> Consistency:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+    %(method)s
 
     Returns
     -------
@@ -366,6 +367,7 @@ def _zero_stability(method: Method) -> ZeroStability:
     return ZeroStability(tuple(roots), cond)
 
 
+@fill_doc()
 def zero_stability(method: str | Method) -> ZeroStability:
     """Roots of :math:`\\rho` and the root condition for zero stability.
 
@@ -375,8 +377,7 @@ def zero_stability(method: str | Method) -> ZeroStability:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+    %(method)s
 
     Returns
     -------

@@ -33,6 +33,7 @@ import sympy as sp
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc, optimal_fields
 from ._validation import (
     as_real_array,
     broadcast,
@@ -591,6 +592,7 @@ def _hidden_mask(args: _Args) -> tuple[_Hidden, np.ndarray | None]:
     return hid, (mask if mask.any() else None)
 
 
+@fill_doc()
 def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles of the state matrix that the iterate never sees (unobservable modes).
 
@@ -609,10 +611,7 @@ def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
     (what the iterate does), and :func:`momentum_dynamics.lti.to_transfer_function`
     cancels the hidden pole; :func:`poles` still lists every eigenvalue of ``A``.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`poles`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
@@ -692,6 +691,7 @@ def _poles_of(args: _Args) -> np.ndarray:
     return np.take_along_axis(ev, order, axis=-1)
 
 
+@fill_doc()
 def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles (eigenvalues of the state matrix) for each parameter point.
 
@@ -701,10 +701,7 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     Parameters
     ----------
     method : str or Method
-    alpha : array_like
-        Learning rate, > 0.
-    beta : array_like or None
-        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    %(alpha_beta)s
     curvature : array_like
         Hessian eigenvalue :math:`\\lambda`, real (any sign) or complex.
     **hyperparameters
@@ -725,6 +722,7 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     return _poles_of(args._replace(values=vals))
 
 
+@fill_doc()
 def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Largest pole modulus: the asymptotic linear rate on curvature ``lambda``.
 
@@ -734,14 +732,17 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     (unobservable from ``x``, see :func:`hidden_modes`; e.g. QHM's velocity at
     ``nu = 0``) the radius is the observable part's, the rate a simulation shows.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`poles`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
     float or ndarray
+        :math:`\\rho`; the broadcast shape.
+
+    See Also
+    --------
+    convergence_gap : :math:`1 - \\rho` without cancellation.
+    poles : all the poles.
 
     Examples
     --------
@@ -886,6 +887,7 @@ def _gap_real(k: _Kernel, g: _GapKernel, vals) -> tuple[np.ndarray]:
     return (np.where(disc >= 0, real, pair),)
 
 
+@fill_doc()
 def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters):
     """The gap :math:`1 - \\rho` to the unit circle, accurate when ``rho`` rounds to 1.
 
@@ -910,10 +912,7 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
 
     Negative where the method is unstable; 0 on the stability boundary.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`spectral_radius`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
@@ -948,6 +947,7 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
     return to_output(out)
 
 
+@fill_doc()
 def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
 
@@ -956,10 +956,7 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
     stable with ``beta = 1``, its unused velocity's pole.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`poles`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
@@ -1187,6 +1184,7 @@ def critical_beta(method, alpha, curvature, *, branches="default", **hyperparame
     return to_output(best[..., 0])
 
 
+@fill_doc()
 def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     """Small-step (continuous-time) approximation of the critical momentum.
 
@@ -1209,8 +1207,7 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
         Learning rate, > 0.
     curvature : array_like
         Hessian eigenvalue :math:`\\lambda`, real.
-    **hyperparameters
-        Extra hyper-parameters of a registered method; all broadcast together.
+    %(hyperparameters)s
 
     Returns
     -------
@@ -1252,6 +1249,7 @@ def _elr_function(method: Method):
     return compile_numpy([syms[h] for h in method.hyperparameters], expr)
 
 
+@fill_doc()
 def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     """Steady-state step per unit of a constant gradient (the terminal velocity).
 
@@ -1264,14 +1262,9 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
-    alpha : array_like
-        Learning rate, > 0.
-    beta : array_like or None
-        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
-    **hyperparameters
-        Extra hyper-parameters of a registered method; all broadcast together.
+    %(method)s
+    %(alpha_beta)s
+    %(hyperparameters)s
 
     Returns
     -------
@@ -1330,6 +1323,7 @@ def _over_spectrum(func, method, alpha, beta, mu, L, samples, hyperparameters):
                            **{k: expand(v) for k, v in extra.items()}))
 
 
+@fill_doc()
 def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
                      **hyperparameters):
     """Worst-case spectral radius over all curvatures in ``[mu, L]``.
@@ -1351,19 +1345,14 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
-    alpha : array_like
-        Learning rate, > 0.
-    beta : array_like or None
-        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    %(method)s
+    %(alpha_beta)s
     mu, L : array_like
         Spectrum bounds, ``0 < mu <= L`` (required).
     samples : int
         Number of curvatures sampled (>= 2) for a method whose worst case is not
         known to lie at the endpoints.
-    **hyperparameters
-        Extra hyper-parameters of a registered method; all broadcast together.
+    %(hyperparameters)s
 
     Returns
     -------
@@ -1420,6 +1409,7 @@ def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     return to_output(np.min(gap, axis=-1))
 
 
+@fill_doc(fields=optimal_fields("float or ndarray"))
 class OptimalParameters(NamedTuple):
     """Tuned hyper-parameters and the worst-case rate they achieve, as numbers.
 
@@ -1428,16 +1418,7 @@ class OptimalParameters(NamedTuple):
 
     Attributes
     ----------
-    alpha : float or ndarray
-        Learning rate.
-    beta : float or ndarray or None
-        Momentum (None for a method without one).
-    rate : float or ndarray
-        The worst-case spectral radius over ``[mu, L]`` at these values.
-
-    See Also
-    --------
-    optimal_parameters : the function that returns it.
+    %(fields)s
 
     Examples
     --------
@@ -1462,6 +1443,7 @@ def _optimal_functions(method: Method, tuning: str):
     return f(opt.alpha), f(opt.beta), f(opt.rate)
 
 
+@fill_doc()
 def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     """Hyper-parameters minimising the worst-case rate over curvatures in ``[mu, L]``.
 
@@ -1481,12 +1463,10 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
     mu, L : array_like
         Spectrum bounds, ``0 < mu <= L`` (scalars for the numeric fallback).
-    tuning : {"optimal", "standard"}
-        As in :func:`momentum_dynamics.symbolic.optimal_parameters`.
+    %(tuning)s
     **hyperparameters
         Extra hyper-parameters of a registered method, held fixed.
 

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
+from ._docstrings import fill_doc, optimal_fields
 from .methods import Method, get_method
 
 __all__ = [
@@ -85,6 +86,7 @@ gradient = sp.Symbol("g", real=True)
 sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient noise
 
 
+@fill_doc()
 def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
     """The SymPy symbol used for each hyper-parameter of a method.
 
@@ -93,8 +95,7 @@ def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -510,13 +511,13 @@ def _model(method: Method) -> SymbolicModel:
     return SymbolicModel(method, state, new, A, B, C, sp.ImmutableMatrix([[0]]), poly)
 
 
+@fill_doc()
 def model(method: str | Method) -> SymbolicModel:
     """The symbolic model of a method (cached): the object every analysis reads.
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -548,13 +549,13 @@ def model(method: str | Method) -> SymbolicModel:
     return _model(get_method(method))
 
 
+@fill_doc()
 def state_space(method: str | Method) -> StateSpaceModel:
     """State-space matrices on :math:`f(x)=\\lambda x^2/2` with gradient noise as input.
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -595,6 +596,7 @@ def _transfer(method: Method, output: int) -> sp.Expr:
     return num / sp.collect(sp.expand(den), z)
 
 
+@fill_doc()
 def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     """Transfer function from gradient noise :math:`\\xi` to a state variable, in ``z``.
 
@@ -602,8 +604,7 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
     output : str
         Name of the state variable observed (default the iterate ``"x"``).
 
@@ -636,13 +637,13 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     return _transfer(m, m.state.index(output))
 
 
+@fill_doc()
 def characteristic_polynomial(method: str | Method) -> sp.Expr:
     """Characteristic polynomial :math:`\\det(zI - A)`, collected in powers of ``z``.
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -666,6 +667,7 @@ def characteristic_polynomial(method: str | Method) -> sp.Expr:
     return model(method).characteristic_polynomial
 
 
+@fill_doc()
 def discriminant(method: str | Method) -> sp.Expr:
     """Discriminant of the characteristic polynomial in ``z``, factored.
 
@@ -675,8 +677,7 @@ def discriminant(method: str | Method) -> sp.Expr:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -712,13 +713,13 @@ def _poles(method: Method) -> tuple[sp.Expr, ...]:
     return tuple(out)
 
 
+@fill_doc()
 def poles(method: str | Method) -> tuple[sp.Expr, ...]:
     """Roots of the characteristic polynomial (with multiplicity), simplified.
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -774,6 +775,7 @@ def _stability(p: sp.Poly) -> Boolean:
     return sp.And(*[sp.factor(e) > 0 for e in pos])
 
 
+@fill_doc()
 def stability_conditions(method: str | Method) -> Boolean:
     """Exact conditions for all poles strictly inside the unit circle.
 
@@ -782,8 +784,7 @@ def stability_conditions(method: str | Method) -> Boolean:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -1076,13 +1077,13 @@ def _terminal(method: Method) -> tuple[dict, sp.Expr]:
     return velocity, sp.factor(sp.simplify(-step / gradient))
 
 
+@fill_doc()
 def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
     """Fixed point of the non-iterate state under a constant gradient ``g``.
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -1107,6 +1108,7 @@ def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
     return dict(_terminal(get_method(method))[0])
 
 
+@fill_doc()
 def effective_learning_rate(method: str | Method) -> sp.Expr:
     """Step per unit gradient once the state has reached its constant-gradient fixed point.
 
@@ -1114,8 +1116,7 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
@@ -1143,6 +1144,7 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
 # --------------------------------------------------------------------------
 
 
+@fill_doc(fields=optimal_fields("Expr", ", in ``mu`` and ``L``"))
 class SymbolicOptimalParameters(NamedTuple):
     """Tuned hyper-parameters and the worst-case linear rate they give, as formulas.
 
@@ -1151,16 +1153,7 @@ class SymbolicOptimalParameters(NamedTuple):
 
     Attributes
     ----------
-    alpha : Expr
-        Learning rate, in ``mu`` and ``L``.
-    beta : Expr or None
-        Momentum (None for a method without one).
-    rate : Expr
-        The worst-case spectral radius over ``[mu, L]`` at these values.
-
-    See Also
-    --------
-    optimal_parameters : the function that returns it.
+    %(fields)s
 
     Examples
     --------
@@ -1265,15 +1258,14 @@ def optimal_parameters(method: str | Method,
     return _optimal(get_method(method), tuning)
 
 
+@fill_doc()
 def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     """The tuned worst-case rate as a function of ``kappa = L/mu`` (exact).
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
-    tuning : {"optimal", "standard"}
-        As in :func:`optimal_parameters`.
+    %(method)s
+    %(tuning)s
 
     Returns
     -------
@@ -1293,6 +1285,7 @@ def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     return sp.factor(sp.simplify(r.subs(L, kappa * mu)))
 
 
+@fill_doc()
 def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     """Leading-order large-``kappa`` form of :func:`tuned_rate` (an approximation).
 
@@ -1302,10 +1295,8 @@ def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
-    tuning : {"optimal", "standard"}
-        As in :func:`optimal_parameters`.
+    %(method)s
+    %(tuning)s
 
     Returns
     -------
@@ -1348,6 +1339,7 @@ def _stationary_covariance(method: Method) -> sp.Matrix:
     return P.subs(sol[0]).applyfunc(sp.factor)
 
 
+@fill_doc()
 def stationary_covariance(method: str | Method) -> sp.Matrix:
     """Stationary covariance of the state on one curvature under gradient noise.
 
@@ -1359,8 +1351,7 @@ def stationary_covariance(method: str | Method) -> sp.Matrix:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method name or a :class:`~momentum_dynamics.methods.Method`.
+    %(method)s
 
     Returns
     -------
