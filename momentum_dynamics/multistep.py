@@ -43,6 +43,7 @@ from sympy.logic.boolalg import Boolean
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._display import latex_record
 from ._docstrings import fill_doc
 from ._validation import (
     as_number_array,
@@ -134,6 +135,8 @@ class LMMPolynomials(NamedTuple):
     sigma: sp.Expr
     time_step: sp.Expr
 
+    _repr_latex_ = latex_record
+
 
 @cache
 def _lmm(method: Method) -> LMMPolynomials:
@@ -216,6 +219,8 @@ class Consistency(NamedTuple):
     error_constants: tuple[sp.Expr, ...]
     order: int
     special_orders: dict
+
+    _repr_latex_ = latex_record
 
 
 def _error_constants(rho: sp.Expr, sigma: sp.Expr, count: int) -> list[sp.Expr]:
@@ -326,6 +331,8 @@ class ZeroStability(NamedTuple):
 
     roots: tuple[sp.Expr, ...]
     condition: Boolean
+
+    _repr_latex_ = latex_record
 
 
 def _reduce(rel, var) -> sp.Set:

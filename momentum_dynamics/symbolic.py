@@ -18,7 +18,9 @@ curvature), ``z`` (z-transform variable), ``mu`` and ``L`` (positive spectrum
 bounds), ``kappa`` (positive condition number). Extra hyper-parameters of a
 registered method (e.g. ``nu``) become real symbols of the same name.
 
-All derivations are cached per method: the second call returns at once.
+All derivations are cached per method: the second call returns at once. In a
+notebook the result records (:class:`CriticalBeta`, :class:`StateSpaceModel`, ...)
+display as LaTeX, one row per field typeset by :func:`sympy.latex`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
+from ._display import latex_record
 from ._docstrings import fill_doc, optimal_fields
 from .methods import Method, get_method
 
@@ -191,6 +194,8 @@ class StateSpaceModel(NamedTuple):
     C: sp.ImmutableMatrix
     D: sp.ImmutableMatrix
 
+    _repr_latex_ = latex_record
+
 
 # --------------------------------------------------------------------------
 # The change of variable s = sqrt(alpha*lambda)
@@ -342,6 +347,8 @@ class CriticalBranch(NamedTuple):
     interval: sp.Set | None
     stable: bool
 
+    _repr_latex_ = latex_record
+
 
 class CriticalBranches(NamedTuple):
     """All real critical-damping branches of a method, and the default one.
@@ -364,6 +371,8 @@ class CriticalBranches(NamedTuple):
 
     branches: tuple[CriticalBranch, ...]
     stable_index: int
+
+    _repr_latex_ = latex_record
 
     @property
     def stable(self) -> CriticalBranch:
@@ -835,6 +844,8 @@ class StableBranch(NamedTuple):
     double_pole: sp.Expr
     condition: Boolean | None
 
+    _repr_latex_ = latex_record
+
 
 class CriticalBeta(NamedTuple):
     """Momentum values that make the two poles coincide (discriminant zero).
@@ -882,6 +893,8 @@ class CriticalBeta(NamedTuple):
     condition: Boolean | None
     continuous: sp.Expr
     stable_branches: tuple[StableBranch, ...] = ()
+
+    _repr_latex_ = latex_record
 
 
 def _require_momentum(method: Method) -> None:
@@ -1164,6 +1177,8 @@ class SymbolicOptimalParameters(NamedTuple):
     alpha: sp.Expr
     beta: sp.Expr | None
     rate: sp.Expr
+
+    _repr_latex_ = latex_record
 
 
 def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
