@@ -72,6 +72,10 @@ class MethodParameters(NamedTuple):
     beta : float or None
         Momentum of our update rule (None for gradient descent).
 
+    See Also
+    --------
+    from_pytorch_sgd, from_optax_sgd, from_keras_sgd
+
     Examples
     --------
     >>> from_pytorch_sgd(lr=0.1, momentum=0.9)
@@ -236,6 +240,11 @@ def from_pytorch_sgd(
     TypeError
         For non-numeric values or a non-boolean ``nesterov``.
 
+    See Also
+    --------
+    to_pytorch_sgd : the inverse conversion.
+    from_optax_sgd, from_keras_sgd
+
     Examples
     --------
     >>> from_pytorch_sgd(0.1, momentum=0.9)
@@ -306,6 +315,11 @@ def from_optax_sgd(
         In [0, 1), or None for no momentum.
     %(nesterov_returns_raises)s
 
+    See Also
+    --------
+    to_optax_sgd : the inverse conversion.
+    from_pytorch_sgd : the derivation shared by all three libraries.
+
     Examples
     --------
     >>> from_optax_sgd(0.01, momentum=0.9, nesterov=True)
@@ -353,6 +367,11 @@ def from_keras_sgd(
     momentum : float
         In [0, 1).
     %(nesterov_returns_raises)s
+
+    See Also
+    --------
+    to_keras_sgd : the inverse conversion.
+    from_pytorch_sgd : the derivation shared by all three libraries.
 
     Examples
     --------
@@ -430,6 +449,11 @@ def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None
     dict
         ``{"lr", "momentum", "dampening", "nesterov"}``.
 
+    See Also
+    --------
+    from_pytorch_sgd : the inverse conversion.
+    to_optax_sgd, to_keras_sgd
+
     Examples
     --------
     >>> to_pytorch_sgd("ema_momentum", alpha=0.5, beta=0.5)
@@ -455,6 +479,11 @@ def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     dict
         ``{"learning_rate", "momentum", "nesterov"}``.
 
+    See Also
+    --------
+    from_optax_sgd : the inverse conversion.
+    to_pytorch_sgd, to_keras_sgd
+
     Examples
     --------
     >>> to_optax_sgd("heavy_ball", alpha=0.1, beta=0.9)
@@ -476,6 +505,11 @@ def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     -------
     dict
         ``{"learning_rate", "momentum", "nesterov"}``.
+
+    See Also
+    --------
+    from_keras_sgd : the inverse conversion.
+    to_pytorch_sgd, to_optax_sgd
 
     Examples
     --------

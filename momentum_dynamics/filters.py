@@ -85,6 +85,11 @@ def ema_transfer_function() -> sp.Expr:
         :math:`H(z) = (1-\\beta) z/(z-\\beta)` in the SymPy symbols ``beta`` and ``z``,
         from the gradient :math:`g_t` to the average :math:`v_t`.
 
+    See Also
+    --------
+    ema_filter : the same filter with numbers.
+    gradient_filter : any method as a filter.
+
     Examples
     --------
     >>> ema_transfer_function()
@@ -105,6 +110,10 @@ class EMAFilter(NamedTuple):
         The filter as a python-control discrete-time transfer function.
     scipy : scipy.signal.dlti
         The same filter as a SciPy discrete-time LTI system.
+
+    See Also
+    --------
+    ema_filter : the function that returns it.
 
     Examples
     --------
@@ -219,6 +228,10 @@ def ema_noise_bandwidth(beta):
         Output variance over input variance for white-noise input, broadcast over
         ``beta``.
 
+    See Also
+    --------
+    ema_filter, ema_cutoff_frequency
+
     Examples
     --------
     >>> round(ema_noise_bandwidth(0.9), 12)
@@ -322,6 +335,11 @@ def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
     sympy.Expr
         :math:`H(z)` in the method's hyper-parameter symbols and ``z``.
 
+    See Also
+    --------
+    gradient_filter_system : the same with numbers.
+    tracking_lag, ramp_lag
+
     Examples
     --------
     >>> gradient_filter("heavy_ball")
@@ -421,6 +439,10 @@ class TrackingLag(NamedTuple):
         The same lag in steps, ``radians / omega`` (at ``omega = 0`` its limit, the ramp
         lag).
 
+    See Also
+    --------
+    tracking_lag : the function that returns it.
+
     Examples
     --------
     >>> tracking_lag("heavy_ball", 0.1, 0.9).steps
@@ -464,6 +486,10 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     TrackingLag
         ``(gain, radians, steps)``, broadcast over the inputs; NaN where there is no
         steady state.
+
+    See Also
+    --------
+    ramp_lag, gradient_filter, ema_group_delay
 
     Examples
     --------
@@ -524,6 +550,10 @@ def ramp_lag(method, alpha, beta=None, *, output="v", **hyperparameters):
     -------
     float or ndarray
         :math:`\\tau` in steps (:attr:`TrackingLag.steps` at ``omega = 0``).
+
+    See Also
+    --------
+    tracking_lag : the lag behind a sinusoid; this is its ``omega = 0`` limit.
 
     Examples
     --------

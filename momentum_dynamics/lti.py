@@ -313,6 +313,7 @@ def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x"
     Returns
     -------
     control.TransferFunction
+        From the gradient noise to ``output``, hidden modes cancelled.
 
     Raises
     ------
@@ -370,6 +371,10 @@ def sympy_to_control(expr, dt=True) -> control.TransferFunction:
         ``dt``.
     TypeError
         For strings, lists and other non-expressions.
+
+    See Also
+    --------
+    to_transfer_function : a method's transfer function with numbers.
 
     Examples
     --------

@@ -87,6 +87,10 @@ def gradient_descent(x, grad, alpha):
 
     %(sections)s
 
+    See Also
+    --------
+    heavy_ball : with momentum.
+
     Examples
     --------
     One step on :math:`f(x) = x^2` (gradient :math:`2x`) from :math:`x = 1`:
@@ -104,6 +108,11 @@ def heavy_ball(x, v, grad, alpha, beta):
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
 
     %(sections)s
+
+    See Also
+    --------
+    nesterov : the gradient at the look-ahead point.
+    ema_momentum : the moving-average form.
 
     Examples
     --------
@@ -124,6 +133,10 @@ def nesterov(x, v, grad, alpha, beta):
 
     %(sections)s
 
+    See Also
+    --------
+    heavy_ball : the gradient at the iterate.
+
     Examples
     --------
     The gradient is taken at :math:`x - \beta v = 1 - 0.45 = 0.55`:
@@ -143,6 +156,10 @@ def ema_momentum(x, v, grad, alpha, beta):
     .. math:: v_t = \beta v_{t-1} + (1-\beta) \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - \alpha v_t
 
     %(sections)s
+
+    See Also
+    --------
+    heavy_ball : the same iteration with buffer ``alpha*v``.
 
     Examples
     --------
@@ -402,6 +419,11 @@ def register_method(
         For an update rule without ``grad``/``alpha``, an empty ``name``, or a taken
         name without ``overwrite=True``.
 
+    See Also
+    --------
+    Method.from_update : how a rule becomes a Method.
+    unregister_method, available_methods
+
     Examples
     --------
     Quasi-hyperbolic momentum (Ma & Yarats 2019) with its extra parameter ``nu``:
@@ -452,6 +474,10 @@ def unregister_method(name: str) -> None:
     ValueError
         If no method of that name is registered.
 
+    See Also
+    --------
+    register_method, available_methods
+
     Examples
     --------
     >>> def my_gd(x, grad, alpha):
@@ -476,6 +502,10 @@ def available_methods() -> list[str]:
     -------
     list of str
         Registry names, in registration order.
+
+    See Also
+    --------
+    get_method, register_method
 
     Examples
     --------
@@ -504,6 +534,10 @@ def get_method(method: str | Method) -> Method:
         For an unknown name, listing the valid ones.
     TypeError
         For anything that is neither a name nor a :class:`~momentum_dynamics.methods.Method`.
+
+    See Also
+    --------
+    available_methods, register_method
 
     Examples
     --------

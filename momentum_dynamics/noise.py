@@ -47,6 +47,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._docstrings import fill_doc
 from ._validation import check_hessian, check_noise_cov
 from .lti import (
     _compile_in_curvature,
@@ -278,6 +279,7 @@ def _kronecker_blocks(A, b, St, codiagonal):
     return block
 
 
+@fill_doc()
 def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
                           **hyperparameters) -> StationaryCovariance:
     """Stationary covariance of the state under additive gradient noise.
@@ -288,7 +290,7 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     alpha, beta : float
         Hyper-parameters (scalars); ``beta=None`` for methods without momentum.
     hessian : array_like or (eigenvalues, eigenvectors)
@@ -311,6 +313,11 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
         When the method is not stable on some curvature (no stationary distribution
         exists), or for a non-symmetric Hessian, mismatched shapes, or a noise
         covariance that is not positive semi-definite.
+
+    See Also
+    --------
+    StationaryCovariance : the result.
+    momentum_dynamics.symbolic.stationary_covariance : the exact scalar version.
 
     Examples
     --------

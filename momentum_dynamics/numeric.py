@@ -700,7 +700,7 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     %(alpha_beta)s
     curvature : array_like
         Hessian eigenvalue :math:`\\lambda`, real (any sign) or complex.
@@ -711,6 +711,11 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     -------
     ndarray of complex, shape ``broadcast_shape + (order,)``
         Sorted by decreasing modulus.
+
+    See Also
+    --------
+    spectral_radius : the largest observable modulus.
+    momentum_dynamics.symbolic.poles : the closed forms.
 
     Examples
     --------
@@ -1391,6 +1396,7 @@ def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     Returns
     -------
     float or ndarray
+        The worst-case gap :math:`1 - \\rho` over ``[mu, L]``; the broadcast shape.
 
     See Also
     --------
@@ -1556,6 +1562,7 @@ def iterations_to_tolerance(rate=None, tolerance=1e-6, *, gap=None):
     Returns
     -------
     float or ndarray
+        The iteration count (``inf`` without convergence); the broadcast shape.
 
     See Also
     --------

@@ -288,6 +288,11 @@ def leading_order(expr: sp.Expr, variable: sp.Symbol = sqrt_h) -> sp.Expr:
     Returns
     -------
     Expr
+        ``c0 + c*variable**k``: the value at 0 and the lowest non-zero term.
+
+    See Also
+    --------
+    to_sqrt_h : the variable in which the critical momenta are expanded.
 
     Examples
     --------
@@ -335,6 +340,10 @@ class CriticalBranch(NamedTuple):
         empty or, when it is None, a probe point of a small grid of ``sqrt_h`` and
         extra hyper-parameters in (0, 1) shows one.
 
+    See Also
+    --------
+    CriticalBranches : all of them.
+
     Examples
     --------
     >>> br = model("heavy_ball").critical.stable
@@ -361,6 +370,11 @@ class CriticalBranches(NamedTuple):
         The default branch: at the probe point ``alpha*lambda = 1/4`` (extra
         hyper-parameters 1/2) the real ``beta`` in [-1, 1] whose double pole has
         the smallest modulus.
+
+    See Also
+    --------
+    SymbolicModel.critical : where they are read.
+    critical_beta : the same in ``alpha`` and ``lambda``.
 
     Examples
     --------
@@ -400,6 +414,10 @@ class SymbolicModel:
         :math:`s[k+1] = A s[k] + B\\xi[k]`, :math:`x[k] = C s[k] + D\\xi[k]`.
     charpoly : Poly
         :math:`\\det(zI - A)` as a polynomial in ``z``.
+
+    See Also
+    --------
+    model : the function that returns it (cached).
 
     Examples
     --------
@@ -833,6 +851,10 @@ class StableBranch(NamedTuple):
         conditions on ``alpha*lambda`` (None when SymPy cannot reduce them, e.g.
         when they depend on an extra hyper-parameter).
 
+    See Also
+    --------
+    CriticalBeta : its ``stable_branches``.
+
     Examples
     --------
     >>> (br,) = critical_beta("nesterov").stable_branches
@@ -1040,6 +1062,8 @@ def critical_beta(method: str | Method) -> CriticalBeta:
     Returns
     -------
     CriticalBeta
+        The solutions, the default stable one, its double pole, its domain and its
+        small-step form.
 
     Raises
     ------
