@@ -23,7 +23,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,14 @@ def _emit(args: argparse.Namespace, data: dict, rows: list[dict] | None,
         writer.writerows(table)
     else:
         text()
+
+
+def _print_table(head: str, lines: Iterable[str]) -> None:
+    """The text tables of the verbs: a header, a rule as wide as it, one line per row."""
+    print(head)
+    print("-" * len(head))
+    for line in lines:
+        print(line)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -390,14 +398,15 @@ def _variance(args) -> None:
               f"{args.objective}, {args.hold} held fixed")
         head = f"{args.hold:>12}{'beta*':>10}{'value at beta*':>18}{'value at beta=0':>18}" \
                f"{'stable betas':>22}"
-        print(head)
-        print("-" * len(head))
-        for row in rows:
+
+        def line(row: dict) -> str:
             stable = f"[{row['stable_beta_min']:.3f}, {row['stable_beta_max']:.3f}]"
-            print(f"{row[args.hold]:>12g}{row['beta_star']:>10.4f}"
-                  f"{row['value_at_beta_star']:>18.6g}{row['value_at_beta_zero']:>18.6g}"
-                  f"{stable:>22}" + ("   (beta* at the end of the searched range)"
-                                     if row["beta_star_at_range_end"] else ""))
+            return (f"{row[args.hold]:>12g}{row['beta_star']:>10.4f}"
+                    f"{row['value_at_beta_star']:>18.6g}{row['value_at_beta_zero']:>18.6g}"
+                    f"{stable:>22}" + ("   (beta* at the end of the searched range)"
+                                       if row["beta_star_at_range_end"] else ""))
+
+        _print_table(head, map(line, rows))
         print(f"wrote {out}")
 
     _emit(args, {"settings": settings, "rows": rows, "figure": str(out)}, rows, text)
@@ -586,13 +595,14 @@ def _rates(args) -> None:
         print(f"kappa = {args.kappa:g}; iterations to reduce the error by {args.tolerance:g}")
         head = f"{'method':<22}{'exact rate':>14}{'approximation':>16}{'iters exact':>14}" \
                f"{'iters approx':>14}   exact formula | approximation"
-        print(head)
-        print("-" * len(head))
-        for r in rows:
+
+        def line(r: dict) -> str:
             name = f"{r['method']} ({r['tuning']})"
-            print(f"{name:<22}{r['exact_rate']:>14.10f}{r['approximate_rate']:>16.10f}"
-                  f"{r['exact_iterations']:>14,.0f}{r['approximate_iterations']:>14,.0f}"
-                  f"   {r['exact_formula']} | {r['approximate_formula']}")
+            return (f"{name:<22}{r['exact_rate']:>14.10f}{r['approximate_rate']:>16.10f}"
+                    f"{r['exact_iterations']:>14,.0f}{r['approximate_iterations']:>14,.0f}"
+                    f"   {r['exact_formula']} | {r['approximate_formula']}")
+
+        _print_table(head, map(line, rows))
 
     _emit(args, {"kappa": args.kappa, "tolerance": args.tolerance, "rows": rows}, rows, text)
 

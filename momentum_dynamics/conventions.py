@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ._docstrings import fill_doc
 from ._validation import check_alpha, check_beta, check_flag, check_scalar
 from .methods import Method, ema_momentum, get_method, gradient_descent, heavy_ball, nesterov
 
@@ -71,6 +72,10 @@ class MethodParameters(NamedTuple):
     beta : float or None
         Momentum of our update rule (None for gradient descent).
 
+    See Also
+    --------
+    from_pytorch_sgd, from_optax_sgd, from_keras_sgd
+
     Examples
     --------
     >>> from_pytorch_sgd(lr=0.1, momentum=0.9)
@@ -80,6 +85,42 @@ class MethodParameters(NamedTuple):
     method: str
     alpha: float
     beta: float | None
+
+
+# Docstring sections shared by the converters (filled in by fill_doc).
+_FROM_DOC = {
+    "learning_rate": """
+        learning_rate : float
+            Finite and > 0 (schedules are not supported: convert each value).
+        """,
+    "nesterov_returns_raises": """
+        nesterov : bool
+            Whether the library's Nesterov variant is used (ignored without momentum).
+
+        Returns
+        -------
+        MethodParameters
+            ``(method, alpha, beta)`` in our convention.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For values outside the ranges above, naming the argument.
+        """,
+}
+_TO_DOC = {
+    "parameters": """
+        Parameters
+        ----------
+        method : str or Method
+            One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
+            ``"ema_momentum"``).
+        alpha : float
+            Learning rate, > 0.
+        beta : float or None
+            Momentum in [0, 1) (None for ``"gd"``).
+        """,
+}
 
 
 # --------------------------------------------------------------------------
@@ -199,6 +240,11 @@ def from_pytorch_sgd(
     TypeError
         For non-numeric values or a non-boolean ``nesterov``.
 
+    See Also
+    --------
+    to_pytorch_sgd : the inverse conversion.
+    from_optax_sgd, from_keras_sgd
+
     Examples
     --------
     >>> from_pytorch_sgd(0.1, momentum=0.9)
@@ -234,6 +280,7 @@ def from_pytorch_sgd(
     return MethodParameters("heavy_ball", lr * (1 - d), m)
 
 
+@fill_doc(**_FROM_DOC)
 def from_optax_sgd(
     learning_rate: float, momentum: float | None = None, nesterov: bool = False
 ) -> MethodParameters:
@@ -263,20 +310,15 @@ def from_optax_sgd(
 
     Parameters
     ----------
-    learning_rate : float
-        Finite and > 0 (schedules are not supported: convert each value).
+    %(learning_rate)s
     momentum : float or None
         In [0, 1), or None for no momentum.
-    nesterov : bool
+    %(nesterov_returns_raises)s
 
-    Returns
-    -------
-    MethodParameters
-
-    Raises
-    ------
-    ValueError, TypeError
-        For values outside the ranges above, naming the argument.
+    See Also
+    --------
+    to_optax_sgd : the inverse conversion.
+    from_pytorch_sgd : the derivation shared by all three libraries.
 
     Examples
     --------
@@ -295,6 +337,7 @@ def from_optax_sgd(
     return MethodParameters("nesterov" if nest else "heavy_ball", lr, m)
 
 
+@fill_doc(**_FROM_DOC)
 def from_keras_sgd(
     learning_rate: float, momentum: float = 0.0, nesterov: bool = False
 ) -> MethodParameters:
@@ -320,20 +363,15 @@ def from_keras_sgd(
 
     Parameters
     ----------
-    learning_rate : float
-        Finite and > 0 (schedules are not supported: convert each value).
+    %(learning_rate)s
     momentum : float
         In [0, 1).
-    nesterov : bool
+    %(nesterov_returns_raises)s
 
-    Returns
-    -------
-    MethodParameters
-
-    Raises
-    ------
-    ValueError, TypeError
-        For values outside the ranges above, naming the argument.
+    See Also
+    --------
+    to_keras_sgd : the inverse conversion.
+    from_pytorch_sgd : the derivation shared by all three libraries.
 
     Examples
     --------
@@ -391,6 +429,7 @@ def _to_library(method: str | Method, alpha: float, beta: float | None
     return a, b, kind == "nesterov" and b > 0
 
 
+@fill_doc(**_TO_DOC)
 def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``torch.optim.SGD`` reproducing one of our methods.
 
@@ -403,20 +442,17 @@ def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None
     v_t`) is heavy ball with buffer :math:`\alpha v_t`, hence
     ``lr = alpha*(1-beta)``, ``momentum = beta``.
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------
     dict
         ``{"lr", "momentum", "dampening", "nesterov"}``.
+
+    See Also
+    --------
+    from_pytorch_sgd : the inverse conversion.
+    to_optax_sgd, to_keras_sgd
 
     Examples
     --------
@@ -429,26 +465,24 @@ def to_pytorch_sgd(method: str | Method, alpha: float, beta: float | None = None
     return {"lr": lr, "momentum": mom, "dampening": 0.0, "nesterov": nest}
 
 
+@fill_doc(**_TO_DOC)
 def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``optax.sgd`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (optax's trace is PyTorch's undampened buffer);
     ``"gd"`` gives ``momentum=None``.
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------
     dict
         ``{"learning_rate", "momentum", "nesterov"}``.
+
+    See Also
+    --------
+    from_optax_sgd : the inverse conversion.
+    to_pytorch_sgd, to_keras_sgd
 
     Examples
     --------
@@ -459,25 +493,23 @@ def to_optax_sgd(method: str | Method, alpha: float, beta: float | None = None) 
     return {"learning_rate": lr, "momentum": mom if mom > 0 else None, "nesterov": nest}
 
 
+@fill_doc(**_TO_DOC)
 def to_keras_sgd(method: str | Method, alpha: float, beta: float | None = None) -> dict:
     r"""Keyword arguments of ``keras.optimizers.SGD`` reproducing one of our methods.
 
     As :func:`to_pytorch_sgd` (Keras' velocity is minus our ``v``).
 
-    Parameters
-    ----------
-    method : str or Method
-        One of the shipped methods (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``).
-    alpha : float
-        Learning rate, > 0.
-    beta : float or None
-        Momentum in [0, 1) (None for ``"gd"``).
+    %(parameters)s
 
     Returns
     -------
     dict
         ``{"learning_rate", "momentum", "nesterov"}``.
+
+    See Also
+    --------
+    from_keras_sgd : the inverse conversion.
+    to_pytorch_sgd, to_optax_sgd
 
     Examples
     --------

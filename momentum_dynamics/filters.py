@@ -38,6 +38,7 @@ else:
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc
 from ._validation import (
     as_real_array,
     broadcast,
@@ -84,6 +85,11 @@ def ema_transfer_function() -> sp.Expr:
         :math:`H(z) = (1-\\beta) z/(z-\\beta)` in the SymPy symbols ``beta`` and ``z``,
         from the gradient :math:`g_t` to the average :math:`v_t`.
 
+    See Also
+    --------
+    ema_filter : the same filter with numbers.
+    gradient_filter : any method as a filter.
+
     Examples
     --------
     >>> ema_transfer_function()
@@ -104,6 +110,10 @@ class EMAFilter(NamedTuple):
         The filter as a python-control discrete-time transfer function.
     scipy : scipy.signal.dlti
         The same filter as a SciPy discrete-time LTI system.
+
+    See Also
+    --------
+    ema_filter : the function that returns it.
 
     Examples
     --------
@@ -161,6 +171,7 @@ def ema_filter(beta, dt=True) -> EMAFilter:
                      scipy.signal.dlti(num_c, den_c, dt=1 if dt is True else dt))
 
 
+@fill_doc()
 def ema_cutoff_frequency(beta):
     """The exact -3 dB (half-power) frequency in radians per step.
 
@@ -177,10 +188,7 @@ def ema_cutoff_frequency(beta):
     below that the gain never falls to half power on :math:`[0, \\pi]` and the result is
     NaN. For :math:`\\beta \\to 1`, :math:`\\omega_c \\approx 1 - \\beta` (approximation).
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
 
     Returns
     -------
@@ -208,19 +216,21 @@ def ema_cutoff_frequency(beta):
     return to_output(out)
 
 
+@fill_doc()
 def ema_noise_bandwidth(beta):
     """Variance reduction of white noise: :math:`\\sum_k h_k^2 = (1-\\beta)/(1+\\beta)`.
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
 
     Returns
     -------
     float or ndarray
         Output variance over input variance for white-noise input, broadcast over
         ``beta``.
+
+    See Also
+    --------
+    ema_filter, ema_cutoff_frequency
 
     Examples
     --------
@@ -231,6 +241,7 @@ def ema_noise_bandwidth(beta):
     return to_output((1 - b) / (1 + b))
 
 
+@fill_doc()
 def ema_group_delay(beta, omega=0.0):
     """Group delay in steps of the EMA filter at frequency ``omega``.
 
@@ -244,10 +255,7 @@ def ema_group_delay(beta, omega=0.0):
     positive terms (the numerator's difference is the zero crossing itself).
     At DC it is :math:`\\beta/(1-\\beta)`: the lag of the EMA behind a ramp.
 
-    Parameters
-    ----------
-    beta : array_like
-        EMA decay, in [0, 1).
+    %(ema_beta)s
     omega : array_like
         Angular frequency in radians per step; broadcast with ``beta``.
 
@@ -326,6 +334,11 @@ def gradient_filter(method: str | Method, output: str = "v") -> sp.Expr:
     -------
     sympy.Expr
         :math:`H(z)` in the method's hyper-parameter symbols and ``z``.
+
+    See Also
+    --------
+    gradient_filter_system : the same with numbers.
+    tracking_lag, ramp_lag
 
     Examples
     --------
@@ -426,6 +439,10 @@ class TrackingLag(NamedTuple):
         The same lag in steps, ``radians / omega`` (at ``omega = 0`` its limit, the ramp
         lag).
 
+    See Also
+    --------
+    tracking_lag : the function that returns it.
+
     Examples
     --------
     >>> tracking_lag("heavy_ball", 0.1, 0.9).steps
@@ -469,6 +486,10 @@ def tracking_lag(method, alpha, beta=None, omega=0.0, *, output="v",
     TrackingLag
         ``(gain, radians, steps)``, broadcast over the inputs; NaN where there is no
         steady state.
+
+    See Also
+    --------
+    ramp_lag, gradient_filter, ema_group_delay
 
     Examples
     --------
@@ -529,6 +550,10 @@ def ramp_lag(method, alpha, beta=None, *, output="v", **hyperparameters):
     -------
     float or ndarray
         :math:`\\tau` in steps (:attr:`TrackingLag.steps` at ``omega = 0``).
+
+    See Also
+    --------
+    tracking_lag : the lag behind a sinusoid; this is its ``omega = 0`` limit.
 
     Examples
     --------

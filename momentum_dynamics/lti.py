@@ -27,6 +27,7 @@ else:
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc
 from ._validation import (
     check_alpha,
     check_beta,
@@ -106,14 +107,41 @@ def _check_output(m: Method, output) -> str:
     return output
 
 
+@fill_doc()
 def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=None,
                          **hyperparameters):
     """Numeric ``(A, B)`` of a method on a quadratic (scalar curvature or Hessian).
 
+    The entries of the symbolic :func:`momentum_dynamics.symbolic.state_space` are
+    polynomials in ``lambda``; with a Hessian ``H`` each power ``lambda**k`` becomes
+    the block ``H**k``, so the state is ordered component-major (``x`` block first).
+
+    Parameters
+    ----------
+    %(method)s
+    alpha : float
+        Learning rate, > 0.
+    beta : float or None
+        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    curvature : float, optional
+        Hessian eigenvalue :math:`\\lambda` (scalar model, ``d = 1``).
+    hessian : array_like, optional
+        Instead of ``curvature``: a symmetric (d, d) Hessian or a 1-D array of its
+        eigenvalues (a diagonal Hessian).
+    **hyperparameters
+        Extra hyper-parameters of a registered method, scalars.
+
     Returns
     -------
     A : ndarray, shape (order*d, order*d)
+        State matrix, :math:`s[k+1] = A s[k] + B \\xi[k]`.
     B : ndarray, shape (order*d, d)
+        Input matrix of the gradient noise :math:`\\xi[k]`.
+
+    See Also
+    --------
+    to_statespace : the same matrices as a python-control system.
+    momentum_dynamics.symbolic.state_space : the exact symbolic matrices.
 
     Examples
     --------
@@ -285,6 +313,7 @@ def to_transfer_function(method, alpha, beta=None, curvature=None, *, output="x"
     Returns
     -------
     control.TransferFunction
+        From the gradient noise to ``output``, hidden modes cancelled.
 
     Raises
     ------
@@ -342,6 +371,10 @@ def sympy_to_control(expr, dt=True) -> control.TransferFunction:
         ``dt``.
     TypeError
         For strings, lists and other non-expressions.
+
+    See Also
+    --------
+    to_transfer_function : a method's transfer function with numbers.
 
     Examples
     --------

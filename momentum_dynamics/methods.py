@@ -39,6 +39,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ._docstrings import fill_doc
 from ._validation import check_flag, check_name
 
 __all__ = [
@@ -56,28 +57,39 @@ __all__ = [
 ]
 
 
+def _rule_sections(velocity: str | None) -> str:
+    """Parameters and Returns of an update rule; ``velocity`` describes ``v`` (None: no v)."""
+    x = ("x : float, ndarray or sympy.Expr\n"
+         "    The iterate :math:`x_{t-1}`.\n")
+    v = "" if velocity is None else ("v : float, ndarray or sympy.Expr\n"
+                                     f"    {velocity}\n")
+    oracle = ("grad : callable\n"
+              "    Gradient oracle, ``grad(x)`` :math:`= \\nabla f(x)`.\n"
+              "alpha : float or sympy.Expr\n"
+              "    Learning rate (step size), > 0.\n")
+    momentum = "" if velocity is None else (
+        "beta : float or sympy.Expr\n"
+        "    Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).\n")
+    state = "``(x_t,)``" if velocity is None else "``(x_t, v_t)``"
+    return ("Parameters\n----------\n" + x + v + oracle + momentum
+            + f"\nReturns\n-------\ntuple\n    {state}, the new state.\n")
+
+
 # --------------------------------------------------------------------------
 # The update rules. These four functions are the only place the methods are
 # written down.
 # --------------------------------------------------------------------------
 
 
+@fill_doc(sections=_rule_sections(None))
 def gradient_descent(x, grad, alpha):
     r"""Gradient descent: :math:`x_t = x_{t-1} - \alpha \nabla f(x_{t-1})`.
 
-    Parameters
-    ----------
-    x : float, ndarray or sympy.Expr
-        The iterate :math:`x_{t-1}`.
-    grad : callable
-        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
-    alpha : float or sympy.Expr
-        Learning rate (step size), > 0.
+    %(sections)s
 
-    Returns
-    -------
-    tuple
-        ``(x_t,)``, the new state.
+    See Also
+    --------
+    heavy_ball : with momentum.
 
     Examples
     --------
@@ -89,28 +101,18 @@ def gradient_descent(x, grad, alpha):
     return (x - alpha * grad(x),)
 
 
+@fill_doc(sections=_rule_sections('The velocity :math:`v_{t-1}`.'))
 def heavy_ball(x, v, grad, alpha, beta):
     r"""Polyak's heavy ball (Polyak 1964), in velocity form.
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - v_t
 
-    Parameters
-    ----------
-    x : float, ndarray or sympy.Expr
-        The iterate :math:`x_{t-1}`.
-    v : float, ndarray or sympy.Expr
-        The velocity :math:`v_{t-1}`.
-    grad : callable
-        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
-    alpha : float or sympy.Expr
-        Learning rate (step size), > 0.
-    beta : float or sympy.Expr
-        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+    %(sections)s
 
-    Returns
-    -------
-    tuple
-        ``(x_t, v_t)``, the new state.
+    See Also
+    --------
+    nesterov : the gradient at the look-ahead point.
+    ema_momentum : the moving-average form.
 
     Examples
     --------
@@ -122,29 +124,18 @@ def heavy_ball(x, v, grad, alpha, beta):
     return x - v, v
 
 
+@fill_doc(sections=_rule_sections('The velocity :math:`v_{t-1}`.'))
 def nesterov(x, v, grad, alpha, beta):
     r"""Nesterov's accelerated gradient: the gradient is taken at the look-ahead point.
 
     .. math:: v_t = \beta v_{t-1} + \alpha \nabla f(x_{t-1} - \beta v_{t-1}),
               \qquad x_t = x_{t-1} - v_t
 
-    Parameters
-    ----------
-    x : float, ndarray or sympy.Expr
-        The iterate :math:`x_{t-1}`.
-    v : float, ndarray or sympy.Expr
-        The velocity :math:`v_{t-1}`.
-    grad : callable
-        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
-    alpha : float or sympy.Expr
-        Learning rate (step size), > 0.
-    beta : float or sympy.Expr
-        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+    %(sections)s
 
-    Returns
-    -------
-    tuple
-        ``(x_t, v_t)``, the new state.
+    See Also
+    --------
+    heavy_ball : the gradient at the iterate.
 
     Examples
     --------
@@ -158,28 +149,17 @@ def nesterov(x, v, grad, alpha, beta):
     return x - v, v
 
 
+@fill_doc(sections=_rule_sections('The moving average :math:`v_{t-1}`.'))
 def ema_momentum(x, v, grad, alpha, beta):
     r"""Momentum as an exponential moving average of the gradients.
 
     .. math:: v_t = \beta v_{t-1} + (1-\beta) \nabla f(x_{t-1}), \qquad x_t = x_{t-1} - \alpha v_t
 
-    Parameters
-    ----------
-    x : float, ndarray or sympy.Expr
-        The iterate :math:`x_{t-1}`.
-    v : float, ndarray or sympy.Expr
-        The moving average :math:`v_{t-1}`.
-    grad : callable
-        Gradient oracle, ``grad(x)`` :math:`= \nabla f(x)`.
-    alpha : float or sympy.Expr
-        Learning rate (step size), > 0.
-    beta : float or sympy.Expr
-        Momentum, in [-1, 1] (stable dynamics need ``|beta| < 1``).
+    %(sections)s
 
-    Returns
-    -------
-    tuple
-        ``(x_t, v_t)``, the new state.
+    See Also
+    --------
+    heavy_ball : the same iteration with buffer ``alpha*v``.
 
     Examples
     --------
@@ -439,6 +419,11 @@ def register_method(
         For an update rule without ``grad``/``alpha``, an empty ``name``, or a taken
         name without ``overwrite=True``.
 
+    See Also
+    --------
+    Method.from_update : how a rule becomes a Method.
+    unregister_method, available_methods
+
     Examples
     --------
     Quasi-hyperbolic momentum (Ma & Yarats 2019) with its extra parameter ``nu``:
@@ -489,6 +474,10 @@ def unregister_method(name: str) -> None:
     ValueError
         If no method of that name is registered.
 
+    See Also
+    --------
+    register_method, available_methods
+
     Examples
     --------
     >>> def my_gd(x, grad, alpha):
@@ -513,6 +502,10 @@ def available_methods() -> list[str]:
     -------
     list of str
         Registry names, in registration order.
+
+    See Also
+    --------
+    get_method, register_method
 
     Examples
     --------
@@ -541,6 +534,10 @@ def get_method(method: str | Method) -> Method:
         For an unknown name, listing the valid ones.
     TypeError
         For anything that is neither a name nor a :class:`~momentum_dynamics.methods.Method`.
+
+    See Also
+    --------
+    available_methods, register_method
 
     Examples
     --------

@@ -39,9 +39,12 @@ from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
+from sympy.logic.boolalg import Boolean
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._display import latex_record
+from ._docstrings import fill_doc
 from ._validation import (
     as_number_array,
     broadcast,
@@ -122,6 +125,10 @@ class LMMPolynomials(NamedTuple):
         The time step :math:`h_t = \\alpha s(1)/\\rho'(1)` of gradient flow per iteration
         (singular where :math:`\\rho'(1) = 0`, e.g. heavy ball at ``beta = 1``).
 
+    See Also
+    --------
+    lmm_polynomials : the function that returns it.
+
     Examples
     --------
     >>> lmm_polynomials("gd")
@@ -131,6 +138,8 @@ class LMMPolynomials(NamedTuple):
     rho: sp.Expr
     sigma: sp.Expr
     time_step: sp.Expr
+
+    _repr_latex_ = latex_record
 
 
 @cache
@@ -148,6 +157,7 @@ def _lmm(method: Method) -> LMMPolynomials:
     return LMMPolynomials(_collect(rho), sigma, time_step)
 
 
+@fill_doc()
 def lmm_polynomials(method: str | Method) -> LMMPolynomials:
     """The method as a linear multistep method for gradient flow :math:`x' = -\\lambda x`.
 
@@ -157,16 +167,22 @@ def lmm_polynomials(method: str | Method) -> LMMPolynomials:
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
 
     Returns
     -------
     LMMPolynomials
+        ``(rho, sigma, time_step)`` of the LMM reading.
 
     Raises
     ------
     ValueError
         If :math:`p` is not affine in :math:`\\alpha\\lambda` or :math:`\\rho(1) \\ne 0`.
+
+    See Also
+    --------
+    consistency, zero_stability
+    momentum_dynamics.symbolic.characteristic_polynomial : :math:`\\rho(z) + \\alpha\\lambda s(z)`.
 
     Examples
     --------
@@ -203,6 +219,10 @@ class Consistency(NamedTuple):
         higher (and the method still consistent). Solutions that depend on extra
         hyper-parameters are kept unless they provably lie outside [-1, 1].
 
+    See Also
+    --------
+    consistency : the function that returns it.
+
     Examples
     --------
     >>> consistency("gd").order
@@ -214,6 +234,8 @@ class Consistency(NamedTuple):
     error_constants: tuple[sp.Expr, ...]
     order: int
     special_orders: dict
+
+    _repr_latex_ = latex_record
 
 
 def _error_constants(rho: sp.Expr, sigma: sp.Expr, count: int) -> list[sp.Expr]:
@@ -261,6 +283,7 @@ def _consistency(method: Method) -> Consistency:
     )
 
 
+@fill_doc()
 def consistency(method: str | Method) -> Consistency:
     """Consistency conditions, error constants and order of the LMM reading.
 
@@ -276,14 +299,17 @@ def consistency(method: str | Method) -> Consistency:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+    %(method)s
 
     Returns
     -------
     Consistency
         ``rho_at_one``, ``derivative_gap``, ``error_constants``, ``order`` and
         ``special_orders``.
+
+    See Also
+    --------
+    lmm_polynomials, zero_stability
 
     Examples
     --------
@@ -316,6 +342,10 @@ class ZeroStability(NamedTuple):
         The root condition as a relation on real ``beta`` (``True`` for methods
         without momentum), or an unreduced Boolean.
 
+    See Also
+    --------
+    zero_stability : the function that returns it.
+
     Examples
     --------
     >>> zero_stability("gd").roots
@@ -323,7 +353,9 @@ class ZeroStability(NamedTuple):
     """
 
     roots: tuple[sp.Expr, ...]
-    condition: sp.Boolean
+    condition: Boolean
+
+    _repr_latex_ = latex_record
 
 
 def _reduce(rel, var) -> sp.Set:
@@ -365,6 +397,7 @@ def _zero_stability(method: Method) -> ZeroStability:
     return ZeroStability(tuple(roots), cond)
 
 
+@fill_doc()
 def zero_stability(method: str | Method) -> ZeroStability:
     """Roots of :math:`\\rho` and the root condition for zero stability.
 
@@ -374,13 +407,16 @@ def zero_stability(method: str | Method) -> ZeroStability:
 
     Parameters
     ----------
-    method : str or Method
-        A registered method (a name or a :class:`~momentum_dynamics.methods.Method`).
+    %(method)s
 
     Returns
     -------
     ZeroStability
         ``(roots, condition)``.
+
+    See Also
+    --------
+    consistency, lmm_polynomials
 
     Examples
     --------
@@ -408,6 +444,10 @@ class BoundaryLocus(NamedTuple):
         The boundary locus :math:`w(\\theta) = -\\rho(e^{i\\theta})/s(e^{i\\theta})` in
         the complex ``alpha*lambda`` plane, broadcast over the hyper-parameters with
         ``theta`` last.
+
+    See Also
+    --------
+    boundary_locus : the function that returns it.
 
     Examples
     --------
@@ -449,6 +489,7 @@ def _horner(coeffs, z: np.ndarray, shape: tuple) -> np.ndarray:
     return out
 
 
+@fill_doc()
 def boundary_locus(method: str | Method, beta=None, *, n: int = 721,
                    **hyperparameters) -> BoundaryLocus:
     """Boundary locus of the absolute-stability region in the complex ``alpha*lambda`` plane.
@@ -463,7 +504,7 @@ def boundary_locus(method: str | Method, beta=None, *, n: int = 721,
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     beta : array_like or None
         Momentum in [-1, 1]; None for methods without one. Arrays broadcast with the
         extra hyper-parameters and add leading axes.
@@ -477,6 +518,10 @@ def boundary_locus(method: str | Method, beta=None, *, n: int = 721,
     BoundaryLocus
         ``theta`` of shape ``(n,)`` and complex ``points`` of shape
         ``broadcast_shape + (n,)`` (infinite where :math:`s(e^{i\\theta}) = 0`).
+
+    See Also
+    --------
+    absolute_stability_mask, real_stability_interval
 
     Examples
     --------
@@ -503,6 +548,7 @@ def boundary_locus(method: str | Method, beta=None, *, n: int = 721,
     return BoundaryLocus(theta, w)
 
 
+@fill_doc()
 def absolute_stability_mask(method: str | Method, alpha, beta=None, hl=None, **hyperparameters):
     """Whether the method is absolutely stable at complex ``hl = alpha*lambda``.
 
@@ -511,10 +557,12 @@ def absolute_stability_mask(method: str | Method, alpha, beta=None, hl=None, **h
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     alpha : array_like
         Learning rate (> 0); only converts ``hl`` to a curvature.
     beta : array_like or None
+        Momentum in [-1, 1]; None for methods without one. Broadcasts with ``hl``
+        and the extra hyper-parameters.
     hl : array_like
         Real or complex values of :math:`\\alpha\\lambda`.
     **hyperparameters : array_like
@@ -524,6 +572,11 @@ def absolute_stability_mask(method: str | Method, alpha, beta=None, hl=None, **h
     -------
     bool or ndarray of bool
         Broadcast over ``alpha``, ``beta``, ``hl`` and extra hyper-parameters.
+
+    See Also
+    --------
+    boundary_locus : the boundary of the region.
+    real_stability_interval : its real part.
 
     Examples
     --------
@@ -592,6 +645,7 @@ def _real_candidates(a: list, b: list) -> list[sp.Expr]:
     return unique
 
 
+@fill_doc()
 def real_stability_interval(method: str | Method, beta=None, **hyperparameters) -> sp.Set:
     """The exact set of real ``alpha*lambda`` where the method is absolutely stable.
 
@@ -604,7 +658,7 @@ def real_stability_interval(method: str | Method, beta=None, **hyperparameters) 
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     beta : float, Rational or None
         A single momentum in [-1, 1]; None for methods without one.
     **hyperparameters
@@ -614,6 +668,10 @@ def real_stability_interval(method: str | Method, beta=None, **hyperparameters) 
     -------
     sympy.Set
         An open interval (or union of them, or the empty set).
+
+    See Also
+    --------
+    absolute_stability_mask, boundary_locus
 
     Examples
     --------

@@ -47,6 +47,7 @@ import numpy as np
 import sympy as sp
 
 from . import symbolic as S
+from ._docstrings import fill_doc
 from ._validation import check_hessian, check_noise_cov
 from .lti import (
     _compile_in_curvature,
@@ -83,6 +84,39 @@ class StationaryCovariance:
         Their eigenvectors (columns); ``None`` when the Hessian was diagonal.
     codiagonal : bool
         Whether the noise was diagonal in the Hessian's eigenbasis.
+
+    Parameters
+    ----------
+    method : Method
+        The method whose stationary state this describes.
+    curvatures : ndarray (d,)
+        Eigenvalues of the Hessian.
+    eigenvectors : ndarray (d, d) or None
+        Their eigenvectors (columns); ``None`` when the Hessian was diagonal.
+    block_in_eigenbasis : callable
+        ``block_in_eigenbasis(i, j, diagonal=False)``: the covariance block of state
+        components ``i`` and ``j`` in the eigenbasis (its diagonal when
+        ``diagonal=True``). Built by :func:`stationary_covariance`; not meant to be
+        constructed by hand.
+    codiagonal : bool
+        Whether the noise was diagonal in the Hessian's eigenbasis.
+
+    See Also
+    --------
+    stationary_covariance : the function that returns it.
+    momentum_dynamics.symbolic.stationary_covariance : the exact scalar version.
+
+    Examples
+    --------
+    Heavy ball on a diagonal Hessian; each curvature's block solves the discrete
+    Lyapunov equation (the tests check it against SciPy's solver):
+
+    >>> r = stationary_covariance("heavy_ball", 0.1, 0.5, hessian=[1.0, 2.0],
+    ...                           noise_cov=1.0)
+    >>> r.x.shape, r.codiagonal, r.eigenvectors is None
+    ((2, 2), True, True)
+    >>> bool(np.isclose(r.total_variance, np.trace(r.x)))
+    True
     """
 
     def __init__(self, method: Method, curvatures, eigenvectors, block_in_eigenbasis,
@@ -245,6 +279,7 @@ def _kronecker_blocks(A, b, St, codiagonal):
     return block
 
 
+@fill_doc()
 def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
                           **hyperparameters) -> StationaryCovariance:
     """Stationary covariance of the state under additive gradient noise.
@@ -255,7 +290,7 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     alpha, beta : float
         Hyper-parameters (scalars); ``beta=None`` for methods without momentum.
     hessian : array_like or (eigenvalues, eigenvectors)
@@ -278,6 +313,11 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
         When the method is not stable on some curvature (no stationary distribution
         exists), or for a non-symmetric Hessian, mismatched shapes, or a noise
         covariance that is not positive semi-definite.
+
+    See Also
+    --------
+    StationaryCovariance : the result.
+    momentum_dynamics.symbolic.stationary_covariance : the exact scalar version.
 
     Examples
     --------

@@ -33,6 +33,7 @@ import sympy as sp
 
 from . import symbolic as S
 from ._compile import compile_numpy
+from ._docstrings import fill_doc, optimal_fields
 from ._validation import (
     as_real_array,
     broadcast,
@@ -591,6 +592,7 @@ def _hidden_mask(args: _Args) -> tuple[_Hidden, np.ndarray | None]:
     return hid, (mask if mask.any() else None)
 
 
+@fill_doc()
 def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles of the state matrix that the iterate never sees (unobservable modes).
 
@@ -609,10 +611,7 @@ def hidden_modes(method, alpha, beta=None, curvature=None, **hyperparameters):
     (what the iterate does), and :func:`momentum_dynamics.lti.to_transfer_function`
     cancels the hidden pole; :func:`poles` still lists every eigenvalue of ``A``.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`poles`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
@@ -692,6 +691,7 @@ def _poles_of(args: _Args) -> np.ndarray:
     return np.take_along_axis(ev, order, axis=-1)
 
 
+@fill_doc()
 def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Poles (eigenvalues of the state matrix) for each parameter point.
 
@@ -700,11 +700,8 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
 
     Parameters
     ----------
-    method : str or Method
-    alpha : array_like
-        Learning rate, > 0.
-    beta : array_like or None
-        Momentum in [-1, 1]; None for methods without momentum (``"gd"``).
+    %(method)s
+    %(alpha_beta)s
     curvature : array_like
         Hessian eigenvalue :math:`\\lambda`, real (any sign) or complex.
     **hyperparameters
@@ -714,6 +711,11 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     -------
     ndarray of complex, shape ``broadcast_shape + (order,)``
         Sorted by decreasing modulus.
+
+    See Also
+    --------
+    spectral_radius : the largest observable modulus.
+    momentum_dynamics.symbolic.poles : the closed forms.
 
     Examples
     --------
@@ -725,6 +727,7 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     return _poles_of(args._replace(values=vals))
 
 
+@fill_doc()
 def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Largest pole modulus: the asymptotic linear rate on curvature ``lambda``.
 
@@ -734,14 +737,17 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     (unobservable from ``x``, see :func:`hidden_modes`; e.g. QHM's velocity at
     ``nu = 0``) the radius is the observable part's, the rate a simulation shows.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`poles`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
     float or ndarray
+        :math:`\\rho`; the broadcast shape.
+
+    See Also
+    --------
+    convergence_gap : :math:`1 - \\rho` without cancellation.
+    poles : all the poles.
 
     Examples
     --------
@@ -886,6 +892,7 @@ def _gap_real(k: _Kernel, g: _GapKernel, vals) -> tuple[np.ndarray]:
     return (np.where(disc >= 0, real, pair),)
 
 
+@fill_doc()
 def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters):
     """The gap :math:`1 - \\rho` to the unit circle, accurate when ``rho`` rounds to 1.
 
@@ -910,10 +917,7 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
 
     Negative where the method is unstable; 0 on the stability boundary.
 
-    Parameters
-    ----------
-    method, alpha, beta, curvature, **hyperparameters
-        As in :func:`spectral_radius`; all broadcast together.
+    %(point_parameters)s
 
     Returns
     -------
@@ -948,6 +952,7 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
     return to_output(out)
 
 
+@fill_doc()
 def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
 
@@ -955,6 +960,18 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable. Only
     the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
     stable with ``beta = 1``, its unused velocity's pole.
+
+    %(point_parameters)s
+
+    Returns
+    -------
+    bool or ndarray of bool
+        True where every observable pole has modulus < 1; the broadcast shape.
+
+    See Also
+    --------
+    convergence_gap : ``1 - rho``, whose sign decides.
+    momentum_dynamics.symbolic.stability_conditions : the exact conditions.
 
     Examples
     --------
@@ -993,6 +1010,23 @@ def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hy
     underdamped, repeated: critical, real: overdamped).
 
     Curvature must be real.
+
+    Parameters
+    ----------
+    method, alpha, beta, curvature, **hyperparameters
+        As in :func:`poles` (real curvature); all broadcast together.
+    rtol : float
+        Relative tolerance, >= 0, under which the discriminant counts as zero.
+
+    Returns
+    -------
+    str or ndarray of str
+        One of the four regime names per parameter point; the broadcast shape.
+
+    See Also
+    --------
+    momentum_dynamics.symbolic.discriminant : the exact discriminant.
+    critical_beta : the momentum of the ``"critical"`` regime.
 
     Examples
     --------
@@ -1155,6 +1189,7 @@ def critical_beta(method, alpha, curvature, *, branches="default", **hyperparame
     return to_output(best[..., 0])
 
 
+@fill_doc()
 def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     """Small-step (continuous-time) approximation of the critical momentum.
 
@@ -1168,6 +1203,26 @@ def continuous_critical_beta(method, alpha, curvature, **hyperparameters):
     exactly :math:`\\alpha\\lambda`. NaN where ``alpha*lambda <= 0``. The
     approximation can fall below -1 or give an unstable setting for large
     ``alpha*lambda``; it is returned as computed (it is an approximation).
+
+    Parameters
+    ----------
+    method : str or Method
+        A method with a closed-form critical branch.
+    alpha : array_like
+        Learning rate, > 0.
+    curvature : array_like
+        Hessian eigenvalue :math:`\\lambda`, real.
+    %(hyperparameters)s
+
+    Returns
+    -------
+    float or ndarray
+        The approximate critical momentum; NaN where ``alpha*lambda <= 0``.
+
+    See Also
+    --------
+    critical_beta : the exact critical momentum.
+    momentum_dynamics.symbolic.CriticalBeta : its ``continuous`` field, the formula.
 
     Raises
     ------
@@ -1199,6 +1254,7 @@ def _elr_function(method: Method):
     return compile_numpy([syms[h] for h in method.hyperparameters], expr)
 
 
+@fill_doc()
 def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     """Steady-state step per unit of a constant gradient (the terminal velocity).
 
@@ -1208,6 +1264,21 @@ def effective_learning_rate(method, alpha, beta=None, **hyperparameters):
     NaN where ``|beta| = 1``: there is no steady state (at ``beta = 1`` the heavy-ball
     velocity grows without bound and the EMA velocity never moves; at ``beta = -1``
     the step alternates).
+
+    Parameters
+    ----------
+    %(method)s
+    %(alpha_beta)s
+    %(hyperparameters)s
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\eta_{\\mathrm{eff}}`; the broadcast shape.
+
+    See Also
+    --------
+    momentum_dynamics.symbolic.effective_learning_rate : the formula.
 
     Examples
     --------
@@ -1257,6 +1328,7 @@ def _over_spectrum(func, method, alpha, beta, mu, L, samples, hyperparameters):
                            **{k: expand(v) for k, v in extra.items()}))
 
 
+@fill_doc()
 def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
                      **hyperparameters):
     """Worst-case spectral radius over all curvatures in ``[mu, L]``.
@@ -1275,6 +1347,22 @@ def convergence_rate(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     When the rate is within a few ulps of 1 (large condition numbers), take
     :func:`worst_case_gap`, its complement :math:`1 - \\rho` computed without
     cancellation, and pass it to :func:`iterations_to_tolerance` as ``gap``.
+
+    Parameters
+    ----------
+    %(method)s
+    %(alpha_beta)s
+    mu, L : array_like
+        Spectrum bounds, ``0 < mu <= L`` (required).
+    samples : int
+        Number of curvatures sampled (>= 2) for a method whose worst case is not
+        known to lie at the endpoints.
+    %(hyperparameters)s
+
+    Returns
+    -------
+    float or ndarray
+        The worst-case spectral radius; the broadcast shape.
 
     See Also
     --------
@@ -1308,6 +1396,7 @@ def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     Returns
     -------
     float or ndarray
+        The worst-case gap :math:`1 - \\rho` over ``[mu, L]``; the broadcast shape.
 
     See Also
     --------
@@ -1326,11 +1415,22 @@ def worst_case_gap(method, alpha, beta=None, mu=None, L=None, *, samples=257,
     return to_output(np.min(gap, axis=-1))
 
 
+@fill_doc(fields=optimal_fields("float or ndarray"))
 class OptimalParameters(NamedTuple):
     """Tuned hyper-parameters and the worst-case rate they achieve, as numbers.
 
     The formulas behind them are a
     :class:`momentum_dynamics.symbolic.SymbolicOptimalParameters`.
+
+    Attributes
+    ----------
+    %(fields)s
+
+    Examples
+    --------
+    >>> p = optimal_parameters("gd", mu=1.0, L=3.0)
+    >>> round(p.alpha, 12), p.beta, round(p.rate, 12)  # 2/(mu + L), (L - mu)/(L + mu)
+    (0.5, None, 0.5)
     """
 
     alpha: float | np.ndarray
@@ -1349,6 +1449,7 @@ def _optimal_functions(method: Method, tuning: str):
     return f(opt.alpha), f(opt.beta), f(opt.rate)
 
 
+@fill_doc()
 def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     """Hyper-parameters minimising the worst-case rate over curvatures in ``[mu, L]``.
 
@@ -1366,10 +1467,24 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
     numerically (Nelder-Mead on ``(log alpha, beta)`` from the heavy-ball optimum;
     scalar ``mu`` and ``L`` only, extra hyper-parameters held fixed).
 
+    Parameters
+    ----------
+    %(method)s
+    mu, L : array_like
+        Spectrum bounds, ``0 < mu <= L`` (scalars for the numeric fallback).
+    %(tuning)s
+    **hyperparameters
+        Extra hyper-parameters of a registered method, held fixed.
+
     Returns
     -------
     OptimalParameters
         ``(alpha, beta, rate)``; ``beta`` is None for GD.
+
+    See Also
+    --------
+    convergence_rate : the worst-case rate at any parameters.
+    tuned_rates : the tuned rates versus ``kappa``.
 
     Examples
     --------
@@ -1447,6 +1562,7 @@ def iterations_to_tolerance(rate=None, tolerance=1e-6, *, gap=None):
     Returns
     -------
     float or ndarray
+        The iteration count (``inf`` without convergence); the broadcast shape.
 
     See Also
     --------
@@ -1486,6 +1602,33 @@ class RateRow(NamedTuple):
     ``exact_gap`` and ``approximate_gap`` are ``1 - rate`` from their own closed forms
     (e.g. :math:`2/(\\kappa + 1)` for GD), accurate where the rates round to 1; the
     iteration counts are computed from them.
+
+    Attributes
+    ----------
+    method : str
+        Method name.
+    tuning : str
+        ``"optimal"`` or ``"standard"``.
+    exact : Expr
+        The tuned rate in ``kappa`` (:func:`momentum_dynamics.symbolic.tuned_rate`).
+    approximation : Expr
+        Its large-``kappa`` form (:func:`momentum_dynamics.symbolic.rate_approximation`).
+    exact_rate, approximate_rate : float or ndarray
+        The two evaluated at ``kappa``.
+    exact_iterations, approximate_iterations : float or ndarray
+        Iterations to reach the tolerance at each rate.
+    exact_gap, approximate_gap : float or ndarray
+        ``1 - rate`` of each, computed without cancellation.
+
+    See Also
+    --------
+    tuned_rates : the function that returns the rows.
+
+    Examples
+    --------
+    >>> row = tuned_rates(9.0)[1]
+    >>> row.method, row.exact, round(row.exact_rate, 12)  # (3 - 1)/(3 + 1)
+    ('heavy_ball', (sqrt(kappa) - 1)/(sqrt(kappa) + 1), 0.5)
     """
 
     method: str
@@ -1529,6 +1672,23 @@ def tuned_rates(kappa, tolerance=1e-6) -> list[RateRow]:
     for the standard tuning). Each row also carries the gaps ``1 - rate`` and the
     iteration counts are computed from them, so they stay accurate up to
     ``kappa = 1e16`` and beyond, where the GD rate rounds to 1.
+
+    Parameters
+    ----------
+    kappa : array_like
+        Condition number ``L/mu``, >= 1.
+    tolerance : array_like
+        In (0, 1): the iteration counts reach ``rate**k <= tolerance``; broadcast
+        with ``kappa``.
+
+    Returns
+    -------
+    list of RateRow
+        One row per (method, tuning): GD, heavy ball, Nesterov optimal and standard.
+
+    See Also
+    --------
+    optimal_parameters, iterations_to_tolerance
 
     Examples
     --------

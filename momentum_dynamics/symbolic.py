@@ -18,7 +18,9 @@ curvature), ``z`` (z-transform variable), ``mu`` and ``L`` (positive spectrum
 bounds), ``kappa`` (positive condition number). Extra hyper-parameters of a
 registered method (e.g. ``nu``) become real symbols of the same name.
 
-All derivations are cached per method: the second call returns at once.
+All derivations are cached per method: the second call returns at once. In a
+notebook the result records (:class:`CriticalBeta`, :class:`StateSpaceModel`, ...)
+display as LaTeX, one row per field typeset by :func:`sympy.latex`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from functools import cache, cached_property
 from typing import NamedTuple
 
 import sympy as sp
+from sympy.logic.boolalg import Boolean
 
+from ._display import latex_record
+from ._docstrings import fill_doc, optimal_fields
 from .methods import Method, get_method
 
 __all__ = [
@@ -84,8 +89,33 @@ gradient = sp.Symbol("g", real=True)
 sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient noise
 
 
+@fill_doc()
 def hyperparameter_symbols(method: str | Method) -> dict[str, sp.Symbol]:
-    """The SymPy symbol used for each hyper-parameter of a method."""
+    """The SymPy symbol used for each hyper-parameter of a method.
+
+    ``alpha`` and ``beta`` are the module's :data:`alpha` (positive) and :data:`beta`
+    (real); any other hyper-parameter (e.g. QHM's ``nu``) is a real symbol of its name.
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    dict of str to Symbol
+        Hyper-parameter name -> symbol, in the method's declared order.
+
+    See Also
+    --------
+    SymbolicModel.parameters : the same mapping read from a model.
+
+    Examples
+    --------
+    >>> hyperparameter_symbols("heavy_ball")
+    {'alpha': alpha, 'beta': beta}
+    >>> hyperparameter_symbols("gd")["alpha"] is alpha
+    True
+    """
     m = get_method(method)
     known = {"alpha": alpha, "beta": beta}
     return {h: known.get(h, sp.Symbol(h, real=True)) for h in m.hyperparameters}
@@ -135,12 +165,36 @@ class StateSpaceModel(NamedTuple):
     the gradient evaluated from state :math:`s[k]`, i.e. during the step that makes
     :math:`s[k+1]`; the output is the current iterate, so :math:`D = 0` and the
     transfer function has a one-step delay.
+
+    Attributes
+    ----------
+    A : ImmutableMatrix
+        State matrix, ``order x order``, :math:`\\partial s[k+1] / \\partial s[k]`.
+    B : ImmutableMatrix
+        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`.
+    C : ImmutableMatrix
+        Output matrix, ``1 x order``, selecting the iterate.
+    D : ImmutableMatrix
+        Feed-through, ``1 x 1``, zero.
+
+    See Also
+    --------
+    state_space : the function that returns it.
+    momentum_dynamics.lti.to_statespace : the python-control system at numbers.
+
+    Examples
+    --------
+    >>> ss = state_space("gd")
+    >>> ss.A, ss.B, ss.C, ss.D
+    (Matrix([[-alpha*lambda + 1]]), Matrix([[-alpha]]), Matrix([[1]]), Matrix([[0]]))
     """
 
     A: sp.ImmutableMatrix
     B: sp.ImmutableMatrix
     C: sp.ImmutableMatrix
     D: sp.ImmutableMatrix
+
+    _repr_latex_ = latex_record
 
 
 # --------------------------------------------------------------------------
@@ -234,6 +288,11 @@ def leading_order(expr: sp.Expr, variable: sp.Symbol = sqrt_h) -> sp.Expr:
     Returns
     -------
     Expr
+        ``c0 + c*variable**k``: the value at 0 and the lowest non-zero term.
+
+    See Also
+    --------
+    to_sqrt_h : the variable in which the critical momenta are expanded.
 
     Examples
     --------
@@ -281,6 +340,10 @@ class CriticalBranch(NamedTuple):
         empty or, when it is None, a probe point of a small grid of ``sqrt_h`` and
         extra hyper-parameters in (0, 1) shows one.
 
+    See Also
+    --------
+    CriticalBranches : all of them.
+
     Examples
     --------
     >>> br = model("heavy_ball").critical.stable
@@ -292,6 +355,8 @@ class CriticalBranch(NamedTuple):
     double_pole: sp.Expr
     interval: sp.Set | None
     stable: bool
+
+    _repr_latex_ = latex_record
 
 
 class CriticalBranches(NamedTuple):
@@ -306,6 +371,11 @@ class CriticalBranches(NamedTuple):
         hyper-parameters 1/2) the real ``beta`` in [-1, 1] whose double pole has
         the smallest modulus.
 
+    See Also
+    --------
+    SymbolicModel.critical : where they are read.
+    critical_beta : the same in ``alpha`` and ``lambda``.
+
     Examples
     --------
     >>> c = model("nesterov").critical
@@ -315,6 +385,8 @@ class CriticalBranches(NamedTuple):
 
     branches: tuple[CriticalBranch, ...]
     stable_index: int
+
+    _repr_latex_ = latex_record
 
     @property
     def stable(self) -> CriticalBranch:
@@ -342,6 +414,10 @@ class SymbolicModel:
         :math:`s[k+1] = A s[k] + B\\xi[k]`, :math:`x[k] = C s[k] + D\\xi[k]`.
     charpoly : Poly
         :math:`\\det(zI - A)` as a polynomial in ``z``.
+
+    See Also
+    --------
+    model : the function that returns it (cached).
 
     Examples
     --------
@@ -439,7 +515,7 @@ class SymbolicModel:
         return _critical_branches(self)
 
     @cached_property
-    def stability_conditions(self) -> sp.Boolean:
+    def stability_conditions(self) -> Boolean:
         """Exact conditions for all poles strictly inside the unit circle."""
         return _stability(self.charpoly)
 
@@ -462,16 +538,19 @@ def _model(method: Method) -> SymbolicModel:
     return SymbolicModel(method, state, new, A, B, C, sp.ImmutableMatrix([[0]]), poly)
 
 
+@fill_doc()
 def model(method: str | Method) -> SymbolicModel:
     """The symbolic model of a method (cached): the object every analysis reads.
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
 
     Returns
     -------
     SymbolicModel
+        The state, the matrices ``A, B, C, D`` and the characteristic polynomial,
+        with the costly derivations computed on first access.
 
     Raises
     ------
@@ -479,6 +558,10 @@ def model(method: str | Method) -> SymbolicModel:
         If the update rule cannot be evaluated on SymPy symbols.
     ValueError
         If it is not linear in its state and gradient on a quadratic.
+
+    See Also
+    --------
+    state_space, characteristic_polynomial, critical_beta : read from this model.
 
     Examples
     --------
@@ -493,18 +576,24 @@ def model(method: str | Method) -> SymbolicModel:
     return _model(get_method(method))
 
 
+@fill_doc()
 def state_space(method: str | Method) -> StateSpaceModel:
     """State-space matrices on :math:`f(x)=\\lambda x^2/2` with gradient noise as input.
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
 
     Returns
     -------
     StateSpaceModel
         ``(A, B, C, D)`` as immutable SymPy matrices; the state is ordered as the
         update rule's arguments (iterate first) and the output is the iterate.
+
+    See Also
+    --------
+    transfer_function : :math:`C (zI - A)^{-1} B`.
+    momentum_dynamics.lti.to_statespace : the python-control system at numbers.
 
     Examples
     --------
@@ -534,6 +623,7 @@ def _transfer(method: Method, output: int) -> sp.Expr:
     return num / sp.collect(sp.expand(den), z)
 
 
+@fill_doc()
 def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     """Transfer function from gradient noise :math:`\\xi` to a state variable, in ``z``.
 
@@ -541,7 +631,7 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
 
     Parameters
     ----------
-    method : str or Method
+    %(method)s
     output : str
         Name of the state variable observed (default the iterate ``"x"``).
 
@@ -553,6 +643,10 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
         cancellation that happens only at special values (e.g. ``z = 1`` in the
         velocity's transfer function at ``lambda = 0``) is not performed; apply
         :func:`sympy.cancel` after substituting numbers.
+
+    See Also
+    --------
+    state_space : the matrices it is computed from.
 
     Examples
     --------
@@ -570,8 +664,25 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     return _transfer(m, m.state.index(output))
 
 
+@fill_doc()
 def characteristic_polynomial(method: str | Method) -> sp.Expr:
     """Characteristic polynomial :math:`\\det(zI - A)`, collected in powers of ``z``.
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    Expr
+        A polynomial in ``z`` (monic, degree = number of states) with coefficients
+        in ``alpha``, ``beta``, ``lambda`` and any extra hyper-parameters.
+
+    See Also
+    --------
+    poles : its roots.
+    discriminant : zero where two roots coincide.
+    stability_conditions : where all roots lie inside the unit circle.
 
     Examples
     --------
@@ -583,12 +694,28 @@ def characteristic_polynomial(method: str | Method) -> sp.Expr:
     return model(method).characteristic_polynomial
 
 
+@fill_doc()
 def discriminant(method: str | Method) -> sp.Expr:
     """Discriminant of the characteristic polynomial in ``z``, factored.
 
     For a quadratic :math:`z^2 - Tz + D` this is :math:`T^2 - 4D`: negative for a
     complex pole pair (underdamped), zero for a double pole (critical damping),
     positive for two real poles (overdamped).
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    Expr
+        The discriminant in ``alpha``, ``beta``, ``lambda`` (and extra
+        hyper-parameters), factored.
+
+    See Also
+    --------
+    critical_beta : its zeros in ``beta``.
+    momentum_dynamics.numeric.damping_regime : its sign at numbers.
 
     Examples
     --------
@@ -613,8 +740,28 @@ def _poles(method: Method) -> tuple[sp.Expr, ...]:
     return tuple(out)
 
 
+@fill_doc()
 def poles(method: str | Method) -> tuple[sp.Expr, ...]:
     """Roots of the characteristic polynomial (with multiplicity), simplified.
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    tuple of Expr
+        One expression per root, repeated by multiplicity.
+
+    Raises
+    ------
+    ValueError
+        If SymPy finds no closed form for every root.
+
+    See Also
+    --------
+    characteristic_polynomial : the polynomial they solve.
+    momentum_dynamics.poles : the numeric, vectorised poles.
 
     Examples
     --------
@@ -640,7 +787,7 @@ def _schur_cohn(coeffs: list[sp.Expr]) -> list[sp.Expr]:
     return conds
 
 
-def _stability(p: sp.Poly) -> sp.Boolean:
+def _stability(p: sp.Poly) -> Boolean:
     n = p.degree()
     coeffs = p.all_coeffs()
     if n == 1:
@@ -655,11 +802,27 @@ def _stability(p: sp.Poly) -> sp.Boolean:
     return sp.And(*[sp.factor(e) > 0 for e in pos])
 
 
-def stability_conditions(method: str | Method) -> sp.Boolean:
+@fill_doc()
+def stability_conditions(method: str | Method) -> Boolean:
     """Exact conditions for all poles strictly inside the unit circle.
 
     Jury's conditions for degree one and two, the Schur-Cohn reduction for higher
     degrees. Valid for real hyper-parameters and real curvature.
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    Boolean
+        A conjunction of strict polynomial inequalities in the hyper-parameters
+        and ``lambda``.
+
+    See Also
+    --------
+    characteristic_polynomial : the polynomial tested.
+    momentum_dynamics.numeric.is_stable : the numeric test at numbers.
 
     Examples
     --------
@@ -688,6 +851,10 @@ class StableBranch(NamedTuple):
         conditions on ``alpha*lambda`` (None when SymPy cannot reduce them, e.g.
         when they depend on an extra hyper-parameter).
 
+    See Also
+    --------
+    CriticalBeta : its ``stable_branches``.
+
     Examples
     --------
     >>> (br,) = critical_beta("nesterov").stable_branches
@@ -697,7 +864,9 @@ class StableBranch(NamedTuple):
 
     beta: sp.Expr
     double_pole: sp.Expr
-    condition: sp.Boolean | None
+    condition: Boolean | None
+
+    _repr_latex_ = latex_record
 
 
 class CriticalBeta(NamedTuple):
@@ -725,14 +894,29 @@ class CriticalBeta(NamedTuple):
         Every solution that gives a stable double pole somewhere, with its
         condition. Several can coexist at the same ``alpha*lambda`` (QHM with
         ``nu = 0.7`` at ``alpha*lambda = 2`` has two); ``stable`` is one of them.
+
+    See Also
+    --------
+    critical_beta : the function that returns it.
+    CriticalBranches : the same branches in :data:`sqrt_h`.
+
+    Examples
+    --------
+    >>> c = critical_beta("heavy_ball")
+    >>> c.solutions
+    ((sqrt(alpha)*sqrt(lambda) - 1)**2, (sqrt(alpha)*sqrt(lambda) + 1)**2)
+    >>> c.continuous
+    -2*sqrt(alpha)*sqrt(lambda) + 1
     """
 
     solutions: tuple[sp.Expr, ...]
     stable: sp.Expr
     double_pole: sp.Expr
-    condition: sp.Boolean | None
+    condition: Boolean | None
     continuous: sp.Expr
     stable_branches: tuple[StableBranch, ...] = ()
+
+    _repr_latex_ = latex_record
 
 
 def _require_momentum(method: Method) -> None:
@@ -834,7 +1018,7 @@ def _critical_branches(mod: SymbolicModel) -> CriticalBranches:
     return CriticalBranches(tuple(branches), best)
 
 
-def _interval_to_condition(interval: sp.Set | None) -> sp.Boolean | None:
+def _interval_to_condition(interval: sp.Set | None) -> Boolean | None:
     if interval is None:
         return None
     h = sp.Symbol("h", positive=True)
@@ -878,6 +1062,8 @@ def critical_beta(method: str | Method) -> CriticalBeta:
     Returns
     -------
     CriticalBeta
+        The solutions, the default stable one, its double pole, its domain and its
+        small-step form.
 
     Raises
     ------
@@ -928,8 +1114,28 @@ def _terminal(method: Method) -> tuple[dict, sp.Expr]:
     return velocity, sp.factor(sp.simplify(-step / gradient))
 
 
+@fill_doc()
 def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
     """Fixed point of the non-iterate state under a constant gradient ``g``.
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    dict of str to Expr
+        State variable name (every state but the iterate) -> its fixed point in
+        :data:`gradient` ``g`` and the hyper-parameters.
+
+    Raises
+    ------
+    ValueError
+        If the method has no steady state under a constant gradient.
+
+    See Also
+    --------
+    effective_learning_rate : the step per unit gradient at that fixed point.
 
     Examples
     --------
@@ -939,10 +1145,26 @@ def terminal_velocity(method: str | Method) -> dict[str, sp.Expr]:
     return dict(_terminal(get_method(method))[0])
 
 
+@fill_doc()
 def effective_learning_rate(method: str | Method) -> sp.Expr:
     """Step per unit gradient once the state has reached its constant-gradient fixed point.
 
     .. math:: x_t - x_{t-1} \\to -\\eta_{\\mathrm{eff}}\\, g
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    Expr
+        :math:`\\eta_{\\mathrm{eff}}` in the hyper-parameters (heavy ball:
+        :math:`\\alpha / (1 - \\beta)`).
+
+    See Also
+    --------
+    terminal_velocity : the fixed point it is read at.
+    momentum_dynamics.numeric.effective_learning_rate : the numeric version.
 
     Examples
     --------
@@ -959,20 +1181,16 @@ def effective_learning_rate(method: str | Method) -> sp.Expr:
 # --------------------------------------------------------------------------
 
 
+@fill_doc(fields=optimal_fields("Expr", ", in ``mu`` and ``L``"))
 class SymbolicOptimalParameters(NamedTuple):
     """Tuned hyper-parameters and the worst-case linear rate they give, as formulas.
 
     The numeric counterpart, with numbers, is
     :class:`momentum_dynamics.numeric.OptimalParameters`.
 
-    Parameters
+    Attributes
     ----------
-    alpha : Expr
-        Learning rate, in ``mu`` and ``L``.
-    beta : Expr or None
-        Momentum (None for a method without one).
-    rate : Expr
-        The worst-case spectral radius over ``[mu, L]`` at these values.
+    %(fields)s
 
     Examples
     --------
@@ -983,6 +1201,8 @@ class SymbolicOptimalParameters(NamedTuple):
     alpha: sp.Expr
     beta: sp.Expr | None
     rate: sp.Expr
+
+    _repr_latex_ = latex_record
 
 
 def _positive_solution(eq: sp.Expr, var: sp.Symbol) -> sp.Expr:
@@ -1055,6 +1275,11 @@ def optimal_parameters(method: str | Method,
     SymbolicOptimalParameters
         ``(alpha, beta, rate)`` in terms of ``mu`` and ``L``; ``beta`` is None for GD.
 
+    See Also
+    --------
+    tuned_rate : the rate in ``kappa``.
+    momentum_dynamics.numeric.optimal_parameters : the numeric version.
+
     References
     ----------
     Polyak (1964); Lessard, Recht & Packard, "Analysis and design of optimization
@@ -1072,8 +1297,23 @@ def optimal_parameters(method: str | Method,
     return _optimal(get_method(method), tuning)
 
 
+@fill_doc()
 def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     """The tuned worst-case rate as a function of ``kappa = L/mu`` (exact).
+
+    Parameters
+    ----------
+    %(method)s
+    %(tuning)s
+
+    Returns
+    -------
+    Expr
+        The rate of :func:`optimal_parameters` with ``L = kappa*mu``.
+
+    See Also
+    --------
+    rate_approximation : its large-``kappa`` form.
 
     Examples
     --------
@@ -1084,12 +1324,27 @@ def tuned_rate(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     return sp.factor(sp.simplify(r.subs(L, kappa * mu)))
 
 
+@fill_doc()
 def rate_approximation(method: str | Method, tuning: str = "optimal") -> sp.Expr:
     """Leading-order large-``kappa`` form of :func:`tuned_rate` (an approximation).
 
     ``1 - c/kappa**p`` with the first non-vanishing term of the expansion in
     :math:`1/\\sqrt{\\kappa}`; for GD and heavy ball these are the textbook
     :math:`1 - 2/\\kappa` and :math:`1 - 2/\\sqrt{\\kappa}` (Polyak 1964).
+
+    Parameters
+    ----------
+    %(method)s
+    %(tuning)s
+
+    Returns
+    -------
+    Expr
+        ``1 - c/kappa**p``, the leading terms in :math:`1/\\sqrt{\\kappa}`.
+
+    See Also
+    --------
+    tuned_rate : the exact rate.
 
     Examples
     --------
@@ -1123,6 +1378,7 @@ def _stationary_covariance(method: Method) -> sp.Matrix:
     return P.subs(sol[0]).applyfunc(sp.factor)
 
 
+@fill_doc()
 def stationary_covariance(method: str | Method) -> sp.Matrix:
     """Stationary covariance of the state on one curvature under gradient noise.
 
@@ -1132,10 +1388,18 @@ def stationary_covariance(method: str | Method) -> sp.Matrix:
     expression is not a covariance. The numeric, d-dimensional version is
     :func:`momentum_dynamics.stationary_covariance`.
 
+    Parameters
+    ----------
+    %(method)s
+
     Returns
     -------
     Matrix
         ``order x order``, in the method's state order (``x`` first).
+
+    See Also
+    --------
+    state_space : the ``A`` and ``B`` of the Lyapunov equation.
 
     Examples
     --------

@@ -31,23 +31,9 @@ import momentum_dynamics
 CODES = ("PR01", "PR02", "RT01", "EX01")
 
 # Known gaps, callable -> missing codes. Shrink this list; never grow it. Modules whose
-# docstrings were completed (methods, conventions, filters, multistep,
-# applications.federated) have no entry.
+# docstrings were completed (the core: methods, symbolic, numeric, lti, noise,
+# conventions, filters, multistep, applications.federated) have no entry.
 KNOWN_GAPS: dict[str, set[str]] = {
-    # momentum_dynamics.lti
-    "momentum_dynamics.lti.state_space_matrices": {"PR01"},
-    # momentum_dynamics.noise
-    "momentum_dynamics.noise.StationaryCovariance": {"EX01", "PR01"},
-    # momentum_dynamics.numeric
-    "momentum_dynamics.numeric.OptimalParameters": {"EX01", "PR01"},
-    "momentum_dynamics.numeric.RateRow": {"EX01", "PR01"},
-    "momentum_dynamics.numeric.continuous_critical_beta": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.convergence_rate": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.damping_regime": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.effective_learning_rate": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.is_stable": {"PR01", "RT01"},
-    "momentum_dynamics.numeric.optimal_parameters": {"PR01"},
-    "momentum_dynamics.numeric.tuned_rates": {"PR01", "RT01"},
     # momentum_dynamics.physics.mechanics
     "momentum_dynamics.physics.mechanics.CriticalDampingComparison": {"EX01"},
     "momentum_dynamics.physics.mechanics.CriticalDampingSymbolic": {"EX01", "PR01"},
@@ -136,19 +122,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "momentum_dynamics.statphys.reversibility.continuous_detailed_balance": {"PR01", "RT01"},
     "momentum_dynamics.statphys.reversibility.discrete_detailed_balance": {"PR01", "RT01"},
     "momentum_dynamics.statphys.reversibility.heavy_ball_detailed_balance": {"PR01", "RT01"},
-    # momentum_dynamics.symbolic
-    "momentum_dynamics.symbolic.CriticalBeta": {"EX01"},
-    "momentum_dynamics.symbolic.StateSpaceModel": {"EX01", "PR01"},
-    "momentum_dynamics.symbolic.characteristic_polynomial": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.discriminant": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.effective_learning_rate": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.hyperparameter_symbols": {"EX01", "PR01", "RT01"},
-    "momentum_dynamics.symbolic.poles": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.rate_approximation": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.stability_conditions": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.stationary_covariance": {"PR01"},
-    "momentum_dynamics.symbolic.terminal_velocity": {"PR01", "RT01"},
-    "momentum_dynamics.symbolic.tuned_rate": {"PR01", "RT01"},
 }
 
 

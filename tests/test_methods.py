@@ -241,3 +241,22 @@ def test_method_objects_compare_by_content(qhm_method):
     # frozen dataclass: hashable (used as a cache key by the analyses)
     assert hash(qhm_method) == hash(md.get_method("qhm"))
     assert Method.from_update(qhm) == qhm_method
+
+
+@pytest.mark.parametrize("module", ["methods", "conventions", "symbolic", "numeric", "lti",
+                                    "filters", "multistep"])
+def test_shared_docstring_sections_are_filled(module):
+    # Sections written once and filled in at import: no marker may reach a reader, and
+    # the filled text is what numpydoc and the doctests read.
+    import importlib
+    import inspect
+    import re
+
+    mod = importlib.import_module(f"momentum_dynamics.{module}")
+    docs = {name: inspect.getdoc(getattr(mod, name)) or "" for name in mod.__all__
+            if inspect.isfunction(getattr(mod, name)) or inspect.isclass(getattr(mod, name))}
+    assert docs
+    leftover = {n for n, d in docs.items() if re.search(r"%\(\w+\)s", d)}
+    assert not leftover
+    src = inspect.getsource(mod)
+    assert "%(" in src  # the module does use shared sections

@@ -9,7 +9,9 @@ simulation under a constant gradient, mpmath at 50 digits, and published closed 
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import re
 
 import mpmath
 import numpy as np
@@ -726,3 +728,89 @@ def test_symbolic_and_numeric_tuning_types_have_distinct_names():
     assert sp.simplify(sym.alpha - 2 / (mu + L)) == 0
     with pytest.warns(DeprecationWarning, match="SymbolicOptimalParameters"):
         assert S.OptimalParameters is S.SymbolicOptimalParameters
+
+
+@pytest.mark.parametrize("module", ["momentum_dynamics.symbolic", "momentum_dynamics.multistep"])
+def test_annotations_resolve(module):
+    # The annotations are strings (PEP 563); typing.get_type_hints evaluates them, as
+    # documentation tools and runtime checkers do. sp.Boolean never existed in SymPy.
+    import importlib
+    import inspect
+    import typing
+
+    from sympy.logic.boolalg import Boolean
+
+    mod = importlib.import_module(module)
+    seen = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            seen.extend(typing.get_type_hints(obj).values())
+    assert seen
+    assert any(t is Boolean or Boolean in typing.get_args(t) for t in seen)
+
+
+# --------------------------------------------------------------------------
+# Notebook display (_repr_latex_) of the symbolic records
+# --------------------------------------------------------------------------
+
+
+def _latex_row(latex: str, field: str) -> str:
+    """The LaTeX typeset for one field of a record's ``_repr_latex_``."""
+    if field in ("alpha", "beta", "rho", "sigma"):
+        label = "\\" + field
+    elif len(field) == 1:
+        label = field
+    else:
+        label = r"\mathrm{" + field.replace("_", r"\_") + "}"
+    match = re.search(re.escape(label) + r" &= (.*?)(?: \\\\ | \\end\{aligned\})", latex)
+    assert match, (field, latex)
+    return match.group(1)
+
+
+def test_latex_of_heavy_ball_critical_beta_is_polyaks_closed_form():
+    # Polyak (1964): the heavy ball is critically damped at beta = (1 - sqrt(alpha*lambda))**2,
+    # typed here by hand in SymPy's canonical arrangement of the same expression.
+    latex = S.critical_beta("heavy_ball")._repr_latex_()
+    assert latex.startswith("$") and latex.endswith("$")
+    typed = (sp.sqrt(a) * sp.sqrt(lam) - 1) ** 2
+    assert _latex_row(latex, "stable") == sp.latex(typed)
+    assert _latex_row(latex, "double_pole") == sp.latex(1 - sp.sqrt(a) * sp.sqrt(lam))
+    if importlib.util.find_spec("antlr4") is None:
+        return  # SymPy's LaTeX parser needs antlr4, an optional dependency
+    from sympy.parsing.latex import parse_latex
+
+    parsed = parse_latex(_latex_row(latex, "stable"))
+    A, Lm = sp.symbols("alpha lambda")
+    for av, lv in [(0.01, 1.0), (0.3, 2.0)]:
+        assert float(parsed.subs({A: av, Lm: lv})) == pytest.approx((1 - math.sqrt(av * lv)) ** 2)
+
+
+def test_latex_of_state_space_and_tuning_records():
+    # Heavy ball's state matrix built from the recurrence v = beta v + alpha lambda x,
+    # x = x - v; Polyak's tuned rate (sqrt(L) - sqrt(mu))/(sqrt(L) + sqrt(mu)).
+    latex = S.state_space("heavy_ball")._repr_latex_()
+    assert _latex_row(latex, "A") == sp.latex(sp.Matrix([[1 - a * lam, -b], [a * lam, b]]))
+    rate = (sp.sqrt(L) - sp.sqrt(mu)) / (sp.sqrt(L) + sp.sqrt(mu))
+    assert _latex_row(S.optimal_parameters("heavy_ball")._repr_latex_(), "rate") == sp.latex(rate)
+    assert _latex_row(S.optimal_parameters("gd")._repr_latex_(), "beta") == r"\text{None}"
+
+
+def test_every_symbolic_record_type_has_latex():
+    from momentum_dynamics import multistep as M
+
+    records = [S.state_space("nesterov"), S.model("nesterov").critical,
+               S.model("nesterov").critical.stable, S.critical_beta("nesterov"),
+               S.critical_beta("nesterov").stable_branches[0], S.optimal_parameters("nesterov"),
+               M.lmm_polynomials("nesterov"), M.consistency("nesterov"),
+               M.zero_stability("nesterov")]
+    exported = {getattr(S, n) for n in S.__all__}
+    named_tuples = {t for t in exported
+                    if isinstance(t, type) and issubclass(t, tuple) and hasattr(t, "_fields")}
+    assert named_tuples == {type(r) for r in records if type(r).__module__ == S.__name__}
+    for rec in records:
+        latex = rec._repr_latex_()
+        assert latex.count("&=") == len(rec._fields)  # one aligned row per field
+        for field, value in zip(rec._fields, rec, strict=True):
+            if isinstance(value, sp.Basic):
+                assert _latex_row(latex, field) == sp.latex(value)

@@ -87,6 +87,10 @@ class FederatedQuadratic(NamedTuple):
     sampling_factor : float
         ``c_M``: the variance of a mean of ``M`` sampled clients per unit client variance.
 
+    See Also
+    --------
+    server_momentum_model : the function that returns it.
+
     Examples
     --------
     >>> fq = server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
@@ -132,6 +136,10 @@ def server_momentum_model(hessian, heterogeneity, *, clients_per_round: int,
     FederatedQuadratic
         Pseudo-curvatures, eigenvectors, aggregated noise covariance, the Hessian's
         curvatures and the sampling factor.
+
+    See Also
+    --------
+    server_statespace, server_variance, optimal_server_beta
 
     Examples
     --------
@@ -187,6 +195,11 @@ def server_statespace(model: FederatedQuadratic, server_lr, beta=None, *,
     -------
     control.StateSpace
         Discrete-time (``dt=True``) system with ``order * d`` states.
+
+    See Also
+    --------
+    server_momentum_model : the model it is built from.
+    momentum_dynamics.lti.to_statespace : the same for one optimiser.
 
     Examples
     --------
@@ -260,6 +273,11 @@ def server_variance(model: FederatedQuadratic, server_lr, beta, *, method="heavy
     float or ndarray
         NaN where the server iteration is unstable (no stationary distribution exists).
 
+    See Also
+    --------
+    optimal_server_beta : the momentum that minimises it.
+    momentum_dynamics.noise.stationary_covariance : the single-machine version.
+
     Examples
     --------
     One direction, ``h = server_lr * p = 0.5``:
@@ -309,6 +327,10 @@ class OptimalServerBeta(NamedTuple):
         True when the minimum sits at an end of the searched range (the objective is
         still decreasing there, e.g. towards ``beta -> 1`` at a fixed effective
         learning rate): then ``beta`` is a bound, not an interior optimum.
+
+    See Also
+    --------
+    optimal_server_beta : the function that returns it.
 
     Examples
     --------
@@ -363,6 +385,11 @@ def optimal_server_beta(model: FederatedQuadratic, server_lr, *, method="heavy_b
     ------
     ValueError
         When no momentum in ``beta_range`` gives a stable server iteration.
+
+    See Also
+    --------
+    server_variance : the objective it minimises.
+    server_momentum_model : the model it reads.
 
     Examples
     --------
