@@ -168,11 +168,17 @@ def check_range(value, name: str, *, positive: bool = False) -> tuple[float, flo
     return lo, hi
 
 
-def check_grid(value, name: str, *, minimum: int = 2, positive: bool = False) -> np.ndarray:
-    """A 1-D finite real array of at least ``minimum`` points (> 0 when ``positive``)."""
+def check_grid(value, name: str, *, minimum: int = 2, positive: bool = False,
+               scalar_ok: bool = False) -> np.ndarray:
+    """A 1-D finite real array of at least ``minimum`` points (> 0 when ``positive``).
+
+    With ``scalar_ok`` a single number is read as a grid of one point.
+    """
     from .._validation import as_real_array
 
     arr = as_real_array(value, name)
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
     if arr.ndim != 1 or arr.size < minimum:
         raise ValueError(f"{name} must be a 1-D array of at least {minimum} finite values; "
                          f"got shape {arr.shape}")

@@ -46,6 +46,24 @@ class AbsoluteStabilityData:
     intervals: dict  # SymPy sets: the exact real stability set
 
 
+def _methods(methods) -> list[Method]:
+    """One method or a sequence of them, each a registry name or a Method."""
+    if isinstance(methods, (str, Method)):
+        methods = [methods]
+    if not isinstance(methods, Sequence):
+        raise TypeError(f"methods must be a method name, a Method or a sequence of them; "
+                        f"got {methods!r}")
+    if not methods:
+        raise ValueError("methods must name at least one method")
+    out = []
+    for i, m in enumerate(methods):
+        try:
+            out.append(get_method(m))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"methods[{i}]: {exc}") from None
+    return out
+
+
 def _fmt(x) -> str:
     return f"{float(x):.4g}"
 
@@ -83,9 +101,7 @@ def absolute_stability_regions_data(
     >>> str(d.intervals["gd"])
     'Interval.open(0, 2)'
     """
-    ms = [get_method(m) for m in ([methods] if isinstance(methods, (str, Method)) else methods)]
-    if not ms:
-        raise ValueError("methods must name at least one method")
+    ms = _methods(methods)
     try:
         x0, x1, y0, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):

@@ -222,9 +222,7 @@ class ODEConvergenceData:
 
 
 def _steps(values, name):
-    arr = check_grid(np.atleast_1d(np.asarray(values, dtype=float))
-                     if not isinstance(values, (str, bytes)) else values, name, minimum=1,
-                     positive=True)
+    arr = check_grid(values, name, minimum=1, positive=True, scalar_ok=True)
     return tuple(float(v) for v in arr)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_real_array, check_alpha
+from .._validation import as_real_array, check_alpha, check_beta, check_curvature
 from ..lti import to_statespace
 from ..methods import Method, get_method
 from ..numeric import critical_beta, poles, spectral_radius
@@ -23,6 +23,7 @@ from ._result import (
     check_count,
     check_grid,
     check_legend_loc,
+    check_positive,
     figure_axes,
     finish,
     style,
@@ -66,9 +67,11 @@ def regime_settings(method: str | Method = "heavy_ball", h: float = 0.1) -> list
     >>> [(k, round(b, 4)) for k, b in regime_settings("heavy_ball", 0.25)]
     [('overdamped', 0.125), ('critical', 0.25), ('underdamped', 0.625)]
     """
+    method = get_method(method)
+    h = check_positive(h, "h")
     bc = critical_beta(method, 1.0, h)
     if np.isnan(bc):
-        raise ValueError(f"h = alpha*lambda = {h!r} has no critical beta for {method!r}")
+        raise ValueError(f"h = alpha*lambda = {h!r} has no critical beta for {method.name!r}")
     return [("overdamped", 0.5 * bc), ("critical", bc), ("underdamped", 0.5 * (bc + 1))]
 
 
@@ -330,7 +333,11 @@ def pole_trajectory_data(method, alpha, beta=None, curvature=None):
     >>> pole_trajectory_data("heavy_ball", 0.25, [0.25], 1.0)
     array([[0.5+0.j, 0.5+0.j]])
     """
-    return poles(method, alpha, beta, curvature)
+    m = get_method(method)
+    alpha = check_alpha(alpha)
+    beta = check_beta(beta, m)
+    curvature = check_curvature(curvature, allow_complex=False)
+    return poles(m, alpha, beta, curvature)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 else:
     plt = lazy_module("matplotlib.pyplot")
 
+from .._validation import check_flag
 from ..applications.federated import optimal_server_beta, server_variance
 from ..filters import gradient_filter_system, tracking_lag
 from ..methods import get_method
@@ -57,8 +58,7 @@ def _simulated_lag(method, alpha, beta, omega, output, steps=None):
 
 
 def _betas(betas, name="betas"):
-    arr = check_grid(np.atleast_1d(np.asarray(betas, dtype=float))
-                     if not isinstance(betas, (str, bytes)) else betas, name, minimum=1)
+    arr = check_grid(betas, name, minimum=1, scalar_ok=True)
     if np.any(np.abs(arr) >= 1):
         raise ValueError(f"{name} must lie in (-1, 1); got {arr[np.abs(arr) >= 1][0]!r}")
     return arr
@@ -109,6 +109,7 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     1.0
     """
     b = _betas(betas)
+    simulate = check_flag(simulate, "simulate")
     w = np.geomspace(1e-3, np.pi, 300) if omega is None else check_grid(omega, "omega",
                                                                           minimum=1,
                                                                           positive=True)
@@ -173,7 +174,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
             radians += ax_rad.semilogx(d.omega, d.radians[i], color=color, label=label)
             steps += ax_steps.loglog(d.omega, d.steps[i], color=color, label=label)
             lines.append(ax_steps.axhline(d.ramp_lag[i], color=color, lw=0.8, ls=":"))
-            if simulate:
+            if d.simulated is not None:
                 simulated += ax_rad.plot(d.probe, d.simulated[i], "o", color=color, mfc="none")
                 lines += ax_steps.plot(d.probe, d.simulated[i] / d.probe, "o", color=color,
                                        mfc="none")
@@ -187,7 +188,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
         finite = [t for t in d.ramp_lag if np.isfinite(t) and t > 0]
         if finite:
             ax_steps.set_ylim(0.2 * min(finite), 3 * max(finite))
-        if simulate:
+        if d.simulated is not None:
             ax_rad.plot([], [], "o", color="0.3", mfc="none", label="simulated update rule")
         for a in axs:
             a.grid(True, which="both", alpha=0.3)
@@ -245,12 +246,11 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     """
     from tqdm import tqdm
 
+    lrs = check_grid(server_lrs, "server_lrs", minimum=1, positive=True, scalar_ok=True)
     b = np.linspace(-0.99, 0.99, 397) if betas is None else _betas(betas)
     if b.size < 2:
         raise ValueError(f"betas must hold at least 2 values; got {b.size}")
-    lrs = check_grid(np.atleast_1d(np.asarray(server_lrs, dtype=float))
-                     if not isinstance(server_lrs, (str, bytes)) else server_lrs,
-                     "server_lrs", minimum=1, positive=True)
+    progress = check_flag(progress, "progress")
     values, results = [], []
     for lr in tqdm(lrs, disable=not progress, desc="server learning rates", unit="lr"):
         values.append(server_variance(model, lr, b, method=method, hold=hold,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 else:
     plt = lazy_module("matplotlib.pyplot")
 
+from .._validation import check_scalar
 from ..physics import momentum_from_ode
 from ..statphys import (
     LinearSDE,
@@ -275,13 +276,19 @@ def ness_data(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     >>> d.fields.current.shape
     (2, 20, 20)
     """
+    alpha = check_positive(alpha, "alpha")
+    beta = check_scalar(beta, "beta")
+    # Checked here so that the errors name these arguments, not the model's hessian and
+    # noise_cov they become.
+    curvature = check_positive(curvature, "curvature")
+    noise_var = check_positive(noise_var, "noise_var")
     resolution = check_count(resolution, "resolution", 2)
     span = check_positive(span, "span")
     model = momentum_sgd_sde(alpha, beta, curvature, noise_var)
     sx, sv = np.sqrt(np.diag(model.Sigma))
     th = np.linspace(-span * sx, span * sx, resolution)
     v = np.linspace(-span * sv, span * sv, resolution)
-    return NessData(float(alpha), float(beta), float(curvature), float(noise_var), th, v,
+    return NessData(alpha, beta, curvature, noise_var, th, v,
                     phase_space_fields(model, th, v), model)
 
 
