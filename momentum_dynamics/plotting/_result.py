@@ -58,6 +58,10 @@ class PlotResult:
     **artists
         Other named artists (contour sets, shading, markers); read them as attributes.
 
+    See Also
+    --------
+    plot_stability_region, plot_rates_versus_kappa : two of the figures returning it.
+
     Examples
     --------
     >>> import matplotlib

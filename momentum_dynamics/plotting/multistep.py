@@ -34,7 +34,37 @@ AbsoluteStabilityPlot = PlotResult
 
 @dataclass(frozen=True)
 class AbsoluteStabilityData:
-    """The numbers behind :func:`plot_absolute_stability_regions`, keyed by method name."""
+    """The numbers behind :func:`plot_absolute_stability_regions`, keyed by method name.
+
+    Attributes
+    ----------
+    methods : tuple of str
+        Registry names, in drawing order.
+    titles : dict
+        Method name -> display title.
+    beta : float
+        Momentum of the methods that have one.
+    re, im : numpy.ndarray
+        Real axis, shape (n,), and imaginary axis, shape (m,), of the grid.
+    masks : dict
+        Method name -> bool array, shape (m, n): all roots strictly inside the unit
+        circle at ``alpha*lambda = re + i im``.
+    loci : dict
+        Method name -> complex points of the boundary locus.
+    intervals : dict
+        Method name -> the exact real stability set (a SymPy set).
+
+    See Also
+    --------
+    absolute_stability_regions_data : computes it.
+    plot_absolute_stability_regions : draws it.
+
+    Examples
+    --------
+    >>> d = absolute_stability_regions_data(("gd", "heavy_ball"), resolution=10)
+    >>> d.methods, d.masks["gd"].shape == (d.im.size, d.re.size)
+    (('gd', 'heavy_ball'), True)
+    """
 
     methods: tuple[str, ...]
     titles: dict
@@ -79,7 +109,8 @@ def absolute_stability_regions_data(
 
     Parameters
     ----------
-    methods : sequence of str or Method
+    methods : str, Method or sequence of them
+        The methods to draw (registry names or Method objects), at least one.
     beta : float
         Momentum used by the methods that have one.
     extent : (re_min, re_max, im_min, im_max)
@@ -90,10 +121,12 @@ def absolute_stability_regions_data(
     Returns
     -------
     AbsoluteStabilityData
+        Masks, loci and real intervals keyed by method name.
 
     See Also
     --------
     plot_absolute_stability_regions : draws these numbers.
+    momentum_dynamics.multistep.absolute_stability_mask : the mask of one method.
 
     Examples
     --------
@@ -156,6 +189,11 @@ def plot_absolute_stability_regions(
     PlotResult
         ``lines``: loci, then interval bars and endpoint ticks; artists ``regions``,
         ``loci``, ``intervals``, ``endpoints`` (dicts keyed by method name).
+
+    See Also
+    --------
+    absolute_stability_regions_data : the numbers drawn.
+    plot_stability_region : the real (alpha*lambda, beta) plane in detail.
 
     Examples
     --------

@@ -75,12 +75,21 @@ def critical_damping_comparison_data(method="heavy_ball", alpha_lambda=None,
     Parameters
     ----------
     method : str or Method
+        A method with momentum (registry name or Method).
     alpha_lambda : array_like, optional
         Grid (default 400 points log-spaced on [1e-4, 4)).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     CriticalDampingComparison
+        Exact and continuous critical momenta and their rates over the grid.
+
+    See Also
+    --------
+    plot_critical_damping_comparison : draws these numbers.
+    momentum_dynamics.physics.critical_damping_comparison : computes them.
 
     Examples
     --------
@@ -111,6 +120,7 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
     Parameters
     ----------
     method : str or Method
+        A method with momentum (registry name or Method).
     ax : Axes or sequence of 3 Axes, optional
         A single Axes receives panel (a) only.
     alpha_lambda : array_like, optional
@@ -118,11 +128,18 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location of each
         panel (False: none).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     PlotResult
         artist ``shading`` (the grey spans); ``data``: CriticalDampingComparison.
+
+    See Also
+    --------
+    critical_damping_comparison_data : the numbers drawn.
+    plot_stability_region : the critical curve in the whole (alpha*lambda, beta) plane.
 
     Examples
     --------
@@ -208,7 +225,41 @@ _ODE_LABEL = {
 
 @dataclass(frozen=True)
 class ODEConvergenceData:
-    """The numbers behind :func:`plot_ode_convergence`."""
+    """The numbers behind :func:`plot_ode_convergence`.
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the discrete method.
+    ode : str
+        The ODE it converges to: ``"gradient_flow"``, ``"heavy_ball"`` or
+        ``"nesterov"``.
+    damping : float or None
+        The heavy-ball ODE's friction ``a``; None for the other ODEs.
+    coordinate : int
+        The coordinate of the iterate drawn.
+    time : numpy.ndarray
+        Times of the ODE reference, shape (n,).
+    reference : numpy.ndarray
+        The ODE solution at ``time``, shape (n, d).
+    steps : tuple of float
+        Time steps of the drawn trajectories.
+    trajectories : tuple
+        ``(t, x)`` per step: times and iterates, x of shape (k, d).
+    error : DiscretisationError
+        Errors against the ODE over ``error_steps`` and the fitted order.
+
+    See Also
+    --------
+    ode_convergence_data : computes it.
+    plot_ode_convergence : draws it.
+
+    Examples
+    --------
+    >>> d = ode_convergence_data("gd", steps=0.1, error_steps=(0.1, 0.05), horizon=2.0)
+    >>> d.ode, d.steps, d.reference.shape
+    ('gradient_flow', (0.1,), (600, 2))
+    """
 
     method: str
     ode: str
@@ -249,6 +300,12 @@ def ode_convergence_data(method="heavy_ball", steps=(0.4, 0.2, 0.1), *,
     Returns
     -------
     ODEConvergenceData
+        Trajectories, ODE reference and the error fit.
+
+    See Also
+    --------
+    plot_ode_convergence : draws these numbers.
+    momentum_dynamics.physics.discretisation_error : the error fit.
 
     Examples
     --------
@@ -298,6 +355,7 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
     method, steps, error_steps, problem, x0, horizon, damping, coordinate
         As in :func:`ode_convergence_data`.
     ax : sequence of 2 Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -306,6 +364,11 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
     -------
     PlotResult
         artist ``error`` (DiscretisationError); ``data``: ODEConvergenceData.
+
+    See Also
+    --------
+    ode_convergence_data : the numbers drawn.
+    plot_critical_damping_comparison : the ODE's critical damping against the exact one.
 
     Examples
     --------

@@ -61,6 +61,13 @@ def regime_settings(method: str | Method = "heavy_ball", h: float = 0.1) -> list
     Returns
     -------
     list of (str, float)
+        ``("overdamped", beta_c / 2)``, ``("critical", beta_c)`` and
+        ``("underdamped", (beta_c + 1) / 2)``.
+
+    See Also
+    --------
+    momentum_dynamics.critical_beta : the exact critical momentum used here.
+    bode_compare, pole_zero_compare : draw these three settings by default.
 
     Examples
     --------
@@ -111,7 +118,40 @@ def _label(name: str, beta: float) -> str:
 
 @dataclass(frozen=True)
 class BodeData:
-    """Frequency responses drawn by :func:`bode_compare` (one row per setting)."""
+    """Frequency responses drawn by :func:`bode_compare` (one row per setting).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha, curvature : float
+        Learning rate and Hessian eigenvalue.
+    output : str
+        The state variable (or ``"step"``) the noise is filtered to.
+    labels : tuple of str
+        Legend label of each setting.
+    betas : numpy.ndarray
+        Momentum of each setting, shape (k,).
+    omega : numpy.ndarray
+        Frequencies in rad/step, shape (n,).
+    magnitude : numpy.ndarray
+        Gain ``|H(exp(i omega))|``, shape (k, n).
+    phase : numpy.ndarray
+        Phase in radians, shape (k, n).
+    systems : tuple of control.StateSpace
+        The discrete-time systems, one per setting.
+
+    See Also
+    --------
+    bode_compare_data : computes it.
+    bode_compare : draws it.
+
+    Examples
+    --------
+    >>> d = bode_compare_data("heavy_ball", 0.1, 1.0, settings=[("b", 0.5)], omega=[1e-3])
+    >>> d.betas, d.magnitude.shape
+    (array([0.5]), (1, 1))
+    """
 
     method: str
     alpha: float
@@ -144,6 +184,12 @@ def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float 
     Returns
     -------
     BodeData
+        One row per setting.
+
+    See Also
+    --------
+    bode_compare : draws these numbers.
+    momentum_dynamics.to_statespace : the systems whose responses these are.
 
     Examples
     --------
@@ -187,6 +233,7 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
     method, alpha, curvature, output, settings, omega
         As in :func:`bode_compare_data`.
     ax : array of 2 Axes (magnitude, phase), optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -196,6 +243,11 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
         ``axes`` = [magnitude, phase]; ``lines`` the magnitude lines then the
         phase lines; artists ``magnitude``, ``phase`` (lists of lines) and
         ``control_plot`` (python-control's ``ControlPlot``).
+
+    See Also
+    --------
+    bode_compare_data : the numbers drawn.
+    pole_zero_compare : the poles and zeros of the same systems.
 
     Examples
     --------
@@ -230,7 +282,34 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
 
 @dataclass(frozen=True)
 class PoleZeroData:
-    """Poles and zeros drawn by :func:`pole_zero_compare` (one entry per setting)."""
+    """Poles and zeros drawn by :func:`pole_zero_compare` (one entry per setting).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha, curvature : float
+        Learning rate and Hessian eigenvalue.
+    output : str
+        The state variable (or ``"step"``) the noise is filtered to.
+    labels : tuple of str
+        Legend label of each setting.
+    betas : numpy.ndarray
+        Momentum of each setting, shape (k,).
+    poles, zeros : tuple of numpy.ndarray
+        Complex poles and zeros of each setting's transfer function.
+
+    See Also
+    --------
+    pole_zero_compare_data : computes it.
+    pole_zero_compare : draws it.
+
+    Examples
+    --------
+    >>> d = pole_zero_compare_data("heavy_ball", 0.1, 1.0, settings=[("b", 0.5)])
+    >>> d.betas, len(d.poles[0])
+    (array([0.5]), 2)
+    """
 
     method: str
     alpha: float
@@ -254,6 +333,12 @@ def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     Returns
     -------
     PoleZeroData
+        One entry per setting.
+
+    See Also
+    --------
+    pole_zero_compare : draws these numbers.
+    momentum_dynamics.poles : the poles without a state-space model.
 
     Examples
     --------
@@ -283,6 +368,7 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     method, alpha, curvature, output, settings
         As in :func:`pole_zero_compare_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -291,6 +377,11 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     PlotResult
         ``lines``: python-control's pole and zero markers, then the unit circle;
         artist ``control_plot``.
+
+    See Also
+    --------
+    pole_zero_compare_data : the numbers drawn.
+    plot_pole_trajectories : how the poles move with beta and the curvature.
 
     Examples
     --------
@@ -328,6 +419,30 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
 def pole_trajectory_data(method, alpha, beta=None, curvature=None):
     """Poles along a sweep (one of ``beta`` or ``curvature`` an array), shape (n, order).
 
+    :func:`momentum_dynamics.poles` with its arguments checked; the curvature is real
+    here (a trajectory over real Hessian eigenvalues).
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a Method.
+    alpha : float or array_like
+        Learning rate (> 0).
+    beta : float or array_like, optional
+        Momentum in [-1, 1]; None for methods without one.
+    curvature : float or array_like
+        Real Hessian eigenvalue(s).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex poles, shape ``broadcast shape + (order,)``.
+
+    See Also
+    --------
+    pole_trajectories_data : both standard sweeps with their landmarks.
+    momentum_dynamics.poles : the same numbers, complex curvature allowed.
+
     Examples
     --------
     >>> pole_trajectory_data("heavy_ball", 0.25, [0.25], 1.0)
@@ -342,7 +457,46 @@ def pole_trajectory_data(method, alpha, beta=None, curvature=None):
 
 @dataclass(frozen=True)
 class PoleTrajectories:
-    """The two sweeps drawn by :func:`plot_pole_trajectories`."""
+    """The two sweeps drawn by :func:`plot_pole_trajectories`.
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha : float
+        Learning rate.
+    curvature : float
+        Curvature of the beta sweep.
+    beta : float
+        Momentum of the curvature sweep.
+    betas : numpy.ndarray
+        The beta sweep, shape (n,).
+    beta_sweep : numpy.ndarray
+        Poles along the beta sweep, shape (n, order).
+    critical_beta : float
+        Exact critical momentum at ``curvature`` (NaN when there is none).
+    double_pole : float
+        The real double pole at ``critical_beta`` (NaN when there is none).
+    curvatures : numpy.ndarray
+        The curvature sweep, shape (n,), log-spaced on [mu, L].
+    curvature_sweep : numpy.ndarray
+        Poles along the curvature sweep, shape (n, order).
+    spectral_radius : numpy.ndarray
+        Spectral radius over the curvature sweep, shape (n,).
+    first_unstable : float
+        Smallest swept curvature with spectral radius >= 1 (NaN when none).
+
+    See Also
+    --------
+    pole_trajectories_data : computes it.
+    plot_pole_trajectories : draws it.
+
+    Examples
+    --------
+    >>> d = pole_trajectories_data("heavy_ball", 0.25, 1.0, resolution=5)
+    >>> round(d.critical_beta, 6), round(d.double_pole, 6)
+    (0.25, 0.5)
+    """
 
     method: str
     alpha: float
@@ -375,10 +529,18 @@ def pole_trajectories_data(method="heavy_ball", alpha: float = 0.1, curvature: f
         Curvature sweep bounds (default ``curvature / 100`` and ``4 / alpha``).
     resolution : int
         Points per sweep (>= 2).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     PoleTrajectories
+        Both sweeps, the double pole and the first unstable curvature.
+
+    See Also
+    --------
+    plot_pole_trajectories : draws these numbers.
+    pole_trajectory_data : the poles along one sweep of your own.
 
     Examples
     --------
@@ -429,6 +591,7 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     method, alpha, curvature, beta, mu, L, resolution
         As in :func:`pole_trajectories_data`.
     ax : sequence of 2 Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -438,6 +601,11 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     PlotResult
         ``lines``: the double-pole marker (when there is one); artists
         ``scatter`` (the pole clouds); ``colorbar``: the two colour bars.
+
+    See Also
+    --------
+    pole_trajectories_data : the numbers drawn.
+    plot_stability_region : the damping regimes these poles define.
 
     Examples
     --------

@@ -66,7 +66,42 @@ def _betas(betas, name="betas"):
 
 @dataclass(frozen=True)
 class TrackingLagData:
-    """Lags drawn by :func:`plot_tracking_lag` (one row per beta)."""
+    """Lags drawn by :func:`plot_tracking_lag` (one row per beta).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha : float
+        Learning rate.
+    output : str
+        The filtered state (or ``"step"``).
+    betas : numpy.ndarray
+        Momenta, shape (k,).
+    omega : numpy.ndarray
+        Frequencies in rad/step, shape (n,).
+    radians : numpy.ndarray
+        Exact phase lag in radians, shape (k, n).
+    steps : numpy.ndarray
+        Exact lag in steps (radians / omega), shape (k, n).
+    ramp_lag : numpy.ndarray
+        The low-frequency limit in steps, shape (k,).
+    probe : numpy.ndarray or None
+        Frequencies of the simulation (None without one).
+    simulated : numpy.ndarray or None
+        Lag measured by running the update rule, radians, shape (k, len(probe)).
+
+    See Also
+    --------
+    tracking_lag_data : computes it.
+    plot_tracking_lag : draws it.
+
+    Examples
+    --------
+    >>> d = tracking_lag_data("heavy_ball", 0.1, (0.5, 0.9), omega=[0.1], simulate=False)
+    >>> d.radians.shape, d.simulated is None
+    ((2, 1), True)
+    """
 
     method: str
     alpha: float
@@ -87,9 +122,10 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     Parameters
     ----------
     method : str or Method
+        Registry name or Method.
     alpha : float
         Learning rate (> 0).
-    betas : sequence of float
+    betas : float or sequence of float
         Momenta in (-1, 1), at least one.
     output : str
         The filtered state (default ``"v"``) or ``"step"``.
@@ -101,6 +137,12 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     Returns
     -------
     TrackingLagData
+        One row per beta.
+
+    See Also
+    --------
+    plot_tracking_lag : draws these numbers.
+    momentum_dynamics.tracking_lag : the exact lag at one momentum.
 
     Examples
     --------
@@ -143,7 +185,9 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     method, alpha, betas, output, omega, simulate
         As in :func:`tracking_lag_data`.
     ax : sequence of 2 Axes, optional
-        (radians, steps); ``axes`` is an older name for it.
+        (radians, steps); created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -153,6 +197,11 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     PlotResult
         artists ``radians`` and ``steps`` (one line per beta), ``simulated``
         (the markers of the left panel).
+
+    See Also
+    --------
+    tracking_lag_data : the numbers drawn.
+    bode_compare : the whole frequency response of the same filter.
 
     Examples
     --------
@@ -202,7 +251,40 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
 
 @dataclass(frozen=True)
 class VarianceCurvesData:
-    """Curves drawn by :func:`plot_variance_versus_beta` (one per learning rate)."""
+    """Curves drawn by :func:`plot_variance_versus_beta` (one per learning rate).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the server method.
+    hold : str
+        What is held fixed as beta varies (``"server_lr"`` or ``"effective_lr"``).
+    objective : str
+        ``"total_variance"`` or ``"excess_loss"``.
+    learning_rates : numpy.ndarray
+        Server learning rates, shape (k,).
+    betas : numpy.ndarray
+        Momentum grid, shape (n,).
+    values : list of numpy.ndarray
+        The objective over ``betas``, one array per learning rate (NaN where unstable).
+    results : list of OptimalServerBeta
+        The stability-constrained optimum per learning rate.
+    dim : int
+        Number of curvatures of the model.
+
+    See Also
+    --------
+    variance_versus_beta_data : computes it.
+    plot_variance_versus_beta : draws it.
+
+    Examples
+    --------
+    >>> from momentum_dynamics.applications import server_momentum_model
+    >>> fq = server_momentum_model([1.0], 1.0, clients_per_round=2)
+    >>> d = variance_versus_beta_data(fq, 1.0, betas=np.linspace(-0.5, 0.5, 5))
+    >>> d.learning_rates, d.values[0].shape, d.dim
+    (array([1.]), (5,), 1)
+    """
 
     method: str
     hold: str
@@ -223,8 +305,8 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     ----------
     model : FederatedQuadratic
         From :func:`momentum_dynamics.applications.server_momentum_model`.
-    server_lrs : sequence of float
-        Learning rates, at least one.
+    server_lrs : float or sequence of float
+        Learning rates (> 0), at least one.
     method, hold, objective
         As in :func:`momentum_dynamics.applications.server_variance`.
     betas : array_like, optional
@@ -235,6 +317,12 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     Returns
     -------
     VarianceCurvesData
+        One curve and one optimum per learning rate.
+
+    See Also
+    --------
+    plot_variance_versus_beta : draws these numbers.
+    momentum_dynamics.applications.optimal_server_beta : the optimum of one curve.
 
     Examples
     --------
@@ -278,6 +366,7 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     model, server_lrs, method, hold, objective, betas, progress
         As in :func:`variance_versus_beta_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -286,6 +375,11 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     PlotResult
         ``lines``: the curves then the optimum markers; artists ``optima``,
         ``results`` (OptimalServerBeta per learning rate) and ``values``.
+
+    See Also
+    --------
+    variance_versus_beta_data : the numbers drawn.
+    momentum_dynamics.applications.server_variance : one curve.
 
     Examples
     --------

@@ -81,7 +81,37 @@ def _nonnegative(value, name):
 
 @dataclass(frozen=True)
 class EnergyTracesData:
-    """The numbers behind :func:`plot_energy_traces`, one entry per panel."""
+    r"""The numbers behind :func:`plot_energy_traces`, one entry per panel.
+
+    Attributes
+    ----------
+    step, friction, temperature : float
+        Time step ``h``, friction :math:`\gamma` and temperature :math:`T`.
+    alpha, beta : float
+        Heavy ball's :math:`\alpha = h^2` and :math:`\beta = 1 - \gamma h`.
+    n_chains : int
+        Langevin chains.
+    names : tuple of str
+        Panel names (the potentials).
+    trajectories : tuple of dict
+        Per panel: ``"leapfrog"``, ``"heavy ball"``, ``"Langevin"`` -> trajectory with
+        ``time`` and ``energy``.
+    equilibrium_energy : tuple of float
+        Boltzmann mean energy :math:`T/2 + \langle f\rangle` per panel.
+    barrier : tuple
+        Barrier height per panel (None for the quadratic).
+
+    See Also
+    --------
+    energy_traces_data : computes it.
+    plot_energy_traces : draws it.
+
+    Examples
+    --------
+    >>> d = energy_traces_data(duration=0.5, n_chains=2)
+    >>> round(d.alpha, 12), round(d.beta, 12), d.barrier
+    (0.0025, 0.975, (None, 1.0))
+    """
 
     step: float
     friction: float
@@ -118,6 +148,12 @@ def energy_traces_data(step: float = 0.05, friction: float = 0.5, temperature: f
     Returns
     -------
     EnergyTracesData
+        One entry per panel (quadratic, double well).
+
+    See Also
+    --------
+    plot_energy_traces : draws these numbers.
+    momentum_dynamics.statphys.underdamped_langevin : the Langevin chains.
 
     Examples
     --------
@@ -174,7 +210,9 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     step, friction, temperature, duration, n_chains, rng
         As in :func:`energy_traces_data`.
     ax : sequence of 2 Axes, optional
-        ``axes`` is an older name for it.
+        Created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none; the legend is drawn once, below the panels of a new figure).
@@ -184,6 +222,11 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     PlotResult
         artist ``panel_lines`` (per panel: name -> Line2D), ``trajectories`` and
         ``equilibrium_energy`` as in the data.
+
+    See Also
+    --------
+    energy_traces_data : the numbers drawn.
+    plot_langevin_bias : the bias of the Langevin scheme's stationary variances.
 
     Examples
     --------
@@ -241,7 +284,30 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
 
 @dataclass(frozen=True)
 class NessData:
-    """The numbers behind :func:`plot_ness`."""
+    """The numbers behind :func:`plot_ness`.
+
+    Attributes
+    ----------
+    alpha, beta, curvature, noise_var : float
+        The parameters of the model.
+    theta, v : numpy.ndarray
+        Grid of position and momentum buffer, shape (resolution,) each.
+    fields : PhaseSpaceFields
+        Drift, stationary density and probability current on the grid.
+    model : LinearSDE
+        From :func:`momentum_dynamics.statphys.momentum_sgd_sde`.
+
+    See Also
+    --------
+    ness_data : computes it.
+    plot_ness : draws it.
+
+    Examples
+    --------
+    >>> d = ness_data(resolution=5)
+    >>> d.theta.shape, d.fields.density.shape
+    ((5,), (5, 5))
+    """
 
     alpha: float
     beta: float
@@ -269,6 +335,12 @@ def ness_data(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     Returns
     -------
     NessData
+        The fields on the grid and the model.
+
+    See Also
+    --------
+    plot_ness : draws these numbers.
+    momentum_dynamics.statphys.phase_space_fields : the fields.
 
     Examples
     --------
@@ -313,7 +385,9 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     alpha, beta, curvature, noise_var, resolution, span
         As in :func:`ness_data`.
     ax : sequence of 2 Axes, optional
-        ``axes`` is an older name for it.
+        Created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -323,6 +397,11 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     PlotResult
         ``lines``: the 1 and 2 sigma ellipses of both panels; artists ``ellipses``,
         ``drift_stream``, ``current_stream``, ``fields``, ``model``.
+
+    See Also
+    --------
+    ness_data : the numbers drawn.
+    momentum_dynamics.statphys.ness_decomposition : the split of the drift.
 
     Examples
     --------
@@ -373,7 +452,33 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
 
 @dataclass(frozen=True)
 class LangevinBiasData:
-    """The numbers behind :func:`plot_langevin_bias`."""
+    r"""The numbers behind :func:`plot_langevin_bias`.
+
+    Attributes
+    ----------
+    friction, curvature : float
+        :math:`\gamma` and :math:`\lambda`.
+    steps : numpy.ndarray
+        Steps ``h``, shape (n,).
+    bias_x, bias_v : numpy.ndarray
+        Exact relative biases :math:`\lambda\,\mathrm{Var}(x)/T - 1` and
+        :math:`\mathrm{Var}(v)/T - 1` (stationary Lyapunov solution), shape (n,).
+    leading_x, leading_v : numpy.ndarray
+        Their leading orders :math:`\lambda h^2/4` and :math:`\gamma h/2`.
+    order_x, order_v : int
+        The orders in ``h`` (2 and 1).
+
+    See Also
+    --------
+    langevin_bias_data : computes it.
+    plot_langevin_bias : draws it.
+
+    Examples
+    --------
+    >>> d = langevin_bias_data(steps=[0.01, 0.1])
+    >>> d.order_x, d.order_v, d.leading_v
+    (2, 1, array([0.005, 0.05 ]))
+    """
 
     friction: float
     curvature: float
@@ -400,6 +505,12 @@ def langevin_bias_data(friction: float = 1.0, curvature: float = 1.0,
     Returns
     -------
     LangevinBiasData
+        Exact and leading-order biases over the steps.
+
+    See Also
+    --------
+    plot_langevin_bias : draws these numbers.
+    momentum_dynamics.statphys.langevin_stationary_covariance : the exact variances.
 
     Examples
     --------
@@ -434,6 +545,7 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
     friction, curvature, steps
         As in :func:`langevin_bias_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -442,6 +554,11 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
     PlotResult
         artists ``named_lines`` ("x", "x leading", "v", "v leading"), ``steps``,
         ``bias_x``, ``bias_v``.
+
+    See Also
+    --------
+    langevin_bias_data : the numbers drawn.
+    plot_energy_traces : the Langevin scheme against leapfrog and heavy ball.
 
     Examples
     --------
