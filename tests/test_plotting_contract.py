@@ -265,3 +265,14 @@ def test_every_plot_has_the_shared_keywords_a_data_companion_and_documented_argu
             if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL) or p.name == "axes":
                 continue
             assert p.name in doc, f"{f.__name__}: argument {p.name!r} is not documented"
+
+
+def test_the_older_axes_name_draws_and_refuses_a_second_ax():
+    import matplotlib.pyplot as plt
+
+    fig, pair = plt.subplots(1, 2)
+    out = P.plot_ness(resolution=5, axes=pair)
+    assert out.axes == list(pair) and out.figure is fig
+    with pytest.raises(TypeError, match="not both"):
+        P.plot_ness(resolution=5, ax=pair, axes=pair)
+    plt.close(fig)

@@ -20,6 +20,7 @@ from ._result import (
     check_range,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -241,10 +242,9 @@ def plot_absolute_stability_regions(
         ax.axvline(0.0, color="0.5", lw=0.6, zorder=0)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_xlabel(r"Re$(\alpha\lambda)$")
-        ax.set_ylabel(r"Im$(\alpha\lambda)$")
-        ax.grid(True, alpha=0.25)
-        legend = ax.legend(handles=handles, loc=loc, framealpha=0.9) if show_legend else None
+        legend = label_panel(ax, show_legend, loc, xlabel=r"Re$(\alpha\lambda)$",
+                             ylabel=r"Im$(\alpha\lambda)$", grid_alpha=0.25,
+                             handles=handles, framealpha=0.9)
     lines = list(loci.values()) + list(intervals.values()) + list(markers.values())
     out = PlotResult(fig, [ax], lines, legend, data=d, regions=regions, loci=loci,
                      intervals=intervals, endpoints=markers)

@@ -27,6 +27,7 @@ from ._result import (
     check_positive,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -63,6 +64,11 @@ def _shade_invalid(a, h, valid):
         patches.append(a.axvspan(np.sqrt(x0 * h[lo]) if lo > 0 else x0, x1, color=_BAD,
                                  alpha=0.45, lw=0, zorder=0))
     return patches
+
+
+def _other_loc(loc, default):
+    """Legend place of a panel whose curves rise to the right: the user's, or upper left."""
+    return "upper left" if loc in (None, default) else loc
 
 
 def critical_damping_comparison_data(method="heavy_ball", alpha_lambda=None,
@@ -173,27 +179,23 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
                                 label=r"$1 - 2\sqrt{\alpha\lambda}$")
         a.axhline(-1, color="0.4", lw=0.8)
         a.set_ylim(-1.6, 1.05)
-        a.set_xlabel(r"$\alpha\lambda$")
-        a.set_ylabel(r"critical $\beta$")
-        a.set_title("(a) critical momentum")
         handles, _ = a.get_legend_handles_labels()
         handles.append(Patch(color=_BAD, alpha=0.45, label=r"$\zeta = 1$ value fails"))
-        if show_legend:
-            legends.append(a.legend(handles=handles, loc=loc))
-        a.grid(True, which="major", alpha=0.3)
+        legends.append(label_panel(a, show_legend, loc, xlabel=r"$\alpha\lambda$",
+                                   ylabel=r"critical $\beta$", title="(a) critical momentum",
+                                   handles=handles))
+        # Panels (b) and (c) rise to the right: their legends go to the upper left unless
+        # the user chose a place.
+        other = _other_loc(loc, "lower left")
         if len(axes) == 3:
             b = axes[1]
             shading += _shade_invalid(b, h, d.continuous_valid)
             lines += b.loglog(h, np.where(d.difference > 0, d.difference, np.nan), color="k",
                               lw=2.0, label="exact $-$ $\\zeta = 1$")
             lines += b.loglog(h, h, color=_CONT, lw=1.2, ls=":", label=r"$\alpha\lambda$")
-            b.set_xlabel(r"$\alpha\lambda$")
-            b.set_ylabel(r"$\beta_{\mathrm{exact}} - \beta_{\zeta=1}$")
-            b.set_title("(b) difference")
-            if show_legend:
-                legends.append(b.legend(loc="upper left" if loc in (None, "lower left")
-                                        else loc))
-            b.grid(True, which="major", alpha=0.3)
+            legends.append(label_panel(b, show_legend, other, xlabel=r"$\alpha\lambda$",
+                                       ylabel=r"$\beta_{\mathrm{exact}} - \beta_{\zeta=1}$",
+                                       title="(b) difference"))
             c = axes[2]
             shading += _shade_invalid(c, h, d.continuous_valid)
             with np.errstate(invalid="ignore"):
@@ -203,13 +205,10 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
                               label=r"exact $\beta$")
             lines += c.loglog(h, np.where(gc > 0, gc, np.nan), color=_CONT, lw=1.6, ls="--",
                               label=r"$\zeta = 1$ $\beta$")
-            c.set_xlabel(r"$\alpha\lambda$")
-            c.set_ylabel(r"$1 - \rho$  (progress per step)")
-            c.set_title("(c) convergence")
-            if show_legend:
-                legends.append(c.legend(loc="upper left" if loc in (None, "lower left")
-                                        else loc))
-            c.grid(True, which="major", alpha=0.3)
+            legends.append(label_panel(c, show_legend, other, xlabel=r"$\alpha\lambda$",
+                                       ylabel=r"$1 - \rho$  (progress per step)",
+                                       title="(c) convergence"))
+    legends = [leg for leg in legends if leg is not None]
     out = PlotResult(fig, axes, lines, legends[0] if legends else None, data=d,
                      shading=shading, legends=legends)
     return finish(out, title, f"{m.title}: critical damping, exact discrete against the "
@@ -399,18 +398,16 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
             lines += a.plot(t, x[:, coordinate], ls="-", lw=0.8, color=col,
                             marker=markers[i % 7], ms=3, markevery=every,
                             label=f"step {h:g}")
-        a.set_xlabel(r"time $t = k \times$ step")
-        a.set_ylabel(f"$x_{{{coordinate}}}$")
         what = {"gd": r"$\alpha$ = step", "heavy_ball": r"$\alpha$ = step$^2$, "
                 r"$\beta = 1 - a\,$step", "nesterov": r"$\alpha$ = step$^2$, "
                 r"$\beta_k = (k-1)/(k+2)$"}
         sub = what[m.name] if not (m.name == "nesterov" and damping is not None) else \
             r"$\alpha$ = step$^2$, $\beta = 1 - a\,$step"
-        a.set_title(f"iterates vs {_ODE_LABEL[err.ode]}\n({sub}"
-                    + (f", $a = {d.damping:g}$)" if d.damping is not None else ")"))
-        if show_legend:
-            legends.append(a.legend(loc=loc))
-        a.grid(True, alpha=0.3)
+        legends.append(label_panel(
+            a, show_legend, loc, xlabel=r"time $t = k \times$ step",
+            ylabel=f"$x_{{{coordinate}}}$",
+            title=f"iterates vs {_ODE_LABEL[err.ode]}\n({sub}"
+                  + (f", $a = {d.damping:g}$)" if d.damping is not None else ")")))
         lines += b.loglog(err.steps, err.errors, "o", color=_EXACT, ms=5, label="measured")
         fit = err.constant * err.steps ** err.order
         lines += b.loglog(err.steps, fit, "-", color=_CONT, lw=1.4,
@@ -418,13 +415,12 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
         b.xaxis.set_major_locator(FixedLocator(err.steps))
         b.xaxis.set_minor_locator(NullLocator())
         b.set_xticks(err.steps, [f"{h:g}" for h in err.steps])
-        b.set_xlabel("time step")
-        b.set_ylabel(r"$\max_k \|x_k - X(k\,\mathrm{step})\|$")
         b.yaxis.set_minor_formatter(NullFormatter())
-        b.set_title(f"error on [0, {horizon:g}]: order {err.order:.2f}")
-        if show_legend:
-            legends.append(b.legend(loc="upper left" if loc in (None, "best") else loc))
-        b.grid(True, which="both", alpha=0.3)
+        legends.append(label_panel(
+            b, show_legend, _other_loc(loc, "best"), xlabel="time step",
+            ylabel=r"$\max_k \|x_k - X(k\,\mathrm{step})\|$",
+            title=f"error on [0, {horizon:g}]: order {err.order:.2f}", grid="both"))
+    legends = [leg for leg in legends if leg is not None]
     out = PlotResult(fig, axes, lines, legends[0] if legends else None, data=d, error=err,
                      legends=legends)
     return finish(out, title, f"{m.title}: convergence of the iterates to their ODE",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_real_array, check_alpha, check_beta, check_curvature
+from .._validation import check_alpha, check_beta, check_curvature, check_scalar
 from ..lti import to_statespace
 from ..methods import Method, get_method
 from ..numeric import critical_beta, poles, spectral_radius
@@ -95,11 +95,29 @@ def _settings(method, alpha, curvature, settings):
     return out
 
 
-def _scalar(value, name):
-    arr = as_real_array(value, name)
-    if arr.ndim:
-        raise ValueError(f"{name} must be a single number; got shape {arr.shape}")
-    return float(arr)
+def _systems(method, alpha, curvature, output, settings):
+    """The checked arguments shared by the Bode and pole-zero data, and one system per
+    setting: ``(method, alpha, curvature, labels, betas, systems)``."""
+    m = get_method(method)
+    alpha = float(check_alpha(check_scalar(alpha, "alpha")))
+    curvature = check_scalar(curvature, "curvature")
+    sets = _settings(m, alpha, curvature, settings)
+    systems = tuple(to_statespace(m, alpha, b, curvature, output=output) for _, b in sets)
+    return (m, alpha, curvature, tuple(_label(n, b) for n, b in sets),
+            np.array([b for _, b in sets]), systems)
+
+
+def _control_legend(cp):
+    """The legend of a python-control ``ControlPlot`` (an array of them or one)."""
+    return cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
+
+
+def _unit_circle(a, lim: float, **kwargs):
+    """Draw the unit circle on an equal-aspect z-plane ``[-lim, lim]^2``; return it."""
+    t = np.linspace(0, 2 * np.pi, 400)
+    (circle,) = a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, **kwargs)
+    a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="Re $z$")
+    return circle
 
 
 def _where(m: Method, alpha: float, curvature: float) -> str:
@@ -199,24 +217,21 @@ def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float 
     """
     import control
 
-    m = get_method(method)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
+    m, alpha, curvature, labels, betas, systems = _systems(method, alpha, curvature, output,
+                                                           settings)
     w = np.geomspace(1e-3, np.pi, 400) if omega is None else check_grid(omega, "omega",
                                                                           minimum=1,
                                                                           positive=True)
     if np.any(w > np.pi * (1 + 1e-12)):
         raise ValueError("omega must lie in (0, pi] rad/step (the Nyquist frequency); "
                          f"got {w.max()!r}")
-    sets = _settings(m, alpha, curvature, settings)
-    systems = tuple(to_statespace(m, alpha, b, curvature, output=output) for _, b in sets)
     mag, ph = [], []
     for s in systems:
         r = control.frequency_response(s, w)
         mag.append(np.asarray(r.magnitude, float).reshape(w.shape))
         ph.append(np.asarray(r.phase, float).reshape(w.shape))
-    return BodeData(m.name, alpha, curvature, output, tuple(_label(n, b) for n, b in sets),
-                    np.array([b for _, b in sets]), w, np.array(mag), np.array(ph), systems)
+    return BodeData(m.name, alpha, curvature, output, labels, betas, w, np.array(mag),
+                    np.array(ph), systems)
 
 
 def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -274,8 +289,7 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
             a.grid(True, which="major", alpha=0.5)
             a.grid(True, which="minor", alpha=0.15)
     mag, ph = list(cp.lines[0, 0]), list(cp.lines[1, 0])
-    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
-    out = PlotResult(fig, axes, mag + ph, leg, data=d, magnitude=mag, phase=ph,
+    out = PlotResult(fig, axes, mag + ph, _control_legend(cp), data=d, magnitude=mag, phase=ph,
                      control_plot=cp)
     return finish(out, title, default, suptitle=True)
 
@@ -298,6 +312,8 @@ class PoleZeroData:
         Momentum of each setting, shape (k,).
     poles, zeros : tuple of numpy.ndarray
         Complex poles and zeros of each setting's transfer function.
+    systems : tuple of control.StateSpace
+        The discrete-time systems, one per setting.
 
     See Also
     --------
@@ -319,6 +335,7 @@ class PoleZeroData:
     betas: np.ndarray
     poles: tuple[np.ndarray, ...]
     zeros: tuple[np.ndarray, ...]
+    systems: tuple = ()
 
 
 def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -346,15 +363,11 @@ def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     >>> np.round(d.poles[0].real, 6)
     array([0.5, 0.5])
     """
-    m = get_method(method)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
-    sets = _settings(m, alpha, curvature, settings)
-    systems = [to_statespace(m, alpha, b, curvature, output=output) for _, b in sets]
-    return PoleZeroData(m.name, alpha, curvature, output,
-                        tuple(_label(n, b) for n, b in sets), np.array([b for _, b in sets]),
+    m, alpha, curvature, labels, betas, systems = _systems(method, alpha, curvature, output,
+                                                           settings)
+    return PoleZeroData(m.name, alpha, curvature, output, labels, betas,
                         tuple(np.asarray(s.poles()) for s in systems),
-                        tuple(np.asarray(s.zeros()) for s in systems))
+                        tuple(np.asarray(s.zeros()) for s in systems), systems)
 
 
 def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -395,25 +408,19 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     show_legend, loc = check_legend_loc(legend_loc)
     fig, (a,), _ = figure_axes(ax, 1, figsize, (TEXT_WIDTH * 0.72, 4.8))
     m = get_method(method)
-    systems = [to_statespace(m, d.alpha, b, d.curvature, output=output) for b in d.betas]
-    maps = [control.pole_zero_map(s) for s in systems]
+    maps = [control.pole_zero_map(s) for s in d.systems]
     default = (f"{m.title}: poles ($\\times$) and zeros ($\\circ$), {_io(output)}\n"
                f"{_where(m, d.alpha, d.curvature)}")
     with style():
         cp = control.pole_zero_plot(maps, ax=a, label=list(d.labels),
                                     legend_loc=loc if show_legend else False)
-        t = np.linspace(0, 2 * np.pi, 400)
-        (circle,) = a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, label="_unit circle")
-        a.set_xlim(-1.15, 1.15)
-        a.set_ylim(-1.15, 1.15)
-        a.set_aspect("equal")
-        a.set_xlabel("Re $z$")
+        circle = _unit_circle(a, 1.15, label="_unit circle")
         a.set_ylabel("Im $z$")
     lines = [ln for group in np.ravel(cp.lines) for ln in np.ravel(group)
              if hasattr(ln, "get_xdata")] + [circle]
-    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
     a.set_title("")
-    return finish(PlotResult(fig, [a], lines, leg, data=d, control_plot=cp), title, default)
+    return finish(PlotResult(fig, [a], lines, _control_legend(cp), data=d, control_plot=cp),
+                  title, default)
 
 
 def pole_trajectory_data(method, alpha, beta=None, curvature=None):
@@ -552,16 +559,16 @@ def pole_trajectories_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     if not m.has_momentum:
         raise ValueError(f"method {m.name!r} has no momentum parameter to sweep")
     n = check_count(resolution, "resolution", 2)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
-    beta = _scalar(beta, "beta")
+    alpha = float(check_alpha(check_scalar(alpha, "alpha")))
+    curvature = check_scalar(curvature, "curvature")
+    beta = check_scalar(beta, "beta")
     betas = np.linspace(0, 0.999, n)
     p = poles(m, alpha, betas, curvature, **hyperparameters)
     bc = float(critical_beta(m, alpha, curvature, **hyperparameters))
     pc = float(poles(m, alpha, bc, curvature, **hyperparameters)[0].real) if np.isfinite(bc) \
         else np.nan
-    mu = curvature / 100 if mu is None else _scalar(mu, "mu")
-    L = 4.0 / alpha if L is None else _scalar(L, "L")
+    mu = curvature / 100 if mu is None else check_scalar(mu, "mu")
+    L = 4.0 / alpha if L is None else check_scalar(L, "L")
     if not 0 < mu < L:
         raise ValueError(f"mu and L must satisfy 0 < mu < L; got mu={mu!r}, L={L!r}")
     lams = np.geomspace(mu, L, n)
@@ -619,16 +626,11 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     m = get_method(method)
     fig, axes, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.6))
     lines, scatters, bars = [], [], []
-    t = np.linspace(0, 2 * np.pi, 400)
     with style():
         for a in axes:
-            a.plot(np.cos(t), np.sin(t), color="0.4", lw=1)
+            _unit_circle(a, 1.25)
             a.axhline(0, color="0.8", lw=0.8)
             a.axvline(0, color="0.8", lw=0.8)
-            a.set_aspect("equal")
-            a.set_xlabel("Re $z$")
-            a.set_xlim(-1.25, 1.25)
-            a.set_ylim(-1.25, 1.25)
         axes[0].set_ylabel("Im $z$")
         for k in range(d.beta_sweep.shape[1]):
             scatters.append(axes[0].scatter(d.beta_sweep[:, k].real, d.beta_sweep[:, k].imag,

@@ -42,6 +42,7 @@ from ._result import (
     check_range,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -748,10 +749,8 @@ def plot_rates_versus_kappa(kappa=None, ax=None, *, figsize: tuple[float, float]
                               label=label)
             lines += a.loglog(d.kappa, 1 - np.asarray(row.approximate_rate), color=c, ls=":",
                               lw=1.3, label=f"  approx. ${_latex(row.approximation)}$")
-        a.set_xlabel(r"condition number $\kappa = L/\mu$")
-        a.set_ylabel(r"$1 - \rho$  (progress per step)")
-        a.grid(True, which="major", alpha=0.3)
-        leg = a.legend(loc=loc, ncol=2) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel=r"condition number $\kappa = L/\mu$",
+                          ylabel=r"$1 - \rho$  (progress per step)", ncol=2)
     out = PlotResult(fig, [a], lines, leg, data=d)
     return finish(out, title, r"Tuned rates: exact (solid) and large-$\kappa$ "
                               "approximation (dotted)")

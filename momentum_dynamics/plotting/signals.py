@@ -26,6 +26,7 @@ from ._result import (
     check_legend_loc,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -213,7 +214,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
 
     d = tracking_lag_data(method, alpha, betas, output=output, omega=omega, simulate=simulate)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, _ = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.3))
+    fig, axs, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.3), axes=axes)
     ax_rad, ax_steps = axs
     colors = plt.cm.viridis(np.linspace(0.1, 0.85, d.betas.size))
     radians, steps, simulated, lines = [], [], [], []
@@ -409,9 +410,8 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
                              + (" (range end)" if best.at_boundary else ""))
         what = (r"$E\,\|x - x^*\|^2$" if d.objective == "total_variance"
                 else r"$E\, f(x) - f^*$")
-        a.set(xlabel=r"server momentum $\beta$", ylabel=f"stationary {what}")
-        a.grid(True, which="both", alpha=0.3)
-        leg = a.legend(loc=loc) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel=r"server momentum $\beta$",
+                          ylabel=f"stationary {what}", grid="both")
     out = PlotResult(fig, [a], curves + optima, leg, data=d, optima=optima,
                      results=d.results, values=d.values)
     return finish(out, title, f"Server momentum ({get_method(method).title}): stationary "

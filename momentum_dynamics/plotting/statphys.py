@@ -45,6 +45,7 @@ from ._result import (
     check_positive,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -68,15 +69,6 @@ _COLORS = {"leapfrog": "#1b9e77", "heavy ball": "#d95f02", "Langevin": "#7570b3"
 
 #: Kept for code written against the old names: every figure returns a PlotResult.
 EnergyTracesPlot = NessPlot = LangevinBiasPlot = PlotResult
-
-
-def _nonnegative(value, name):
-    from .._validation import as_real_array
-
-    arr = as_real_array(value, name)
-    if arr.ndim or arr < 0:
-        raise ValueError(f"{name} must be a single number >= 0; got {value!r}")
-    return float(arr)
 
 
 @dataclass(frozen=True)
@@ -162,8 +154,8 @@ def energy_traces_data(step: float = 0.05, friction: float = 0.5, temperature: f
     0.3
     """
     step = check_positive(step, "step")
-    friction = _nonnegative(friction, "friction")
-    temperature = _nonnegative(temperature, "temperature")
+    friction = check_positive(friction, "friction", allow_zero=True)
+    temperature = check_positive(temperature, "temperature", allow_zero=True)
     duration = check_positive(duration, "duration")
     n_chains = check_count(n_chains, "n_chains", 1)
     n_steps = int(round(duration / step))
@@ -236,7 +228,7 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     """
     d = energy_traces_data(step, friction, temperature, duration, n_chains, rng)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, created = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.6))
+    fig, axs, created = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.6), axes=axes)
     panel_lines, lines = [], []
     with style():
         for a, name, traj, eq, barrier in zip(axs, d.names, d.trajectories,
@@ -411,7 +403,7 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     """
     d = ness_data(alpha, beta, curvature, noise_var, resolution=resolution, span=span)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, _ = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.4))
+    fig, axs, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.4), axes=axes)
     ax_d, ax_j = axs
     model, fields, th, v = d.model, d.fields, d.theta, d.v
     sx, sv = np.sqrt(np.diag(model.Sigma))
@@ -580,9 +572,8 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
             "v leading": a.loglog(d.steps, d.leading_v, "--", color="tab:orange",
                                   label=f"$\\gamma h/2$ (order {d.order_v})")[0],
         }
-        a.set(xlabel="step $h$", ylabel="relative bias against Boltzmann")
-        a.grid(True, which="both", alpha=0.3)
-        leg = a.legend(loc=loc) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel="step $h$",
+                          ylabel="relative bias against Boltzmann", grid="both")
     out = PlotResult(fig, [a], list(named.values()), leg, data=d, named_lines=named,
                      steps=d.steps, bias_x=d.bias_x, bias_v=d.bias_v)
     return finish(out, title, "Langevin scheme: bias of the stationary variances\n"
