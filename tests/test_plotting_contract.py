@@ -276,3 +276,15 @@ def test_the_older_axes_name_draws_and_refuses_a_second_ax():
     with pytest.raises(TypeError, match="not both"):
         P.plot_ness(resolution=5, ax=pair, axes=pair)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("method, output", [("heavy_ball", "x"), ("nesterov", "step")])
+def test_pole_zero_default_title_fits_its_narrow_figure(method, output):
+    import matplotlib.pyplot as plt
+
+    out = P.pole_zero_compare(method, 0.1, 1.0, output=output)
+    out.figure.canvas.draw()
+    box = out.ax.title.get_window_extent()
+    fig_box = out.figure.bbox
+    assert fig_box.x0 <= box.x0 and box.x1 <= fig_box.x1, (box, fig_box)
+    plt.close(out.figure)
