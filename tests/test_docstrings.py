@@ -65,32 +65,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "momentum_dynamics.physics.pd_control.pd_closed_loop": {"PR01", "RT01"},
     "momentum_dynamics.physics.pd_control.pd_gains": {"PR01", "RT01"},
     "momentum_dynamics.physics.pd_control.pd_step_comparison": {"PR01", "RT01"},
-    # momentum_dynamics.plotting.multistep
-    "momentum_dynamics.plotting.multistep.AbsoluteStabilityData": {"EX01", "PR01"},
-    # momentum_dynamics.plotting.physics
-    "momentum_dynamics.plotting.physics.ODEConvergenceData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.physics.critical_damping_comparison_data": {"PR01"},
-    "momentum_dynamics.plotting.physics.plot_critical_damping_comparison": {"PR01"},
-    # momentum_dynamics.plotting.poles
-    "momentum_dynamics.plotting.poles.BodeData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.poles.PoleTrajectories": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.poles.PoleZeroData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.poles.pole_trajectories_data": {"PR01"},
-    "momentum_dynamics.plotting.poles.pole_trajectory_data": {"PR01", "RT01"},
-    # momentum_dynamics.plotting.regions
-    "momentum_dynamics.plotting.regions.RatesData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.regions.RegionData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.regions.RegionEdge": {"EX01", "PR01"},
-    # momentum_dynamics.plotting.signals
-    "momentum_dynamics.plotting.signals.TrackingLagData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.signals.VarianceCurvesData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.signals.plot_tracking_lag": {"PR01"},
-    # momentum_dynamics.plotting.statphys
-    "momentum_dynamics.plotting.statphys.EnergyTracesData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.statphys.LangevinBiasData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.statphys.NessData": {"EX01", "PR01"},
-    "momentum_dynamics.plotting.statphys.plot_energy_traces": {"PR01"},
-    "momentum_dynamics.plotting.statphys.plot_ness": {"PR01"},
     # momentum_dynamics.simulate
     "momentum_dynamics.simulate.Trajectory": {"EX01"},
     # momentum_dynamics.statphys.integrators

@@ -1167,19 +1167,6 @@ KNOWN_REWRITTEN_LEAKS = {
     "phase_space_fields",
     "symbolic_drift",
     "continuous_detailed_balance",
-    "plot_ode_convergence",
-    "plot_ness",
-    "plot_tracking_lag",
-    "plot_variance_versus_beta",
-    "plot_absolute_stability_regions",
-    "pole_trajectory_data",
-    "regime_settings",
-    # the data companions share their plots' argument handling
-    "ode_convergence_data",
-    "ness_data",
-    "tracking_lag_data",
-    "variance_versus_beta_data",
-    "absolute_stability_regions_data",
 }
 
 

@@ -189,6 +189,17 @@ def test_absolute_stability_data_gd_interval_is_zero_two():
     (lambda: P.plot_langevin_bias(steps=[]), ValueError, "steps"),
     (lambda: P.plot_langevin_bias(friction="a"), TypeError, "friction"),
     (lambda: P.plot_rates_versus_kappa(legend_loc=3.5), TypeError, "legend_loc"),
+    # the errors name the user's argument, not the one it becomes inside the model
+    (lambda: P.plot_ness(curvature=0.0), ValueError, "curvature"),
+    (lambda: P.plot_ness(noise_var=0.0), ValueError, "noise_var"),
+    (lambda: P.regime_settings("heavy_ball", float("nan")), ValueError, "^h "),
+    (lambda: P.pole_trajectory_data("heavy_ball", 0.1, 0.5, 1 + 1j), ValueError,
+     "curvature"),
+    (lambda: P.plot_tracking_lag(simulate="yes"), TypeError, "simulate"),
+    (lambda: P.plot_tracking_lag(betas=[[0.5], [0.5, 0.9]]), TypeError, "betas"),
+    (lambda: P.plot_ode_convergence("gd", steps=[[0.1], [0.1, 0.2]]), TypeError, "steps"),
+    (lambda: P.plot_absolute_stability_regions(3), TypeError, "methods"),
+    (lambda: P.plot_absolute_stability_regions(("gd", "adamw")), ValueError, r"methods\[1\]"),
     (lambda: P.plot_rates_versus_kappa(figsize="big"), TypeError, "figsize"),
     (lambda: P.plot_stability_region("heavy_ball", resolution=10, ax=[1, 2]), TypeError,
      "ax"),
@@ -254,3 +265,26 @@ def test_every_plot_has_the_shared_keywords_a_data_companion_and_documented_argu
             if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL) or p.name == "axes":
                 continue
             assert p.name in doc, f"{f.__name__}: argument {p.name!r} is not documented"
+
+
+def test_the_older_axes_name_draws_and_refuses_a_second_ax():
+    import matplotlib.pyplot as plt
+
+    fig, pair = plt.subplots(1, 2)
+    out = P.plot_ness(resolution=5, axes=pair)
+    assert out.axes == list(pair) and out.figure is fig
+    with pytest.raises(TypeError, match="not both"):
+        P.plot_ness(resolution=5, ax=pair, axes=pair)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("method, output", [("heavy_ball", "x"), ("nesterov", "step")])
+def test_pole_zero_default_title_fits_its_narrow_figure(method, output):
+    import matplotlib.pyplot as plt
+
+    out = P.pole_zero_compare(method, 0.1, 1.0, output=output)
+    out.figure.canvas.draw()
+    box = out.ax.title.get_window_extent()
+    fig_box = out.figure.bbox
+    assert fig_box.x0 <= box.x0 and box.x1 <= fig_box.x1, (box, fig_box)
+    plt.close(out.figure)

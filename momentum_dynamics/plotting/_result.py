@@ -58,6 +58,10 @@ class PlotResult:
     **artists
         Other named artists (contour sets, shading, markers); read them as attributes.
 
+    See Also
+    --------
+    plot_stability_region, plot_rates_versus_kappa : two of the figures returning it.
+
     Examples
     --------
     >>> import matplotlib
@@ -141,16 +145,14 @@ def check_count(value, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_positive(value, name: str) -> float:
-    """A finite real number > 0."""
-    from .._validation import as_real_array
+def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
+    """A single finite real number > 0 (>= 0 with ``allow_zero``)."""
+    from .._validation import check_scalar
 
-    arr = as_real_array(value, name)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number; got shape {arr.shape}")
-    if arr <= 0:
-        raise ValueError(f"{name} must be > 0; got {value!r}")
-    return float(arr)
+    x = check_scalar(value, name)
+    if x < 0 or (x == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}; got {value!r}")
+    return x
 
 
 def check_range(value, name: str, *, positive: bool = False) -> tuple[float, float]:
@@ -168,11 +170,17 @@ def check_range(value, name: str, *, positive: bool = False) -> tuple[float, flo
     return lo, hi
 
 
-def check_grid(value, name: str, *, minimum: int = 2, positive: bool = False) -> np.ndarray:
-    """A 1-D finite real array of at least ``minimum`` points (> 0 when ``positive``)."""
+def check_grid(value, name: str, *, minimum: int = 2, positive: bool = False,
+               scalar_ok: bool = False) -> np.ndarray:
+    """A 1-D finite real array of at least ``minimum`` points (> 0 when ``positive``).
+
+    With ``scalar_ok`` a single number is read as a grid of one point.
+    """
     from .._validation import as_real_array
 
     arr = as_real_array(value, name)
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
     if arr.ndim != 1 or arr.size < minimum:
         raise ValueError(f"{name} must be a 1-D array of at least {minimum} finite values; "
                          f"got shape {arr.shape}")
@@ -192,13 +200,19 @@ def check_legend_loc(legend_loc, legend: bool = True) -> tuple[bool, object]:
 
 
 def figure_axes(ax, n: int, figsize, default: tuple[float, float], *, name: str = "ax",
-                allow_one: bool = False, rows: int = 1, **subplots):
+                allow_one: bool = False, rows: int = 1, axes=None, **subplots):
     """The figure and ``n`` axes: created when ``ax`` is None, else checked.
 
     Returns ``(figure, axes_list, created)``. With ``allow_one`` a single Axes is
-    accepted where ``n`` are drawn by default (it receives the first panel).
+    accepted where ``n`` are drawn by default (it receives the first panel). ``axes``
+    is the older name of ``ax`` that some figures still accept; give one of them.
     """
     import matplotlib.pyplot as plt
+
+    if axes is not None:
+        if ax is not None:
+            raise TypeError(f"give {name} or its older name axes, not both")
+        ax, name = axes, "axes"
 
     if ax is None:
         with style():
@@ -214,6 +228,22 @@ def figure_axes(ax, n: int, figsize, default: tuple[float, float], *, name: str 
         raise ValueError(f"{name} must hold {n} Axes" + (" (or one)" if allow_one else "")
                          + f"; got {len(axes)}")
     return axes[0].figure, axes, False
+
+
+def label_panel(a, show_legend: bool = False, loc=None, *, xlabel: str | None = None,
+                ylabel: str | None = None, title: str | None = None,
+                grid: str | None = "major", grid_alpha: float = 0.3, **legend_kwargs):
+    """Label one panel, grid it and draw its legend when ``show_legend``.
+
+    ``show_legend, loc`` are what :func:`check_legend_loc` returned; ``legend_kwargs``
+    go to ``Axes.legend`` (``handles``, ``ncol``, ...). Returns the legend or None.
+    """
+    for setter, text in ((a.set_xlabel, xlabel), (a.set_ylabel, ylabel), (a.set_title, title)):
+        if text is not None:
+            setter(text)
+    if grid is not None:
+        a.grid(True, which=grid, alpha=grid_alpha)
+    return a.legend(loc=loc, **legend_kwargs) if show_legend else None
 
 
 def finish(result: PlotResult, title: str | None, default_title: str | None, *,

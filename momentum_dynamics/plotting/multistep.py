@@ -20,6 +20,7 @@ from ._result import (
     check_range,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -34,7 +35,37 @@ AbsoluteStabilityPlot = PlotResult
 
 @dataclass(frozen=True)
 class AbsoluteStabilityData:
-    """The numbers behind :func:`plot_absolute_stability_regions`, keyed by method name."""
+    """The numbers behind :func:`plot_absolute_stability_regions`, keyed by method name.
+
+    Attributes
+    ----------
+    methods : tuple of str
+        Registry names, in drawing order.
+    titles : dict
+        Method name -> display title.
+    beta : float
+        Momentum of the methods that have one.
+    re, im : numpy.ndarray
+        Real axis, shape (n,), and imaginary axis, shape (m,), of the grid.
+    masks : dict
+        Method name -> bool array, shape (m, n): all roots strictly inside the unit
+        circle at ``alpha*lambda = re + i im``.
+    loci : dict
+        Method name -> complex points of the boundary locus.
+    intervals : dict
+        Method name -> the exact real stability set (a SymPy set).
+
+    See Also
+    --------
+    absolute_stability_regions_data : computes it.
+    plot_absolute_stability_regions : draws it.
+
+    Examples
+    --------
+    >>> d = absolute_stability_regions_data(("gd", "heavy_ball"), resolution=10)
+    >>> d.methods, d.masks["gd"].shape == (d.im.size, d.re.size)
+    (('gd', 'heavy_ball'), True)
+    """
 
     methods: tuple[str, ...]
     titles: dict
@@ -44,6 +75,24 @@ class AbsoluteStabilityData:
     masks: dict  # bool, shape (m, n): all roots inside the unit circle
     loci: dict  # complex boundary locus points
     intervals: dict  # SymPy sets: the exact real stability set
+
+
+def _methods(methods) -> list[Method]:
+    """One method or a sequence of them, each a registry name or a Method."""
+    if isinstance(methods, (str, Method)):
+        methods = [methods]
+    if not isinstance(methods, Sequence):
+        raise TypeError(f"methods must be a method name, a Method or a sequence of them; "
+                        f"got {methods!r}")
+    if not methods:
+        raise ValueError("methods must name at least one method")
+    out = []
+    for i, m in enumerate(methods):
+        try:
+            out.append(get_method(m))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"methods[{i}]: {exc}") from None
+    return out
 
 
 def _fmt(x) -> str:
@@ -61,7 +110,8 @@ def absolute_stability_regions_data(
 
     Parameters
     ----------
-    methods : sequence of str or Method
+    methods : str, Method or sequence of them
+        The methods to draw (registry names or Method objects), at least one.
     beta : float
         Momentum used by the methods that have one.
     extent : (re_min, re_max, im_min, im_max)
@@ -72,10 +122,12 @@ def absolute_stability_regions_data(
     Returns
     -------
     AbsoluteStabilityData
+        Masks, loci and real intervals keyed by method name.
 
     See Also
     --------
     plot_absolute_stability_regions : draws these numbers.
+    momentum_dynamics.multistep.absolute_stability_mask : the mask of one method.
 
     Examples
     --------
@@ -83,9 +135,7 @@ def absolute_stability_regions_data(
     >>> str(d.intervals["gd"])
     'Interval.open(0, 2)'
     """
-    ms = [get_method(m) for m in ([methods] if isinstance(methods, (str, Method)) else methods)]
-    if not ms:
-        raise ValueError("methods must name at least one method")
+    ms = _methods(methods)
     try:
         x0, x1, y0, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):
@@ -141,6 +191,11 @@ def plot_absolute_stability_regions(
         ``lines``: loci, then interval bars and endpoint ticks; artists ``regions``,
         ``loci``, ``intervals``, ``endpoints`` (dicts keyed by method name).
 
+    See Also
+    --------
+    absolute_stability_regions_data : the numbers drawn.
+    plot_stability_region : the real (alpha*lambda, beta) plane in detail.
+
     Examples
     --------
     >>> out = plot_absolute_stability_regions(("gd", "heavy_ball"), resolution=60)
@@ -187,10 +242,9 @@ def plot_absolute_stability_regions(
         ax.axvline(0.0, color="0.5", lw=0.6, zorder=0)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_xlabel(r"Re$(\alpha\lambda)$")
-        ax.set_ylabel(r"Im$(\alpha\lambda)$")
-        ax.grid(True, alpha=0.25)
-        legend = ax.legend(handles=handles, loc=loc, framealpha=0.9) if show_legend else None
+        legend = label_panel(ax, show_legend, loc, xlabel=r"Re$(\alpha\lambda)$",
+                             ylabel=r"Im$(\alpha\lambda)$", grid_alpha=0.25,
+                             handles=handles, framealpha=0.9)
     lines = list(loci.values()) + list(intervals.values()) + list(markers.values())
     out = PlotResult(fig, [ax], lines, legend, data=d, regions=regions, loci=loci,
                      intervals=intervals, endpoints=markers)

@@ -27,6 +27,7 @@ from ._result import (
     check_positive,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -65,6 +66,11 @@ def _shade_invalid(a, h, valid):
     return patches
 
 
+def _other_loc(loc, default):
+    """Legend place of a panel whose curves rise to the right: the user's, or upper left."""
+    return "upper left" if loc in (None, default) else loc
+
+
 def critical_damping_comparison_data(method="heavy_ball", alpha_lambda=None,
                                      **hyperparameters):
     """The numbers behind :func:`plot_critical_damping_comparison`.
@@ -75,12 +81,21 @@ def critical_damping_comparison_data(method="heavy_ball", alpha_lambda=None,
     Parameters
     ----------
     method : str or Method
+        A method with momentum (registry name or Method).
     alpha_lambda : array_like, optional
         Grid (default 400 points log-spaced on [1e-4, 4)).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     CriticalDampingComparison
+        Exact and continuous critical momenta and their rates over the grid.
+
+    See Also
+    --------
+    plot_critical_damping_comparison : draws these numbers.
+    momentum_dynamics.physics.critical_damping_comparison : computes them.
 
     Examples
     --------
@@ -111,6 +126,7 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
     Parameters
     ----------
     method : str or Method
+        A method with momentum (registry name or Method).
     ax : Axes or sequence of 3 Axes, optional
         A single Axes receives panel (a) only.
     alpha_lambda : array_like, optional
@@ -118,11 +134,18 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location of each
         panel (False: none).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     PlotResult
         artist ``shading`` (the grey spans); ``data``: CriticalDampingComparison.
+
+    See Also
+    --------
+    critical_damping_comparison_data : the numbers drawn.
+    plot_stability_region : the critical curve in the whole (alpha*lambda, beta) plane.
 
     Examples
     --------
@@ -156,27 +179,23 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
                                 label=r"$1 - 2\sqrt{\alpha\lambda}$")
         a.axhline(-1, color="0.4", lw=0.8)
         a.set_ylim(-1.6, 1.05)
-        a.set_xlabel(r"$\alpha\lambda$")
-        a.set_ylabel(r"critical $\beta$")
-        a.set_title("(a) critical momentum")
         handles, _ = a.get_legend_handles_labels()
         handles.append(Patch(color=_BAD, alpha=0.45, label=r"$\zeta = 1$ value fails"))
-        if show_legend:
-            legends.append(a.legend(handles=handles, loc=loc))
-        a.grid(True, which="major", alpha=0.3)
+        legends.append(label_panel(a, show_legend, loc, xlabel=r"$\alpha\lambda$",
+                                   ylabel=r"critical $\beta$", title="(a) critical momentum",
+                                   handles=handles))
+        # Panels (b) and (c) rise to the right: their legends go to the upper left unless
+        # the user chose a place.
+        other = _other_loc(loc, "lower left")
         if len(axes) == 3:
             b = axes[1]
             shading += _shade_invalid(b, h, d.continuous_valid)
             lines += b.loglog(h, np.where(d.difference > 0, d.difference, np.nan), color="k",
                               lw=2.0, label="exact $-$ $\\zeta = 1$")
             lines += b.loglog(h, h, color=_CONT, lw=1.2, ls=":", label=r"$\alpha\lambda$")
-            b.set_xlabel(r"$\alpha\lambda$")
-            b.set_ylabel(r"$\beta_{\mathrm{exact}} - \beta_{\zeta=1}$")
-            b.set_title("(b) difference")
-            if show_legend:
-                legends.append(b.legend(loc="upper left" if loc in (None, "lower left")
-                                        else loc))
-            b.grid(True, which="major", alpha=0.3)
+            legends.append(label_panel(b, show_legend, other, xlabel=r"$\alpha\lambda$",
+                                       ylabel=r"$\beta_{\mathrm{exact}} - \beta_{\zeta=1}$",
+                                       title="(b) difference"))
             c = axes[2]
             shading += _shade_invalid(c, h, d.continuous_valid)
             with np.errstate(invalid="ignore"):
@@ -186,13 +205,10 @@ def plot_critical_damping_comparison(method="heavy_ball", ax=None, *, alpha_lamb
                               label=r"exact $\beta$")
             lines += c.loglog(h, np.where(gc > 0, gc, np.nan), color=_CONT, lw=1.6, ls="--",
                               label=r"$\zeta = 1$ $\beta$")
-            c.set_xlabel(r"$\alpha\lambda$")
-            c.set_ylabel(r"$1 - \rho$  (progress per step)")
-            c.set_title("(c) convergence")
-            if show_legend:
-                legends.append(c.legend(loc="upper left" if loc in (None, "lower left")
-                                        else loc))
-            c.grid(True, which="major", alpha=0.3)
+            legends.append(label_panel(c, show_legend, other, xlabel=r"$\alpha\lambda$",
+                                       ylabel=r"$1 - \rho$  (progress per step)",
+                                       title="(c) convergence"))
+    legends = [leg for leg in legends if leg is not None]
     out = PlotResult(fig, axes, lines, legends[0] if legends else None, data=d,
                      shading=shading, legends=legends)
     return finish(out, title, f"{m.title}: critical damping, exact discrete against the "
@@ -208,7 +224,41 @@ _ODE_LABEL = {
 
 @dataclass(frozen=True)
 class ODEConvergenceData:
-    """The numbers behind :func:`plot_ode_convergence`."""
+    """The numbers behind :func:`plot_ode_convergence`.
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the discrete method.
+    ode : str
+        The ODE it converges to: ``"gradient_flow"``, ``"heavy_ball"`` or
+        ``"nesterov"``.
+    damping : float or None
+        The heavy-ball ODE's friction ``a``; None for the other ODEs.
+    coordinate : int
+        The coordinate of the iterate drawn.
+    time : numpy.ndarray
+        Times of the ODE reference, shape (n,).
+    reference : numpy.ndarray
+        The ODE solution at ``time``, shape (n, d).
+    steps : tuple of float
+        Time steps of the drawn trajectories.
+    trajectories : tuple
+        ``(t, x)`` per step: times and iterates, x of shape (k, d).
+    error : DiscretisationError
+        Errors against the ODE over ``error_steps`` and the fitted order.
+
+    See Also
+    --------
+    ode_convergence_data : computes it.
+    plot_ode_convergence : draws it.
+
+    Examples
+    --------
+    >>> d = ode_convergence_data("gd", steps=0.1, error_steps=(0.1, 0.05), horizon=2.0)
+    >>> d.ode, d.steps, d.reference.shape
+    ('gradient_flow', (0.1,), (600, 2))
+    """
 
     method: str
     ode: str
@@ -222,9 +272,7 @@ class ODEConvergenceData:
 
 
 def _steps(values, name):
-    arr = check_grid(np.atleast_1d(np.asarray(values, dtype=float))
-                     if not isinstance(values, (str, bytes)) else values, name, minimum=1,
-                     positive=True)
+    arr = check_grid(values, name, minimum=1, positive=True, scalar_ok=True)
     return tuple(float(v) for v in arr)
 
 
@@ -251,6 +299,12 @@ def ode_convergence_data(method="heavy_ball", steps=(0.4, 0.2, 0.1), *,
     Returns
     -------
     ODEConvergenceData
+        Trajectories, ODE reference and the error fit.
+
+    See Also
+    --------
+    plot_ode_convergence : draws these numbers.
+    momentum_dynamics.physics.discretisation_error : the error fit.
 
     Examples
     --------
@@ -300,6 +354,7 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
     method, steps, error_steps, problem, x0, horizon, damping, coordinate
         As in :func:`ode_convergence_data`.
     ax : sequence of 2 Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -308,6 +363,11 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
     -------
     PlotResult
         artist ``error`` (DiscretisationError); ``data``: ODEConvergenceData.
+
+    See Also
+    --------
+    ode_convergence_data : the numbers drawn.
+    plot_critical_damping_comparison : the ODE's critical damping against the exact one.
 
     Examples
     --------
@@ -338,18 +398,16 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
             lines += a.plot(t, x[:, coordinate], ls="-", lw=0.8, color=col,
                             marker=markers[i % 7], ms=3, markevery=every,
                             label=f"step {h:g}")
-        a.set_xlabel(r"time $t = k \times$ step")
-        a.set_ylabel(f"$x_{{{coordinate}}}$")
         what = {"gd": r"$\alpha$ = step", "heavy_ball": r"$\alpha$ = step$^2$, "
                 r"$\beta = 1 - a\,$step", "nesterov": r"$\alpha$ = step$^2$, "
                 r"$\beta_k = (k-1)/(k+2)$"}
         sub = what[m.name] if not (m.name == "nesterov" and damping is not None) else \
             r"$\alpha$ = step$^2$, $\beta = 1 - a\,$step"
-        a.set_title(f"iterates vs {_ODE_LABEL[err.ode]}\n({sub}"
-                    + (f", $a = {d.damping:g}$)" if d.damping is not None else ")"))
-        if show_legend:
-            legends.append(a.legend(loc=loc))
-        a.grid(True, alpha=0.3)
+        legends.append(label_panel(
+            a, show_legend, loc, xlabel=r"time $t = k \times$ step",
+            ylabel=f"$x_{{{coordinate}}}$",
+            title=f"iterates vs {_ODE_LABEL[err.ode]}\n({sub}"
+                  + (f", $a = {d.damping:g}$)" if d.damping is not None else ")")))
         lines += b.loglog(err.steps, err.errors, "o", color=_EXACT, ms=5, label="measured")
         fit = err.constant * err.steps ** err.order
         lines += b.loglog(err.steps, fit, "-", color=_CONT, lw=1.4,
@@ -357,13 +415,12 @@ def plot_ode_convergence(method="heavy_ball", steps=(0.4, 0.2, 0.1), ax=None, *,
         b.xaxis.set_major_locator(FixedLocator(err.steps))
         b.xaxis.set_minor_locator(NullLocator())
         b.set_xticks(err.steps, [f"{h:g}" for h in err.steps])
-        b.set_xlabel("time step")
-        b.set_ylabel(r"$\max_k \|x_k - X(k\,\mathrm{step})\|$")
         b.yaxis.set_minor_formatter(NullFormatter())
-        b.set_title(f"error on [0, {horizon:g}]: order {err.order:.2f}")
-        if show_legend:
-            legends.append(b.legend(loc="upper left" if loc in (None, "best") else loc))
-        b.grid(True, which="both", alpha=0.3)
+        legends.append(label_panel(
+            b, show_legend, _other_loc(loc, "best"), xlabel="time step",
+            ylabel=r"$\max_k \|x_k - X(k\,\mathrm{step})\|$",
+            title=f"error on [0, {horizon:g}]: order {err.order:.2f}", grid="both"))
+    legends = [leg for leg in legends if leg is not None]
     out = PlotResult(fig, axes, lines, legends[0] if legends else None, data=d, error=err,
                      legends=legends)
     return finish(out, title, f"{m.title}: convergence of the iterates to their ODE",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_real_array, check_alpha
+from .._validation import check_alpha, check_beta, check_curvature, check_scalar
 from ..lti import to_statespace
 from ..methods import Method, get_method
 from ..numeric import critical_beta, poles, spectral_radius
@@ -23,6 +23,7 @@ from ._result import (
     check_count,
     check_grid,
     check_legend_loc,
+    check_positive,
     figure_axes,
     finish,
     style,
@@ -60,15 +61,24 @@ def regime_settings(method: str | Method = "heavy_ball", h: float = 0.1) -> list
     Returns
     -------
     list of (str, float)
+        ``("overdamped", beta_c / 2)``, ``("critical", beta_c)`` and
+        ``("underdamped", (beta_c + 1) / 2)``.
+
+    See Also
+    --------
+    momentum_dynamics.critical_beta : the exact critical momentum used here.
+    bode_compare, pole_zero_compare : draw these three settings by default.
 
     Examples
     --------
     >>> [(k, round(b, 4)) for k, b in regime_settings("heavy_ball", 0.25)]
     [('overdamped', 0.125), ('critical', 0.25), ('underdamped', 0.625)]
     """
+    method = get_method(method)
+    h = check_positive(h, "h")
     bc = critical_beta(method, 1.0, h)
     if np.isnan(bc):
-        raise ValueError(f"h = alpha*lambda = {h!r} has no critical beta for {method!r}")
+        raise ValueError(f"h = alpha*lambda = {h!r} has no critical beta for {method.name!r}")
     return [("overdamped", 0.5 * bc), ("critical", bc), ("underdamped", 0.5 * (bc + 1))]
 
 
@@ -85,11 +95,29 @@ def _settings(method, alpha, curvature, settings):
     return out
 
 
-def _scalar(value, name):
-    arr = as_real_array(value, name)
-    if arr.ndim:
-        raise ValueError(f"{name} must be a single number; got shape {arr.shape}")
-    return float(arr)
+def _systems(method, alpha, curvature, output, settings):
+    """The checked arguments shared by the Bode and pole-zero data, and one system per
+    setting: ``(method, alpha, curvature, labels, betas, systems)``."""
+    m = get_method(method)
+    alpha = float(check_alpha(check_scalar(alpha, "alpha")))
+    curvature = check_scalar(curvature, "curvature")
+    sets = _settings(m, alpha, curvature, settings)
+    systems = tuple(to_statespace(m, alpha, b, curvature, output=output) for _, b in sets)
+    return (m, alpha, curvature, tuple(_label(n, b) for n, b in sets),
+            np.array([b for _, b in sets]), systems)
+
+
+def _control_legend(cp):
+    """The legend of a python-control ``ControlPlot`` (an array of them or one)."""
+    return cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
+
+
+def _unit_circle(a, lim: float, **kwargs):
+    """Draw the unit circle on an equal-aspect z-plane ``[-lim, lim]^2``; return it."""
+    t = np.linspace(0, 2 * np.pi, 400)
+    (circle,) = a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, **kwargs)
+    a.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="Re $z$")
+    return circle
 
 
 def _where(m: Method, alpha: float, curvature: float) -> str:
@@ -108,7 +136,40 @@ def _label(name: str, beta: float) -> str:
 
 @dataclass(frozen=True)
 class BodeData:
-    """Frequency responses drawn by :func:`bode_compare` (one row per setting)."""
+    """Frequency responses drawn by :func:`bode_compare` (one row per setting).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha, curvature : float
+        Learning rate and Hessian eigenvalue.
+    output : str
+        The state variable (or ``"step"``) the noise is filtered to.
+    labels : tuple of str
+        Legend label of each setting.
+    betas : numpy.ndarray
+        Momentum of each setting, shape (k,).
+    omega : numpy.ndarray
+        Frequencies in rad/step, shape (n,).
+    magnitude : numpy.ndarray
+        Gain ``|H(exp(i omega))|``, shape (k, n).
+    phase : numpy.ndarray
+        Phase in radians, shape (k, n).
+    systems : tuple of control.StateSpace
+        The discrete-time systems, one per setting.
+
+    See Also
+    --------
+    bode_compare_data : computes it.
+    bode_compare : draws it.
+
+    Examples
+    --------
+    >>> d = bode_compare_data("heavy_ball", 0.1, 1.0, settings=[("b", 0.5)], omega=[1e-3])
+    >>> d.betas, d.magnitude.shape
+    (array([0.5]), (1, 1))
+    """
 
     method: str
     alpha: float
@@ -141,6 +202,12 @@ def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float 
     Returns
     -------
     BodeData
+        One row per setting.
+
+    See Also
+    --------
+    bode_compare : draws these numbers.
+    momentum_dynamics.to_statespace : the systems whose responses these are.
 
     Examples
     --------
@@ -150,24 +217,21 @@ def bode_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float 
     """
     import control
 
-    m = get_method(method)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
+    m, alpha, curvature, labels, betas, systems = _systems(method, alpha, curvature, output,
+                                                           settings)
     w = np.geomspace(1e-3, np.pi, 400) if omega is None else check_grid(omega, "omega",
                                                                           minimum=1,
                                                                           positive=True)
     if np.any(w > np.pi * (1 + 1e-12)):
         raise ValueError("omega must lie in (0, pi] rad/step (the Nyquist frequency); "
                          f"got {w.max()!r}")
-    sets = _settings(m, alpha, curvature, settings)
-    systems = tuple(to_statespace(m, alpha, b, curvature, output=output) for _, b in sets)
     mag, ph = [], []
     for s in systems:
         r = control.frequency_response(s, w)
         mag.append(np.asarray(r.magnitude, float).reshape(w.shape))
         ph.append(np.asarray(r.phase, float).reshape(w.shape))
-    return BodeData(m.name, alpha, curvature, output, tuple(_label(n, b) for n, b in sets),
-                    np.array([b for _, b in sets]), w, np.array(mag), np.array(ph), systems)
+    return BodeData(m.name, alpha, curvature, output, labels, betas, w, np.array(mag),
+                    np.array(ph), systems)
 
 
 def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -184,6 +248,7 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
     method, alpha, curvature, output, settings, omega
         As in :func:`bode_compare_data`.
     ax : array of 2 Axes (magnitude, phase), optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -193,6 +258,11 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
         ``axes`` = [magnitude, phase]; ``lines`` the magnitude lines then the
         phase lines; artists ``magnitude``, ``phase`` (lists of lines) and
         ``control_plot`` (python-control's ``ControlPlot``).
+
+    See Also
+    --------
+    bode_compare_data : the numbers drawn.
+    pole_zero_compare : the poles and zeros of the same systems.
 
     Examples
     --------
@@ -219,15 +289,43 @@ def bode_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0
             a.grid(True, which="major", alpha=0.5)
             a.grid(True, which="minor", alpha=0.15)
     mag, ph = list(cp.lines[0, 0]), list(cp.lines[1, 0])
-    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
-    out = PlotResult(fig, axes, mag + ph, leg, data=d, magnitude=mag, phase=ph,
+    out = PlotResult(fig, axes, mag + ph, _control_legend(cp), data=d, magnitude=mag, phase=ph,
                      control_plot=cp)
     return finish(out, title, default, suptitle=True)
 
 
 @dataclass(frozen=True)
 class PoleZeroData:
-    """Poles and zeros drawn by :func:`pole_zero_compare` (one entry per setting)."""
+    """Poles and zeros drawn by :func:`pole_zero_compare` (one entry per setting).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha, curvature : float
+        Learning rate and Hessian eigenvalue.
+    output : str
+        The state variable (or ``"step"``) the noise is filtered to.
+    labels : tuple of str
+        Legend label of each setting.
+    betas : numpy.ndarray
+        Momentum of each setting, shape (k,).
+    poles, zeros : tuple of numpy.ndarray
+        Complex poles and zeros of each setting's transfer function.
+    systems : tuple of control.StateSpace
+        The discrete-time systems, one per setting.
+
+    See Also
+    --------
+    pole_zero_compare_data : computes it.
+    pole_zero_compare : draws it.
+
+    Examples
+    --------
+    >>> d = pole_zero_compare_data("heavy_ball", 0.1, 1.0, settings=[("b", 0.5)])
+    >>> d.betas, len(d.poles[0])
+    (array([0.5]), 2)
+    """
 
     method: str
     alpha: float
@@ -237,6 +335,7 @@ class PoleZeroData:
     betas: np.ndarray
     poles: tuple[np.ndarray, ...]
     zeros: tuple[np.ndarray, ...]
+    systems: tuple = ()
 
 
 def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -251,6 +350,12 @@ def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     Returns
     -------
     PoleZeroData
+        One entry per setting.
+
+    See Also
+    --------
+    pole_zero_compare : draws these numbers.
+    momentum_dynamics.poles : the poles without a state-space model.
 
     Examples
     --------
@@ -258,15 +363,11 @@ def pole_zero_compare_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     >>> np.round(d.poles[0].real, 6)
     array([0.5, 0.5])
     """
-    m = get_method(method)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
-    sets = _settings(m, alpha, curvature, settings)
-    systems = [to_statespace(m, alpha, b, curvature, output=output) for _, b in sets]
-    return PoleZeroData(m.name, alpha, curvature, output,
-                        tuple(_label(n, b) for n, b in sets), np.array([b for _, b in sets]),
+    m, alpha, curvature, labels, betas, systems = _systems(method, alpha, curvature, output,
+                                                           settings)
+    return PoleZeroData(m.name, alpha, curvature, output, labels, betas,
                         tuple(np.asarray(s.poles()) for s in systems),
-                        tuple(np.asarray(s.zeros()) for s in systems))
+                        tuple(np.asarray(s.zeros()) for s in systems), systems)
 
 
 def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float = 1.0, *,
@@ -280,6 +381,7 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     method, alpha, curvature, output, settings
         As in :func:`pole_zero_compare_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -288,6 +390,11 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     PlotResult
         ``lines``: python-control's pole and zero markers, then the unit circle;
         artist ``control_plot``.
+
+    See Also
+    --------
+    pole_zero_compare_data : the numbers drawn.
+    plot_pole_trajectories : how the poles move with beta and the curvature.
 
     Examples
     --------
@@ -301,41 +408,103 @@ def pole_zero_compare(method="heavy_ball", alpha: float = 0.1, curvature: float 
     show_legend, loc = check_legend_loc(legend_loc)
     fig, (a,), _ = figure_axes(ax, 1, figsize, (TEXT_WIDTH * 0.72, 4.8))
     m = get_method(method)
-    systems = [to_statespace(m, d.alpha, b, d.curvature, output=output) for b in d.betas]
-    maps = [control.pole_zero_map(s) for s in systems]
-    default = (f"{m.title}: poles ($\\times$) and zeros ($\\circ$), {_io(output)}\n"
+    maps = [control.pole_zero_map(s) for s in d.systems]
+    # Three short lines: the default figure is narrower than the text column.
+    default = (f"{m.title}: poles ($\\times$) and zeros ($\\circ$)\n{_io(output)}\n"
                f"{_where(m, d.alpha, d.curvature)}")
     with style():
         cp = control.pole_zero_plot(maps, ax=a, label=list(d.labels),
                                     legend_loc=loc if show_legend else False)
-        t = np.linspace(0, 2 * np.pi, 400)
-        (circle,) = a.plot(np.cos(t), np.sin(t), color="0.4", lw=1, label="_unit circle")
-        a.set_xlim(-1.15, 1.15)
-        a.set_ylim(-1.15, 1.15)
-        a.set_aspect("equal")
-        a.set_xlabel("Re $z$")
+        circle = _unit_circle(a, 1.15, label="_unit circle")
         a.set_ylabel("Im $z$")
     lines = [ln for group in np.ravel(cp.lines) for ln in np.ravel(group)
              if hasattr(ln, "get_xdata")] + [circle]
-    leg = cp.legend[0, 0] if isinstance(cp.legend, np.ndarray) else cp.legend
     a.set_title("")
-    return finish(PlotResult(fig, [a], lines, leg, data=d, control_plot=cp), title, default)
+    return finish(PlotResult(fig, [a], lines, _control_legend(cp), data=d, control_plot=cp),
+                  title, default)
 
 
 def pole_trajectory_data(method, alpha, beta=None, curvature=None):
     """Poles along a sweep (one of ``beta`` or ``curvature`` an array), shape (n, order).
+
+    :func:`momentum_dynamics.poles` with its arguments checked; the curvature is real
+    here (a trajectory over real Hessian eigenvalues).
+
+    Parameters
+    ----------
+    method : str or Method
+        A registered method name or a Method.
+    alpha : float or array_like
+        Learning rate (> 0).
+    beta : float or array_like, optional
+        Momentum in [-1, 1]; None for methods without one.
+    curvature : float or array_like
+        Real Hessian eigenvalue(s).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex poles, shape ``broadcast shape + (order,)``.
+
+    See Also
+    --------
+    pole_trajectories_data : both standard sweeps with their landmarks.
+    momentum_dynamics.poles : the same numbers, complex curvature allowed.
 
     Examples
     --------
     >>> pole_trajectory_data("heavy_ball", 0.25, [0.25], 1.0)
     array([[0.5+0.j, 0.5+0.j]])
     """
-    return poles(method, alpha, beta, curvature)
+    m = get_method(method)
+    alpha = check_alpha(alpha)
+    beta = check_beta(beta, m)
+    curvature = check_curvature(curvature, allow_complex=False)
+    return poles(m, alpha, beta, curvature)
 
 
 @dataclass(frozen=True)
 class PoleTrajectories:
-    """The two sweeps drawn by :func:`plot_pole_trajectories`."""
+    """The two sweeps drawn by :func:`plot_pole_trajectories`.
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha : float
+        Learning rate.
+    curvature : float
+        Curvature of the beta sweep.
+    beta : float
+        Momentum of the curvature sweep.
+    betas : numpy.ndarray
+        The beta sweep, shape (n,).
+    beta_sweep : numpy.ndarray
+        Poles along the beta sweep, shape (n, order).
+    critical_beta : float
+        Exact critical momentum at ``curvature`` (NaN when there is none).
+    double_pole : float
+        The real double pole at ``critical_beta`` (NaN when there is none).
+    curvatures : numpy.ndarray
+        The curvature sweep, shape (n,), log-spaced on [mu, L].
+    curvature_sweep : numpy.ndarray
+        Poles along the curvature sweep, shape (n, order).
+    spectral_radius : numpy.ndarray
+        Spectral radius over the curvature sweep, shape (n,).
+    first_unstable : float
+        Smallest swept curvature with spectral radius >= 1 (NaN when none).
+
+    See Also
+    --------
+    pole_trajectories_data : computes it.
+    plot_pole_trajectories : draws it.
+
+    Examples
+    --------
+    >>> d = pole_trajectories_data("heavy_ball", 0.25, 1.0, resolution=5)
+    >>> round(d.critical_beta, 6), round(d.double_pole, 6)
+    (0.25, 0.5)
+    """
 
     method: str
     alpha: float
@@ -368,10 +537,18 @@ def pole_trajectories_data(method="heavy_ball", alpha: float = 0.1, curvature: f
         Curvature sweep bounds (default ``curvature / 100`` and ``4 / alpha``).
     resolution : int
         Points per sweep (>= 2).
+    **hyperparameters
+        Extra hyper-parameters of a registered method.
 
     Returns
     -------
     PoleTrajectories
+        Both sweeps, the double pole and the first unstable curvature.
+
+    See Also
+    --------
+    plot_pole_trajectories : draws these numbers.
+    pole_trajectory_data : the poles along one sweep of your own.
 
     Examples
     --------
@@ -383,16 +560,16 @@ def pole_trajectories_data(method="heavy_ball", alpha: float = 0.1, curvature: f
     if not m.has_momentum:
         raise ValueError(f"method {m.name!r} has no momentum parameter to sweep")
     n = check_count(resolution, "resolution", 2)
-    alpha = float(check_alpha(_scalar(alpha, "alpha")))
-    curvature = _scalar(curvature, "curvature")
-    beta = _scalar(beta, "beta")
+    alpha = float(check_alpha(check_scalar(alpha, "alpha")))
+    curvature = check_scalar(curvature, "curvature")
+    beta = check_scalar(beta, "beta")
     betas = np.linspace(0, 0.999, n)
     p = poles(m, alpha, betas, curvature, **hyperparameters)
     bc = float(critical_beta(m, alpha, curvature, **hyperparameters))
     pc = float(poles(m, alpha, bc, curvature, **hyperparameters)[0].real) if np.isfinite(bc) \
         else np.nan
-    mu = curvature / 100 if mu is None else _scalar(mu, "mu")
-    L = 4.0 / alpha if L is None else _scalar(L, "L")
+    mu = curvature / 100 if mu is None else check_scalar(mu, "mu")
+    L = 4.0 / alpha if L is None else check_scalar(L, "L")
     if not 0 < mu < L:
         raise ValueError(f"mu and L must satisfy 0 < mu < L; got mu={mu!r}, L={L!r}")
     lams = np.geomspace(mu, L, n)
@@ -422,6 +599,7 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     method, alpha, curvature, beta, mu, L, resolution
         As in :func:`pole_trajectories_data`.
     ax : sequence of 2 Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -431,6 +609,11 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     PlotResult
         ``lines``: the double-pole marker (when there is one); artists
         ``scatter`` (the pole clouds); ``colorbar``: the two colour bars.
+
+    See Also
+    --------
+    pole_trajectories_data : the numbers drawn.
+    plot_stability_region : the damping regimes these poles define.
 
     Examples
     --------
@@ -444,16 +627,11 @@ def plot_pole_trajectories(method="heavy_ball", alpha: float = 0.1, curvature: f
     m = get_method(method)
     fig, axes, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.6))
     lines, scatters, bars = [], [], []
-    t = np.linspace(0, 2 * np.pi, 400)
     with style():
         for a in axes:
-            a.plot(np.cos(t), np.sin(t), color="0.4", lw=1)
+            _unit_circle(a, 1.25)
             a.axhline(0, color="0.8", lw=0.8)
             a.axvline(0, color="0.8", lw=0.8)
-            a.set_aspect("equal")
-            a.set_xlabel("Re $z$")
-            a.set_xlim(-1.25, 1.25)
-            a.set_ylim(-1.25, 1.25)
         axes[0].set_ylabel("Im $z$")
         for k in range(d.beta_sweep.shape[1]):
             scatters.append(axes[0].scatter(d.beta_sweep[:, k].real, d.beta_sweep[:, k].imag,

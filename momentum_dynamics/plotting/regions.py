@@ -42,6 +42,7 @@ from ._result import (
     check_range,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -80,7 +81,25 @@ _CONTINUOUS = "#d94801"
 class RegionEdge:
     """One piece of the exact stability edge: ``factor = 0`` where the rest hold.
 
-    ``h`` and ``beta`` are the points of the curve; NaN separates pieces.
+    Attributes
+    ----------
+    factor : str
+        The Jury / Schur-Cohn factor that vanishes on this piece, as ``"... = 0"``.
+    h : numpy.ndarray
+        ``alpha*lambda`` of the points of the curve; NaN separates pieces.
+    beta : numpy.ndarray
+        Momentum of the points of the curve, same shape as ``h``.
+
+    See Also
+    --------
+    RegionData : holds the edges of a diagram.
+    momentum_dynamics.symbolic.stability_conditions : the factors.
+
+    Examples
+    --------
+    >>> edge = stability_region_data("gd", resolution=5).edges[0]
+    >>> edge.factor, float(np.nanmax(edge.h))
+    ('h - 2 = 0', 2.0)
     """
 
     factor: str
@@ -92,10 +111,46 @@ class RegionEdge:
 class RegionData:
     """Arrays behind a stability-region diagram (``alpha = 1``, ``curvature = h``).
 
-    ``regime`` holds codes into :data:`momentum_dynamics.REGIMES`; ``alternating`` marks
-    the stable points whose dominant pole is real and negative (a subset of
-    ``"overdamped"``/``"critical"``); ``zone`` combines both into codes into
-    :data:`ZONES`. ``edges`` is the exact stability boundary inside the window.
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    title : str
+        Its display title.
+    h : numpy.ndarray
+        The ``alpha*lambda`` axis, shape (n,).
+    beta : numpy.ndarray
+        The momentum axis, shape (m,).
+    spectral_radius : numpy.ndarray
+        Spectral radius on the grid, shape (m, n).
+    regime : numpy.ndarray
+        Int codes into :data:`momentum_dynamics.REGIMES`, shape (m, n).
+    critical_beta : numpy.ndarray or None
+        Exact critical momentum over ``h``; None without beta or when unavailable.
+    continuous_critical_beta : numpy.ndarray or None
+        Its small-step (continuous-time) approximation over ``h``.
+    uses_beta : bool
+        Whether the method has a momentum parameter.
+    alternating : numpy.ndarray or None
+        Bool, shape (m, n): stable points whose dominant pole is real and negative
+        (a subset of ``"overdamped"``/``"critical"``).
+    zone : numpy.ndarray or None
+        ``regime`` and ``alternating`` combined into codes into :data:`ZONES`.
+    edges : tuple of RegionEdge
+        The exact stability boundary inside the window.
+    log : bool
+        Whether the ``alpha*lambda`` axis is log-spaced.
+
+    See Also
+    --------
+    stability_region_data : computes it.
+    plot_stability_region : draws it.
+
+    Examples
+    --------
+    >>> d = stability_region_data("heavy_ball", resolution=4)
+    >>> d.h.shape, d.beta.shape, d.regime.shape, d.uses_beta
+    ((4,), (4,), (4, 4), True)
     """
 
     method: str
@@ -593,7 +648,26 @@ def plot_stability_region(method=("heavy_ball", "nesterov"), ax=None, *, resolut
 
 @dataclass(frozen=True)
 class RatesData:
-    """Tuned worst-case rates over ``kappa`` (rows of :func:`momentum_dynamics.tuned_rates`)."""
+    """Tuned worst-case rates over ``kappa`` (rows of :func:`momentum_dynamics.tuned_rates`).
+
+    Attributes
+    ----------
+    kappa : numpy.ndarray
+        Condition numbers, shape (n,).
+    rows : tuple of RateRow
+        One row per (method, tuning): exact and approximate rates over ``kappa``.
+
+    See Also
+    --------
+    rates_versus_kappa_data : computes it.
+    plot_rates_versus_kappa : draws it.
+
+    Examples
+    --------
+    >>> d = rates_versus_kappa_data([1.0, 100.0])
+    >>> d.kappa.shape, d.rows[0].method
+    ((2,), 'gd')
+    """
 
     kappa: np.ndarray
     rows: tuple
@@ -642,6 +716,7 @@ def plot_rates_versus_kappa(kappa=None, ax=None, *, figsize: tuple[float, float]
     kappa : array_like, optional
         As in :func:`rates_versus_kappa_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -649,6 +724,11 @@ def plot_rates_versus_kappa(kappa=None, ax=None, *, figsize: tuple[float, float]
     -------
     PlotResult
         ``lines`` alternate exact and approximate curves, one pair per row.
+
+    See Also
+    --------
+    rates_versus_kappa_data : the numbers drawn.
+    momentum_dynamics.tuned_rates : the rates of one kappa.
 
     Examples
     --------
@@ -669,10 +749,8 @@ def plot_rates_versus_kappa(kappa=None, ax=None, *, figsize: tuple[float, float]
                               label=label)
             lines += a.loglog(d.kappa, 1 - np.asarray(row.approximate_rate), color=c, ls=":",
                               lw=1.3, label=f"  approx. ${_latex(row.approximation)}$")
-        a.set_xlabel(r"condition number $\kappa = L/\mu$")
-        a.set_ylabel(r"$1 - \rho$  (progress per step)")
-        a.grid(True, which="major", alpha=0.3)
-        leg = a.legend(loc=loc, ncol=2) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel=r"condition number $\kappa = L/\mu$",
+                          ylabel=r"$1 - \rho$  (progress per step)", ncol=2)
     out = PlotResult(fig, [a], lines, leg, data=d)
     return finish(out, title, r"Tuned rates: exact (solid) and large-$\kappa$ "
                               "approximation (dotted)")

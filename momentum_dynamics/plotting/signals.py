@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 else:
     plt = lazy_module("matplotlib.pyplot")
 
+from .._validation import check_flag
 from ..applications.federated import optimal_server_beta, server_variance
 from ..filters import gradient_filter_system, tracking_lag
 from ..methods import get_method
@@ -25,6 +26,7 @@ from ._result import (
     check_legend_loc,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -57,8 +59,7 @@ def _simulated_lag(method, alpha, beta, omega, output, steps=None):
 
 
 def _betas(betas, name="betas"):
-    arr = check_grid(np.atleast_1d(np.asarray(betas, dtype=float))
-                     if not isinstance(betas, (str, bytes)) else betas, name, minimum=1)
+    arr = check_grid(betas, name, minimum=1, scalar_ok=True)
     if np.any(np.abs(arr) >= 1):
         raise ValueError(f"{name} must lie in (-1, 1); got {arr[np.abs(arr) >= 1][0]!r}")
     return arr
@@ -66,7 +67,42 @@ def _betas(betas, name="betas"):
 
 @dataclass(frozen=True)
 class TrackingLagData:
-    """Lags drawn by :func:`plot_tracking_lag` (one row per beta)."""
+    """Lags drawn by :func:`plot_tracking_lag` (one row per beta).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the method.
+    alpha : float
+        Learning rate.
+    output : str
+        The filtered state (or ``"step"``).
+    betas : numpy.ndarray
+        Momenta, shape (k,).
+    omega : numpy.ndarray
+        Frequencies in rad/step, shape (n,).
+    radians : numpy.ndarray
+        Exact phase lag in radians, shape (k, n).
+    steps : numpy.ndarray
+        Exact lag in steps (radians / omega), shape (k, n).
+    ramp_lag : numpy.ndarray
+        The low-frequency limit in steps, shape (k,).
+    probe : numpy.ndarray or None
+        Frequencies of the simulation (None without one).
+    simulated : numpy.ndarray or None
+        Lag measured by running the update rule, radians, shape (k, len(probe)).
+
+    See Also
+    --------
+    tracking_lag_data : computes it.
+    plot_tracking_lag : draws it.
+
+    Examples
+    --------
+    >>> d = tracking_lag_data("heavy_ball", 0.1, (0.5, 0.9), omega=[0.1], simulate=False)
+    >>> d.radians.shape, d.simulated is None
+    ((2, 1), True)
+    """
 
     method: str
     alpha: float
@@ -87,9 +123,10 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     Parameters
     ----------
     method : str or Method
+        Registry name or Method.
     alpha : float
         Learning rate (> 0).
-    betas : sequence of float
+    betas : float or sequence of float
         Momenta in (-1, 1), at least one.
     output : str
         The filtered state (default ``"v"``) or ``"step"``.
@@ -101,6 +138,12 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     Returns
     -------
     TrackingLagData
+        One row per beta.
+
+    See Also
+    --------
+    plot_tracking_lag : draws these numbers.
+    momentum_dynamics.tracking_lag : the exact lag at one momentum.
 
     Examples
     --------
@@ -109,6 +152,7 @@ def tracking_lag_data(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     1.0
     """
     b = _betas(betas)
+    simulate = check_flag(simulate, "simulate")
     w = np.geomspace(1e-3, np.pi, 300) if omega is None else check_grid(omega, "omega",
                                                                           minimum=1,
                                                                           positive=True)
@@ -142,7 +186,9 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     method, alpha, betas, output, omega, simulate
         As in :func:`tracking_lag_data`.
     ax : sequence of 2 Axes, optional
-        (radians, steps); ``axes`` is an older name for it.
+        (radians, steps); created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -152,6 +198,11 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
     PlotResult
         artists ``radians`` and ``steps`` (one line per beta), ``simulated``
         (the markers of the left panel).
+
+    See Also
+    --------
+    tracking_lag_data : the numbers drawn.
+    bode_compare : the whole frequency response of the same filter.
 
     Examples
     --------
@@ -163,7 +214,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
 
     d = tracking_lag_data(method, alpha, betas, output=output, omega=omega, simulate=simulate)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, _ = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.3))
+    fig, axs, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.3), axes=axes)
     ax_rad, ax_steps = axs
     colors = plt.cm.viridis(np.linspace(0.1, 0.85, d.betas.size))
     radians, steps, simulated, lines = [], [], [], []
@@ -173,7 +224,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
             radians += ax_rad.semilogx(d.omega, d.radians[i], color=color, label=label)
             steps += ax_steps.loglog(d.omega, d.steps[i], color=color, label=label)
             lines.append(ax_steps.axhline(d.ramp_lag[i], color=color, lw=0.8, ls=":"))
-            if simulate:
+            if d.simulated is not None:
                 simulated += ax_rad.plot(d.probe, d.simulated[i], "o", color=color, mfc="none")
                 lines += ax_steps.plot(d.probe, d.simulated[i] / d.probe, "o", color=color,
                                        mfc="none")
@@ -187,7 +238,7 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
         finite = [t for t in d.ramp_lag if np.isfinite(t) and t > 0]
         if finite:
             ax_steps.set_ylim(0.2 * min(finite), 3 * max(finite))
-        if simulate:
+        if d.simulated is not None:
             ax_rad.plot([], [], "o", color="0.3", mfc="none", label="simulated update rule")
         for a in axs:
             a.grid(True, which="both", alpha=0.3)
@@ -201,7 +252,40 @@ def plot_tracking_lag(method="heavy_ball", alpha: float = 0.1, betas=(0.5, 0.9, 
 
 @dataclass(frozen=True)
 class VarianceCurvesData:
-    """Curves drawn by :func:`plot_variance_versus_beta` (one per learning rate)."""
+    """Curves drawn by :func:`plot_variance_versus_beta` (one per learning rate).
+
+    Attributes
+    ----------
+    method : str
+        Registry name of the server method.
+    hold : str
+        What is held fixed as beta varies (``"server_lr"`` or ``"effective_lr"``).
+    objective : str
+        ``"total_variance"`` or ``"excess_loss"``.
+    learning_rates : numpy.ndarray
+        Server learning rates, shape (k,).
+    betas : numpy.ndarray
+        Momentum grid, shape (n,).
+    values : list of numpy.ndarray
+        The objective over ``betas``, one array per learning rate (NaN where unstable).
+    results : list of OptimalServerBeta
+        The stability-constrained optimum per learning rate.
+    dim : int
+        Number of curvatures of the model.
+
+    See Also
+    --------
+    variance_versus_beta_data : computes it.
+    plot_variance_versus_beta : draws it.
+
+    Examples
+    --------
+    >>> from momentum_dynamics.applications import server_momentum_model
+    >>> fq = server_momentum_model([1.0], 1.0, clients_per_round=2)
+    >>> d = variance_versus_beta_data(fq, 1.0, betas=np.linspace(-0.5, 0.5, 5))
+    >>> d.learning_rates, d.values[0].shape, d.dim
+    (array([1.]), (5,), 1)
+    """
 
     method: str
     hold: str
@@ -222,8 +306,8 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     ----------
     model : FederatedQuadratic
         From :func:`momentum_dynamics.applications.server_momentum_model`.
-    server_lrs : sequence of float
-        Learning rates, at least one.
+    server_lrs : float or sequence of float
+        Learning rates (> 0), at least one.
     method, hold, objective
         As in :func:`momentum_dynamics.applications.server_variance`.
     betas : array_like, optional
@@ -234,6 +318,12 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     Returns
     -------
     VarianceCurvesData
+        One curve and one optimum per learning rate.
+
+    See Also
+    --------
+    plot_variance_versus_beta : draws these numbers.
+    momentum_dynamics.applications.optimal_server_beta : the optimum of one curve.
 
     Examples
     --------
@@ -245,12 +335,11 @@ def variance_versus_beta_data(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     """
     from tqdm import tqdm
 
+    lrs = check_grid(server_lrs, "server_lrs", minimum=1, positive=True, scalar_ok=True)
     b = np.linspace(-0.99, 0.99, 397) if betas is None else _betas(betas)
     if b.size < 2:
         raise ValueError(f"betas must hold at least 2 values; got {b.size}")
-    lrs = check_grid(np.atleast_1d(np.asarray(server_lrs, dtype=float))
-                     if not isinstance(server_lrs, (str, bytes)) else server_lrs,
-                     "server_lrs", minimum=1, positive=True)
+    progress = check_flag(progress, "progress")
     values, results = [], []
     for lr in tqdm(lrs, disable=not progress, desc="server learning rates", unit="lr"):
         values.append(server_variance(model, lr, b, method=method, hold=hold,
@@ -278,6 +367,7 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     model, server_lrs, method, hold, objective, betas, progress
         As in :func:`variance_versus_beta_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -286,6 +376,11 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
     PlotResult
         ``lines``: the curves then the optimum markers; artists ``optima``,
         ``results`` (OptimalServerBeta per learning rate) and ``values``.
+
+    See Also
+    --------
+    variance_versus_beta_data : the numbers drawn.
+    momentum_dynamics.applications.server_variance : one curve.
 
     Examples
     --------
@@ -315,9 +410,8 @@ def plot_variance_versus_beta(model, server_lrs=(0.5, 1.0, 1.5), *, method="heav
                              + (" (range end)" if best.at_boundary else ""))
         what = (r"$E\,\|x - x^*\|^2$" if d.objective == "total_variance"
                 else r"$E\, f(x) - f^*$")
-        a.set(xlabel=r"server momentum $\beta$", ylabel=f"stationary {what}")
-        a.grid(True, which="both", alpha=0.3)
-        leg = a.legend(loc=loc) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel=r"server momentum $\beta$",
+                          ylabel=f"stationary {what}", grid="both")
     out = PlotResult(fig, [a], curves + optima, leg, data=d, optima=optima,
                      results=d.results, values=d.values)
     return finish(out, title, f"Server momentum ({get_method(method).title}): stationary "

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 else:
     plt = lazy_module("matplotlib.pyplot")
 
+from .._validation import check_scalar
 from ..physics import momentum_from_ode
 from ..statphys import (
     LinearSDE,
@@ -44,6 +45,7 @@ from ._result import (
     check_positive,
     figure_axes,
     finish,
+    label_panel,
     style,
 )
 
@@ -69,18 +71,39 @@ _COLORS = {"leapfrog": "#1b9e77", "heavy ball": "#d95f02", "Langevin": "#7570b3"
 EnergyTracesPlot = NessPlot = LangevinBiasPlot = PlotResult
 
 
-def _nonnegative(value, name):
-    from .._validation import as_real_array
-
-    arr = as_real_array(value, name)
-    if arr.ndim or arr < 0:
-        raise ValueError(f"{name} must be a single number >= 0; got {value!r}")
-    return float(arr)
-
-
 @dataclass(frozen=True)
 class EnergyTracesData:
-    """The numbers behind :func:`plot_energy_traces`, one entry per panel."""
+    r"""The numbers behind :func:`plot_energy_traces`, one entry per panel.
+
+    Attributes
+    ----------
+    step, friction, temperature : float
+        Time step ``h``, friction :math:`\gamma` and temperature :math:`T`.
+    alpha, beta : float
+        Heavy ball's :math:`\alpha = h^2` and :math:`\beta = 1 - \gamma h`.
+    n_chains : int
+        Langevin chains.
+    names : tuple of str
+        Panel names (the potentials).
+    trajectories : tuple of dict
+        Per panel: ``"leapfrog"``, ``"heavy ball"``, ``"Langevin"`` -> trajectory with
+        ``time`` and ``energy``.
+    equilibrium_energy : tuple of float
+        Boltzmann mean energy :math:`T/2 + \langle f\rangle` per panel.
+    barrier : tuple
+        Barrier height per panel (None for the quadratic).
+
+    See Also
+    --------
+    energy_traces_data : computes it.
+    plot_energy_traces : draws it.
+
+    Examples
+    --------
+    >>> d = energy_traces_data(duration=0.5, n_chains=2)
+    >>> round(d.alpha, 12), round(d.beta, 12), d.barrier
+    (0.0025, 0.975, (None, 1.0))
+    """
 
     step: float
     friction: float
@@ -117,6 +140,12 @@ def energy_traces_data(step: float = 0.05, friction: float = 0.5, temperature: f
     Returns
     -------
     EnergyTracesData
+        One entry per panel (quadratic, double well).
+
+    See Also
+    --------
+    plot_energy_traces : draws these numbers.
+    momentum_dynamics.statphys.underdamped_langevin : the Langevin chains.
 
     Examples
     --------
@@ -125,8 +154,8 @@ def energy_traces_data(step: float = 0.05, friction: float = 0.5, temperature: f
     0.3
     """
     step = check_positive(step, "step")
-    friction = _nonnegative(friction, "friction")
-    temperature = _nonnegative(temperature, "temperature")
+    friction = check_positive(friction, "friction", allow_zero=True)
+    temperature = check_positive(temperature, "temperature", allow_zero=True)
     duration = check_positive(duration, "duration")
     n_chains = check_count(n_chains, "n_chains", 1)
     n_steps = int(round(duration / step))
@@ -173,7 +202,9 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     step, friction, temperature, duration, n_chains, rng
         As in :func:`energy_traces_data`.
     ax : sequence of 2 Axes, optional
-        ``axes`` is an older name for it.
+        Created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none; the legend is drawn once, below the panels of a new figure).
@@ -184,6 +215,11 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
         artist ``panel_lines`` (per panel: name -> Line2D), ``trajectories`` and
         ``equilibrium_energy`` as in the data.
 
+    See Also
+    --------
+    energy_traces_data : the numbers drawn.
+    plot_langevin_bias : the bias of the Langevin scheme's stationary variances.
+
     Examples
     --------
     >>> p = plot_energy_traces(duration=2.0, n_chains=10)
@@ -192,7 +228,7 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
     """
     d = energy_traces_data(step, friction, temperature, duration, n_chains, rng)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, created = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.6))
+    fig, axs, created = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.6), axes=axes)
     panel_lines, lines = [], []
     with style():
         for a, name, traj, eq, barrier in zip(axs, d.names, d.trajectories,
@@ -240,7 +276,30 @@ def plot_energy_traces(step: float = 0.05, friction: float = 0.5, temperature: f
 
 @dataclass(frozen=True)
 class NessData:
-    """The numbers behind :func:`plot_ness`."""
+    """The numbers behind :func:`plot_ness`.
+
+    Attributes
+    ----------
+    alpha, beta, curvature, noise_var : float
+        The parameters of the model.
+    theta, v : numpy.ndarray
+        Grid of position and momentum buffer, shape (resolution,) each.
+    fields : PhaseSpaceFields
+        Drift, stationary density and probability current on the grid.
+    model : LinearSDE
+        From :func:`momentum_dynamics.statphys.momentum_sgd_sde`.
+
+    See Also
+    --------
+    ness_data : computes it.
+    plot_ness : draws it.
+
+    Examples
+    --------
+    >>> d = ness_data(resolution=5)
+    >>> d.theta.shape, d.fields.density.shape
+    ((5,), (5, 5))
+    """
 
     alpha: float
     beta: float
@@ -268,6 +327,12 @@ def ness_data(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     Returns
     -------
     NessData
+        The fields on the grid and the model.
+
+    See Also
+    --------
+    plot_ness : draws these numbers.
+    momentum_dynamics.statphys.phase_space_fields : the fields.
 
     Examples
     --------
@@ -275,13 +340,19 @@ def ness_data(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     >>> d.fields.current.shape
     (2, 20, 20)
     """
+    alpha = check_positive(alpha, "alpha")
+    beta = check_scalar(beta, "beta")
+    # Checked here so that the errors name these arguments, not the model's hessian and
+    # noise_cov they become.
+    curvature = check_positive(curvature, "curvature")
+    noise_var = check_positive(noise_var, "noise_var")
     resolution = check_count(resolution, "resolution", 2)
     span = check_positive(span, "span")
     model = momentum_sgd_sde(alpha, beta, curvature, noise_var)
     sx, sv = np.sqrt(np.diag(model.Sigma))
     th = np.linspace(-span * sx, span * sx, resolution)
     v = np.linspace(-span * sv, span * sv, resolution)
-    return NessData(float(alpha), float(beta), float(curvature), float(noise_var), th, v,
+    return NessData(alpha, beta, curvature, noise_var, th, v,
                     phase_space_fields(model, th, v), model)
 
 
@@ -306,7 +377,9 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     alpha, beta, curvature, noise_var, resolution, span
         As in :func:`ness_data`.
     ax : sequence of 2 Axes, optional
-        ``axes`` is an older name for it.
+        Created when not given.
+    axes : sequence of 2 Axes, optional
+        An older name for ``ax``.
     figsize, title, legend_loc
         Size of a new figure, figure title ('' for none), legend location (False:
         none).
@@ -317,6 +390,11 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
         ``lines``: the 1 and 2 sigma ellipses of both panels; artists ``ellipses``,
         ``drift_stream``, ``current_stream``, ``fields``, ``model``.
 
+    See Also
+    --------
+    ness_data : the numbers drawn.
+    momentum_dynamics.statphys.ness_decomposition : the split of the drift.
+
     Examples
     --------
     >>> p = plot_ness(resolution=20)
@@ -325,7 +403,7 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
     """
     d = ness_data(alpha, beta, curvature, noise_var, resolution=resolution, span=span)
     show_legend, loc = check_legend_loc(legend_loc)
-    fig, axs, _ = figure_axes(axes if ax is None else ax, 2, figsize, (TEXT_WIDTH, 3.4))
+    fig, axs, _ = figure_axes(ax, 2, figsize, (TEXT_WIDTH, 3.4), axes=axes)
     ax_d, ax_j = axs
     model, fields, th, v = d.model, d.fields, d.theta, d.v
     sx, sv = np.sqrt(np.diag(model.Sigma))
@@ -366,7 +444,33 @@ def plot_ness(alpha: float = 0.05, beta: float = 0.8, curvature: float = 1.0,
 
 @dataclass(frozen=True)
 class LangevinBiasData:
-    """The numbers behind :func:`plot_langevin_bias`."""
+    r"""The numbers behind :func:`plot_langevin_bias`.
+
+    Attributes
+    ----------
+    friction, curvature : float
+        :math:`\gamma` and :math:`\lambda`.
+    steps : numpy.ndarray
+        Steps ``h``, shape (n,).
+    bias_x, bias_v : numpy.ndarray
+        Exact relative biases :math:`\lambda\,\mathrm{Var}(x)/T - 1` and
+        :math:`\mathrm{Var}(v)/T - 1` (stationary Lyapunov solution), shape (n,).
+    leading_x, leading_v : numpy.ndarray
+        Their leading orders :math:`\lambda h^2/4` and :math:`\gamma h/2`.
+    order_x, order_v : int
+        The orders in ``h`` (2 and 1).
+
+    See Also
+    --------
+    langevin_bias_data : computes it.
+    plot_langevin_bias : draws it.
+
+    Examples
+    --------
+    >>> d = langevin_bias_data(steps=[0.01, 0.1])
+    >>> d.order_x, d.order_v, d.leading_v
+    (2, 1, array([0.005, 0.05 ]))
+    """
 
     friction: float
     curvature: float
@@ -393,6 +497,12 @@ def langevin_bias_data(friction: float = 1.0, curvature: float = 1.0,
     Returns
     -------
     LangevinBiasData
+        Exact and leading-order biases over the steps.
+
+    See Also
+    --------
+    plot_langevin_bias : draws these numbers.
+    momentum_dynamics.statphys.langevin_stationary_covariance : the exact variances.
 
     Examples
     --------
@@ -427,6 +537,7 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
     friction, curvature, steps
         As in :func:`langevin_bias_data`.
     ax : matplotlib Axes, optional
+        Created when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
 
@@ -435,6 +546,11 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
     PlotResult
         artists ``named_lines`` ("x", "x leading", "v", "v leading"), ``steps``,
         ``bias_x``, ``bias_v``.
+
+    See Also
+    --------
+    langevin_bias_data : the numbers drawn.
+    plot_energy_traces : the Langevin scheme against leapfrog and heavy ball.
 
     Examples
     --------
@@ -456,9 +572,8 @@ def plot_langevin_bias(friction: float = 1.0, curvature: float = 1.0, steps=None
             "v leading": a.loglog(d.steps, d.leading_v, "--", color="tab:orange",
                                   label=f"$\\gamma h/2$ (order {d.order_v})")[0],
         }
-        a.set(xlabel="step $h$", ylabel="relative bias against Boltzmann")
-        a.grid(True, which="both", alpha=0.3)
-        leg = a.legend(loc=loc) if show_legend else None
+        leg = label_panel(a, show_legend, loc, xlabel="step $h$",
+                          ylabel="relative bias against Boltzmann", grid="both")
     out = PlotResult(fig, [a], list(named.values()), leg, data=d, named_lines=named,
                      steps=d.steps, bias_x=d.bias_x, bias_v=d.bias_v)
     return finish(out, title, "Langevin scheme: bias of the stationary variances\n"
