@@ -1,9 +1,11 @@
-"""The README's Python examples run as doctests.
+"""The README's and the documentation pages' Python examples run as doctests.
 
 The ``>>>`` examples of every fenced ``python`` block of README.md form one doctest (later
 blocks use names defined in earlier ones), run with the suite's doctest option flags
 (``NORMALIZE_WHITESPACE``, ``ELLIPSIS``). Only the fenced blocks are read, so a closing
-fence is never taken for expected output.
+fence is never taken for expected output. Each ``docs/*.rst`` page is one doctest of its
+``>>>`` examples (in reStructuredText a blank line ends the expected output). Both run on
+the shipped methods only: the examples register their own rules as a reader would.
 """
 
 import doctest
@@ -33,7 +35,27 @@ def run(test: doctest.DocTest) -> tuple[doctest.TestResults, str]:
     return runner.summarize(verbose=False), "".join(report)
 
 
-def test_readme_examples_run():
+SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum"}
+
+
+@pytest.fixture
+def fresh_registry():
+    # The README registers its own rules (qhm, aggmo) as a reader would, without
+    # overwrite=True: start from the shipped methods only, and leave the registry as found.
+    import momentum_dynamics as md
+
+    before = {name: md.get_method(name) for name in md.available_methods()}
+    for name in set(before) - SHIPPED:
+        md.unregister_method(name)
+    yield
+    for name in set(md.available_methods()) - SHIPPED:
+        md.unregister_method(name)
+    for name, method in before.items():
+        if name not in SHIPPED:
+            md.register_method(method, overwrite=True)
+
+
+def test_readme_examples_run(fresh_registry):
     test = readme_doctest(README.read_text(encoding="utf-8"))
     assert len(test.examples) >= 15, "README lost its examples, or the parser missed them"
     result, report = run(test)
@@ -52,3 +74,13 @@ def test_fresh_machine_commands_are_marked(marker):
     # CI extracts the fenced block right after each marker.
     text = README.read_text(encoding="utf-8")
     assert re.search(re.escape(marker) + r"\n```bash\n.+\n```", text), marker
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.rst")), ids=lambda p: p.name)
+def test_docs_examples_run(page, fresh_registry):
+    # The ``>>>`` examples of each documentation page, one doctest per page.
+    test = doctest.DocTestParser().get_doctest(
+        page.read_text(encoding="utf-8"), globs={}, name=page.name, filename=str(page), lineno=0
+    )
+    result, report = run(test)
+    assert result.failed == 0, report
