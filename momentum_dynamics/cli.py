@@ -581,25 +581,35 @@ def _critical_beta(args) -> None:
     _emit(args, data, None, text)
 
 
+def _count(n: float) -> str:
+    """An iteration count: digits grouped while they are exact, else four significant."""
+    return f"{n:,.0f}" if n < 1e15 else f"{n:.4e}"
+
+
 def _rates(args) -> None:
     from .numeric import tuned_rates
 
     rows = [{"method": r.method, "tuning": r.tuning, "exact_rate": float(r.exact_rate),
              "approximate_rate": float(r.approximate_rate),
+             "exact_gap": float(r.exact_gap), "approximate_gap": float(r.approximate_gap),
              "exact_iterations": float(r.exact_iterations),
              "approximate_iterations": float(r.approximate_iterations),
              "exact_formula": str(r.exact), "approximate_formula": str(r.approximation)}
             for r in tuned_rates(args.kappa, args.tolerance)]
 
     def text() -> None:
+        # The gap 1 - rate is printed beside the rate: at large kappa the rate rounds to
+        # 1 while the gap (computed without cancellation) keeps every digit.
         print(f"kappa = {args.kappa:g}; iterations to reduce the error by {args.tolerance:g}")
-        head = f"{'method':<22}{'exact rate':>14}{'approximation':>16}{'iters exact':>14}" \
-               f"{'iters approx':>14}   exact formula | approximation"
+        head = (f"{'method':<22}{'exact rate':>14}{'1 - rate':>12}{'approx. 1 - rate':>18}"
+                f"{'iters exact':>16}{'iters approx':>16}   exact formula | approximation")
 
         def line(r: dict) -> str:
             name = f"{r['method']} ({r['tuning']})"
-            return (f"{name:<22}{r['exact_rate']:>14.10f}{r['approximate_rate']:>16.10f}"
-                    f"{r['exact_iterations']:>14,.0f}{r['approximate_iterations']:>14,.0f}"
+            return (f"{name:<22}{r['exact_rate']:>14.10f}{r['exact_gap']:>12.4e}"
+                    f"{r['approximate_gap']:>18.4e}"
+                    f"{_count(r['exact_iterations']):>16}"
+                    f"{_count(r['approximate_iterations']):>16}"
                     f"   {r['exact_formula']} | {r['approximate_formula']}")
 
         _print_table(head, map(line, rows))

@@ -260,6 +260,26 @@ def test_rates_machine_readable(fmt, capsys):
         # iterations to shrink the error by tol at that rate: log(tol)/log(rate)
         assert float(r["exact_iterations"]) == pytest.approx(
             math.log(tol) / math.log(rate), abs=1.0)
+        assert float(r["exact_gap"]) == pytest.approx(1 - want[r["method"], r["tuning"]],
+                                                      rel=1e-9)
+
+
+def test_rates_gap_at_kappa_1e16(capsys):
+    """GD's tuned rate (k-1)/(k+1) rounds to 1 at k = 1e16; its gap 2/(k+1) does not,
+    and the iterations log(tol)/log1p(-gap) = 6.9e16 (mpmath at 40 digits)."""
+    import mpmath
+
+    k, tol = 1e16, 1e-6
+    rows = _json(["rates", "--kappa", str(k), "--format", "json"], capsys)["rows"]
+    gd = next(r for r in rows if r["method"] == "gd")
+    mpmath.mp.dps = 40
+    rate = (mpmath.mpf(k) - 1) / (mpmath.mpf(k) + 1)
+    assert gd["exact_gap"] == pytest.approx(float(1 - rate), rel=1e-14)
+    assert gd["exact_iterations"] == pytest.approx(
+        float(mpmath.log(tol) / mpmath.log(rate)), rel=1e-12)
+    assert main(["rates", "--kappa", str(k)]) == 0
+    text = capsys.readouterr().out
+    assert "2.0000e-16" in text and "6.9078e+16" in text
 
 
 def test_rates_json_in_a_subprocess():
