@@ -39,6 +39,8 @@ from ._validation import (
     check_beta,
     check_count,
     check_hyperparameters,
+    check_nonnegative,
+    check_scalar,
 )
 from .methods import Method, get_method
 
@@ -596,6 +598,11 @@ def simulate(
     )
 
 
+def _rtol(rtol) -> float:
+    """The relative rounding tolerance: a single finite number >= 0."""
+    return float(check_nonnegative(check_scalar(rtol, "rtol"), "rtol"))
+
+
 def _errors(trajectory: Trajectory, x_star) -> tuple[np.ndarray, np.ndarray]:
     """(x - x*, x*) for a trajectory, with x* from the problem or the argument."""
     if not isinstance(trajectory, Trajectory):
@@ -690,7 +697,7 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     with np.errstate(over="ignore", invalid="ignore"):
         sq = np.sum(err * err, axis=1)
         window = np.sqrt(np.convolve(sq, np.ones(n), mode="valid"))  # r_t for t >= n-1
-    floor = max(_TINY, float(rtol) * float(np.max(np.abs(xs), initial=0.0)) * np.sqrt(n))
+    floor = max(_TINY, _rtol(rtol) * float(np.max(np.abs(xs), initial=0.0)) * np.sqrt(n))
     ok = np.isfinite(window) & (window > floor)
     end = int(np.argmin(ok)) if not ok.all() else len(ok)
     t = np.arange(n - 1, n - 1 + end)
@@ -752,6 +759,6 @@ def sign_changes(trajectory: Trajectory, coordinate: int = 0, *,
     if not -d <= coordinate < d:
         raise ValueError(f"coordinate must lie in [{-d}, {d - 1}] for d={d}; got {coordinate}")
     e = err[:, coordinate]
-    floor = max(_TINY, float(rtol) * float(np.max(np.abs(xs), initial=0.0)))
+    floor = max(_TINY, _rtol(rtol) * float(np.max(np.abs(xs), initial=0.0)))
     e = e[np.isfinite(e) & (np.abs(e) > floor)]
     return int(np.count_nonzero(np.signbit(e[1:]) != np.signbit(e[:-1])))

@@ -20,6 +20,7 @@ from .._validation import (
     check_alpha,
     check_beta,
     check_hyperparameters,
+    check_nonempty,
     to_output,
 )
 from ..methods import Method
@@ -363,7 +364,7 @@ def critical_damping_comparison(method="heavy_ball", alpha_lambda=None,
     m = _second_order(method)
     al = np.logspace(-4, np.log10(3.99), 400) if alpha_lambda is None else \
         _positive(alpha_lambda, "alpha_lambda", "step times curvature")
-    al = np.atleast_1d(np.asarray(al, float))
+    al = np.atleast_1d(check_nonempty(np.asarray(al, float), "alpha_lambda"))
     extra = check_hyperparameters(m, hyperparameters)
     exact = np.asarray(numeric.critical_beta(m, 1.0, al, **extra), float)
     leading = np.asarray(numeric.continuous_critical_beta(m, 1.0, al, **extra), float)

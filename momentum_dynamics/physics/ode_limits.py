@@ -25,6 +25,7 @@ from .._validation import (
     check_alpha,
     check_beta,
     check_hyperparameters,
+    check_nonempty,
     check_nonnegative,
     to_output,
 )
@@ -303,16 +304,35 @@ def nesterov_schedule(k):
     >>> nesterov_schedule(np.arange(1, 5))
     array([-0.5 ,  0.  ,  0.25,  0.4 ])
     """
-    k = np.asarray(k, float)
-    return (k - 2.0) / (k + 1.0)
+    ks = check_nonempty(as_real_array(k, "k"), "k")
+    bad = ks < 1
+    if np.any(bad):
+        # k = 0 is x_0, which no update produces; the formula would give beta = -2 there.
+        raise ValueError("k (the iteration index of x_k) must be >= 1; "
+                         f"got {ks[bad].flat[0].item()!r}")
+    return to_output((ks - 2.0) / (ks + 1.0))
 
 
 def _gradient_of(problem) -> Callable:
-    if isinstance(problem, Quadratic):
-        return problem.grad
-    if callable(problem):
+    if callable(problem) and not isinstance(problem, Quadratic):
         return lambda x: np.asarray(problem(x), float)
-    return Quadratic(problem).grad
+    return Quadratic.coerce(problem, "problem").grad
+
+
+def _start(x0, problem) -> np.ndarray:
+    """The initial point as a (d,) array matching a quadratic ``problem``'s dimension."""
+    x = np.atleast_1d(as_real_array(x0, "x0"))
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be a 1-D point; got shape {x.shape}")
+    dim = None
+    if isinstance(problem, Quadratic):
+        dim = problem.dim
+    elif not callable(problem):
+        dim = Quadratic.coerce(problem, "problem").dim
+    if dim is not None and x.shape != (dim,):
+        raise ValueError(f"x0 must have shape ({dim},) to match the {dim}-D problem; "
+                         f"got shape {x.shape}")
+    return x
 
 
 _ODES = ("heavy_ball", "nesterov", "gradient_flow")
@@ -377,11 +397,9 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
     if ode not in _ODES:
         raise ValueError(f"ode must be one of {list(_ODES)}; got {ode!r}")
     grad = _gradient_of(problem)
-    x0 = np.atleast_1d(as_real_array(x0, "x0"))
-    if x0.ndim != 1:
-        raise ValueError(f"x0 must be a 1-D point; got shape {x0.shape}")
+    x0 = _start(x0, problem)
     d = x0.size
-    t = np.atleast_1d(as_real_array(t, "t"))
+    t = np.atleast_1d(check_nonempty(as_real_array(t, "t"), "t"))
     if t.ndim != 1 or np.any(t < 0) or np.any(np.diff(t) <= 0):
         raise ValueError("t must be a 1-D array of increasing times >= 0")
     if ode == "heavy_ball":
@@ -502,7 +520,7 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     _check_limit_step(h, a)
     T = _scalar(_positive(horizon, "horizon", "a time span"), "horizon")
     grad = _gradient_of(problem)
-    x0 = np.atleast_1d(as_real_array(x0, "x0")).astype(float)
+    x0 = _start(x0, problem)
     n = int(math.floor(T / h + 1e-9))
     run = simulate(m, grad, steps=n, x0=x0, **params(h, n))
     return np.arange(n + 1) * h, np.array(run.x)
@@ -574,7 +592,8 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
         elif callable(problem):
             raise TypeError("x0 is required when problem is a gradient function")
         else:
-            x0 = np.ones(Quadratic(problem).dim)
+            x0 = np.ones(Quadratic.coerce(problem, "problem").dim)
+    x0 = _start(x0, problem)
     hs = np.atleast_1d(_check_dt(steps, "steps")).astype(float)
     if hs.ndim != 1 or hs.size < 2:
         raise ValueError("steps must hold at least two time steps")

@@ -23,6 +23,7 @@ from .._validation import (
     as_real_array,
     broadcast,
     check_hyperparameters,
+    check_scalar,
     to_output,
 )
 from ..lti import to_statespace
@@ -212,9 +213,10 @@ def pd_closed_loop(method, alpha, beta, curvature, dt=1.0, **hyperparameters) ->
     >>> np.round(np.sort_complex(loop.poles), 6)
     array([-0.05-0.086603j, -0.05+0.086603j])
     """
+    m = _second_order(method)
     for v, n in ((alpha, "alpha"), (beta, "beta"), (curvature, "curvature"), (dt, "dt")):
-        _scalar(np.asarray(v), n)
-    g = pd_gains(method, alpha, beta, curvature, dt, **hyperparameters)
+        check_scalar(v, n)
+    g = pd_gains(m, alpha, beta, curvature, dt, **hyperparameters)
     kp, kd, mass = float(g.k_p), float(g.k_d), float(g.mass)
     C = control.tf([kd, kp], [1])
     P = control.tf([1], [mass, 0, 0])

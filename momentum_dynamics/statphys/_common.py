@@ -50,6 +50,21 @@ def _call_grad(grad: Callable, x: np.ndarray) -> np.ndarray:
     return g
 
 
+def _check_start(grad: Callable, x: np.ndarray, name: str) -> None:
+    """Evaluate ``grad`` once at the start so that a dimension mismatch between the
+    start and the potential is reported under the start's name, not mid-run."""
+    try:
+        g = np.asarray(grad(x), dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"{name} of shape {x.shape} does not fit the potential's "
+                         f"gradient: {exc}") from None
+    try:
+        np.broadcast_to(g, x.shape)
+    except ValueError:
+        raise ValueError(f"{name} has dimension {x.shape[-1]} but grad returned shape "
+                         f"{g.shape} for positions of shape {x.shape}; give {name} the "
+                         "potential's dimension") from None
+
 
 def _positive_definite(hessian, name: str = "hessian") -> np.ndarray:
     """A symmetric positive-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
@@ -64,7 +79,6 @@ def _noise_matrix(noise_cov, d: int, name: str = "noise_cov") -> np.ndarray:
     """A symmetric positive semi-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
     S_ = check_noise_cov(as_real_array(noise_cov, name), d, name)
     return np.diag(S_) if S_.ndim == 1 else S_
-
 
 
 def _rng(rng) -> np.random.Generator:

@@ -6,12 +6,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import as_real_array, check_alpha, check_beta, check_count
+from .._validation import check_alpha, check_beta, check_count, check_positive
 from ..methods import get_method
 from ..physics import ode_parameters
 from ..simulate import simulate
 from ._common import (
     _call_grad,
+    _check_start,
     _match,
     _position,
     _scalar,
@@ -116,9 +117,8 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> PhaseSpace
     p = _match(_position(p0, "p0"), x.shape, "p0", "x0")
     h = _scalar(step, "step", positive=True)
     n = check_count(n_steps, "n_steps")
-    m = as_real_array(mass, "mass")
-    if np.any(m <= 0):
-        raise ValueError(f"mass must be > 0; got {mass!r}")
+    _check_start(grad, x, "x0")
+    m = check_positive(mass, "mass")
     if m.ndim > 1 or (m.ndim == 1 and m.shape != x.shape[-1:]):
         raise ValueError(f"mass must be a scalar or have shape {x.shape[-1:]}; got {m.shape}")
     xs = np.empty((n + 1,) + x.shape)
@@ -205,6 +205,7 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     x = _position(x0, "x0")
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
     n = check_count(n_steps, "n_steps")
+    _check_start(grad, x, "x0")
     run = simulate(hb, lambda y: _call_grad(grad, y), a, b, steps=n, x0=x, v0=v)
     xs, vs = np.array(run.x), np.array(run.states["v"])
     h, gamma = ode_parameters(hb, a, b)

@@ -24,6 +24,7 @@ from ..physics import momentum_from_ode, momentum_from_ode_symbolic, ode_paramet
 from ..simulate import simulate
 from ._common import (
     _call_grad,
+    _check_start,
     _match,
     _position,
     _positive_definite,
@@ -176,15 +177,7 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
                          f"got {np.shape(x0)}")
     x = x.copy()
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
-    try:  # a dimension mismatch between x0 and the potential fails here, not mid-run
-        g0 = np.asarray(grad(x))
-    except ValueError as exc:
-        raise ValueError(f"x0 of dimension {x.shape[-1]} does not fit the potential's "
-                         f"gradient: {exc}") from None
-    if g0.shape != x.shape:
-        raise ValueError(f"x0 has dimension {x.shape[-1]} but grad returned shape "
-                         f"{g0.shape} for positions of shape {x.shape}; give x0 the "
-                         f"potential's dimension")
+    _check_start(grad, x, "x0")
     xs, vs = _run(grad, x, v, h, gamma, T, r, n, every, _rng(rng))
     records = xs.shape[0]
     time = h * every * np.arange(records)

@@ -15,7 +15,7 @@ else:
     scipy = lazy_module("scipy")
 
 from .. import symbolic as S
-from .._validation import as_real_array, check_alpha, check_beta
+from .._validation import as_real_array, check_alpha, check_beta, check_nonempty
 from ..methods import get_method
 from ._common import (
     _noise_matrix,
@@ -96,8 +96,8 @@ def ness_decomposition(F, D, *, temperature=None) -> LinearSDE:
     (True, array([0.5 , 0.25]))
     """
     F = as_real_array(F, "F")
-    if F.ndim != 2 or F.shape[0] != F.shape[1]:
-        raise ValueError(f"F must be a square matrix; got shape {F.shape}")
+    if F.ndim != 2 or F.shape[0] != F.shape[1] or F.size == 0:
+        raise ValueError(f"F must be a non-empty square matrix; got shape {F.shape}")
     n = F.shape[0]
     D = _noise_matrix(D, n, "D")
     ev = np.linalg.eigvals(F)
@@ -191,6 +191,12 @@ def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0, *, method="heavy_ball"
     return out._replace(temperature=T)
 
 
+def _check_model(model) -> None:
+    if not isinstance(model, LinearSDE):
+        raise TypeError(f"model must be a LinearSDE (from ness_decomposition or "
+                        f"momentum_sgd_sde); got {type(model).__name__}")
+
+
 def probability_current(model: LinearSDE, points) -> np.ndarray:
     """Stationary probability current :math:`J(s) = (F + D\\Sigma^{-1}) s\\, p(s)`.
 
@@ -209,6 +215,7 @@ def probability_current(model: LinearSDE, points) -> np.ndarray:
     >>> probability_current(m, np.zeros(2))
     array([0., 0.])
     """
+    _check_model(model)
     s = as_real_array(points, "points")
     n = model.F.shape[0]
     if s.shape[-1:] != (n,):
@@ -242,13 +249,15 @@ def phase_space_fields(model: LinearSDE, theta, v) -> PhaseSpaceFields:
     >>> f.drift.shape, f.density.shape
     ((2, 3, 5), (3, 5))
     """
+    _check_model(model)
     if model.F.shape != (2, 2):
         raise ValueError(f"phase_space_fields needs a 2-D phase space (one coordinate); "
                          f"the model has {model.F.shape[0]} states")
-    th = as_real_array(theta, "theta")
-    vv = as_real_array(v, "v")
+    th = check_nonempty(as_real_array(theta, "theta"), "theta")
+    vv = check_nonempty(as_real_array(v, "v"), "v")
     if th.ndim != 1 or vv.ndim != 1:
-        raise ValueError("theta and v must be 1-D grids")
+        raise ValueError(f"theta and v must be 1-D grids; got shapes {th.shape} and "
+                         f"{vv.shape}")
     TH, VV = np.meshgrid(th, vv)
     s = np.stack([TH, VV], axis=-1)
     drift = np.moveaxis(s @ model.F.T, -1, 0)
@@ -328,6 +337,18 @@ theta_symbol = sp.Symbol("theta", real=True)
 v_symbol = sp.Symbol("v", real=True)
 
 
+def _expression(value, name: str) -> sp.Expr:
+    """A SymPy expression from an expression, a number or a string SymPy can parse."""
+    try:
+        expr = sp.sympify(value)
+    except (sp.SympifyError, SyntaxError, TypeError) as exc:
+        raise TypeError(f"{name} must be a SymPy expression (or a string SymPy parses); "
+                        f"got {value!r}") from exc
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(f"{name} must be a SymPy expression; got {value!r}")
+    return expr
+
+
 def symbolic_drift(potential=None) -> SymbolicDrift:
     """Derive the drift field of momentum SGD from the heavy-ball update rule.
 
@@ -354,7 +375,7 @@ def symbolic_drift(potential=None) -> SymbolicDrift:
     12*alpha*theta**2 - 4*alpha + 1
     """
     th, v = theta_symbol, v_symbol
-    f = S.curvature * th**2 / 2 if potential is None else sp.sympify(potential)
+    f = S.curvature * th**2 / 2 if potential is None else _expression(potential, "potential")
     fprime = sp.diff(f, th)
     new_theta, new_v = get_method("heavy_ball").step(
         (th, v), lambda _x: fprime, alpha=S.alpha, beta=S.beta)

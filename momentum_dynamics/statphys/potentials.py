@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_count
+from .._validation import as_real_array, check_count
 from ..simulate import Quadratic
 from ._common import (
     _scalar,
@@ -110,6 +110,15 @@ def double_well_potential(height: float = 1.0) -> Potential:
     return Potential("double well", value, grad, None)
 
 
+def _interval(value, name: str) -> tuple[float, float]:
+    """A finite interval ``(lo, hi)`` with ``lo < hi``."""
+    b = as_real_array(value, name)
+    if b.shape != (2,):
+        raise ValueError(f"{name} must be a pair (lo, hi); got shape {b.shape}")
+    if not b[0] < b[1]:
+        raise ValueError(f"{name} must have lo < hi; got {tuple(b.tolist())}")
+    return float(b[0]), float(b[1])
+
 
 def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5.0, 5.0),
                           points: int = 20001) -> float:
@@ -132,8 +141,15 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     0.25
     """
     f = potential.value if isinstance(potential, Potential) else potential
+    if not callable(f):
+        raise TypeError(f"potential must be a Potential or a callable; got "
+                        f"{type(potential).__name__}")
+    if observable is not None and not callable(observable):
+        raise TypeError(f"observable must be callable or None; got "
+                        f"{type(observable).__name__}")
     T = _scalar(temperature, "temperature", positive=True)
-    x = np.linspace(float(bounds[0]), float(bounds[1]), check_count(points, "points", 3))
+    lo, hi = _interval(bounds, "bounds")
+    x = np.linspace(lo, hi, check_count(points, "points", 3))
     fx = np.asarray(f(x[:, None]), dtype=float).reshape(x.shape)
     w = np.exp(-(fx - fx.min()) / T)
     g = fx if observable is None else np.asarray(observable(x), dtype=float)

@@ -15,6 +15,7 @@ from ._common import (
 from ._reading import two_state
 from .ness import (
     LinearSDE,
+    _check_model,
     momentum_sgd_sde,  # noqa: F401 (doctests)
 )
 
@@ -95,6 +96,7 @@ def continuous_detailed_balance(model: LinearSDE, parity="odd") -> DetailedBalan
     >>> continuous_detailed_balance(m, "even").violation > 0.1
     True
     """
+    _check_model(model)
     n = model.F.shape[0]
     eps = _parity(parity, n)
     E = np.diag(eps)
