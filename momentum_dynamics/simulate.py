@@ -114,6 +114,11 @@ class Quadratic:
     TypeError
         For non-numeric input.
 
+    See Also
+    --------
+    simulate : runs a method on it.
+    momentum_dynamics.statphys.quadratic_potential : the same function as a potential.
+
     Examples
     --------
     >>> q = Quadratic([[2.0, 1.0], [1.0, 2.0]], x_star=[1.0, 0.0])
@@ -248,6 +253,17 @@ class Trajectory:
 
     Unstable runs overflow: entries become ``inf`` and then usually ``NaN``.
     The arrays are read-only.
+
+    See Also
+    --------
+    simulate : returns it.
+    empirical_rate, sign_changes : read it.
+
+    Examples
+    --------
+    >>> tr = simulate("heavy_ball", [1.0, 10.0], alpha=0.1, beta=0.5, steps=3)
+    >>> tr.x.shape, tr.steps, sorted(tr.states), tr.diverged
+    ((4, 2), 3, ['v', 'x'], False)
     """
 
     x: np.ndarray
@@ -457,6 +473,12 @@ def simulate(
     TypeError
         For a non-integer ``steps``, a missing ``x0`` with a gradient function,
         a missing ``beta`` or unexpected keyword arguments.
+
+    See Also
+    --------
+    Quadratic : the standard problem.
+    empirical_rate : the convergence rate of the run.
+    momentum_dynamics.spectral_radius : the rate predicted from the update rule.
 
     Notes
     -----
@@ -673,7 +695,7 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     x_star : (d,) array, optional
         The minimiser; required only when the problem is a gradient function.
     rtol : float
-        Errors below ``rtol * max|x_star|`` (rounding noise around a non-zero
+        A finite number >= 0. Errors below ``rtol * max|x_star|`` (rounding noise around a non-zero
         minimiser) or below ``1e-280`` end the usable part of the run, as do
         ``inf``/``NaN``.
 
@@ -682,6 +704,11 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     float
         The estimated rate :math:`\rho` (> 1 for a diverging run); NaN when fewer
         than two usable steps remain (e.g. ``x0 == x_star`` or too few steps).
+
+    See Also
+    --------
+    momentum_dynamics.spectral_radius : the rate it estimates.
+    sign_changes : counts the oscillations of the same run.
 
     Examples
     --------
@@ -737,13 +764,18 @@ def sign_changes(trajectory: Trajectory, coordinate: int = 0, *,
     x_star : (d,) array, optional
         The minimiser; required only when the problem is a gradient function.
     rtol : float
-        Errors with ``|x_t - x*| <= rtol * max|x_star|`` (rounding noise around a
-        non-zero minimiser) or below ``1e-280`` (subnormal) are skipped, as are
-        ``inf`` and ``NaN``.
+        A finite number >= 0. Errors with ``|x_t - x*| <= rtol * max|x_star|``
+        (rounding noise around a non-zero minimiser) or below ``1e-280``
+        (subnormal) are skipped, as are ``inf`` and ``NaN``.
 
     Returns
     -------
     int
+        The number of sign changes.
+
+    See Also
+    --------
+    momentum_dynamics.damping_regime : the regime predicted from the poles.
 
     Examples
     --------

@@ -68,7 +68,24 @@ friction_symbol = sp.Symbol("gamma", positive=True)
 
 class ODEParameters(NamedTuple):
     """Time step and friction of the unit-mass reading :math:`\\ddot X + \\gamma\\dot X +
-    \\nabla f(X) = 0` of a momentum method (see :func:`ode_parameters`)."""
+    \\nabla f(X) = 0` of a momentum method.
+
+    Attributes
+    ----------
+    time_step : float, ndarray or sympy.Expr
+        :math:`h`, the physical time of one iteration at unit mass.
+    friction : float, ndarray or sympy.Expr
+        :math:`\\gamma`, the damping per unit mass at zero curvature.
+
+    See Also
+    --------
+    ode_parameters, ode_parameters_symbolic : return it.
+
+    Examples
+    --------
+    >>> ode_parameters("heavy_ball", 0.04, 0.9).time_step
+    0.2
+    """
 
     time_step: object
     friction: object
@@ -120,6 +137,21 @@ def ode_parameters_symbolic(method: str | Method) -> ODEParameters:
     curvature. Solving them for the hyper-parameters gives the inverse map,
     :func:`momentum_from_ode`.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    ODEParameters
+        SymPy expressions in ``alpha``, ``beta`` (and extra hyper-parameters).
+
+    See Also
+    --------
+    ode_parameters : the numeric map.
+    momentum_from_ode_symbolic : the inverse.
+
     Examples
     --------
     >>> ode_parameters_symbolic("heavy_ball")
@@ -136,6 +168,20 @@ def momentum_from_ode_symbolic(method: str | Method) -> MomentumParameters:
 
     The inverse of :func:`ode_parameters_symbolic`, solved exactly.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    MomentumParameters
+        SymPy expressions in ``h`` and ``gamma``.
+
+    See Also
+    --------
+    momentum_from_ode : the numeric map.
+
     Examples
     --------
     >>> momentum_from_ode_symbolic("heavy_ball")
@@ -145,6 +191,7 @@ def momentum_from_ode_symbolic(method: str | Method) -> MomentumParameters:
     """
     mp = _ode_map(_second_order(method))
     return MomentumParameters(mp.alpha, mp.beta)
+
 
 def ode_parameters(method, alpha, beta, **hyperparameters) -> ODEParameters:
     """(alpha, beta) -> (time step, friction): the rule as :math:`\\ddot X + \\gamma\\dot X
@@ -177,6 +224,8 @@ def ode_parameters(method, alpha, beta, **hyperparameters) -> ODEParameters:
     See Also
     --------
     momentum_from_ode : the inverse map.
+    ode_parameters_symbolic : the same map in closed form.
+    mass_spring_damper : the reading it is derived from.
 
     Examples
     --------
@@ -221,6 +270,11 @@ def momentum_from_ode(method, time_step, friction, **hyperparameters) -> Momentu
         When the momentum would leave [-1, 1] (heavy ball: ``friction*time_step``
         outside [0, 2]) or the learning rate would not be positive.
 
+    See Also
+    --------
+    ode_parameters : the forward map.
+    momentum_from_ode_symbolic : the same map in closed form.
+
     Examples
     --------
     >>> momentum_from_ode("heavy_ball", 0.1, 1.0)
@@ -255,6 +309,22 @@ class HeavyBallODE(NamedTuple):
     """Parameters of :math:`\\ddot X + a\\dot X + \\nabla f(X) = 0` and the step's time.
 
     ``x_k`` approximates :math:`X(k\\,\\Delta t)` with ``time_step`` :math:`\\Delta t`.
+
+    Attributes
+    ----------
+    damping : float or ndarray
+        :math:`a = (1-\\beta)/\\sqrt\\alpha`.
+    time_step : float or ndarray
+        :math:`\\Delta t = \\sqrt\\alpha`.
+
+    See Also
+    --------
+    heavy_ball_ode : returns it.
+
+    Examples
+    --------
+    >>> heavy_ball_ode(0.04, 0.8).time_step
+    0.2
     """
 
     damping: object
@@ -269,6 +339,23 @@ def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     ``alpha -> 0`` with ``a`` fixed (``beta = 1 - a*sqrt(alpha)``) converges to the
     ODE at order one in ``sqrt(alpha)`` (see :func:`discretisation_error`).
 
+    Parameters
+    ----------
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+
+    Returns
+    -------
+    HeavyBallODE
+        The damping ``a`` and the time step (floats for scalar input).
+
+    See Also
+    --------
+    heavy_ball_from_ode : the inverse.
+    ode_parameters : the same for any two-state method.
+
     Examples
     --------
     >>> heavy_ball_ode(0.01, 0.9)
@@ -277,10 +364,28 @@ def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     p = ode_parameters("heavy_ball", alpha, beta)
     return HeavyBallODE(p.friction, p.time_step)
 
+
 def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
     """Inverse of :func:`heavy_ball_ode`: ``alpha = h**2``, ``beta = 1 - a*h``.
 
     :func:`momentum_from_ode` for heavy ball.
+
+    Parameters
+    ----------
+    damping : array_like
+        ``a >= 0``.
+    time_step : array_like
+        ``h > 0``; ``damping*time_step`` must lie in [0, 2].
+
+    Returns
+    -------
+    MomentumParameters
+        ``alpha`` and ``beta`` (floats for scalar input).
+
+    See Also
+    --------
+    heavy_ball_ode : the forward map.
+    momentum_from_ode : the same for any two-state method.
 
     Examples
     --------
@@ -288,6 +393,7 @@ def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
     MomentumParameters(alpha=0.010..., beta=0.9)
     """
     return momentum_from_ode("heavy_ball", time_step, check_nonnegative(damping, "damping"))
+
 
 def nesterov_schedule(k):
     """Momentum used by the update that produces :math:`x_k` in the 3/t limit.
@@ -298,6 +404,21 @@ def nesterov_schedule(k):
     :math:`x_{k-1} + \\beta(x_{k-1} - x_{k-2})`, so it uses
     :math:`\\beta = \\beta_{k-1} = (k-2)/(k+1)`; at ``k = 1`` the velocity is zero and
     the value (-1/2) does not matter.
+
+    Parameters
+    ----------
+    k : array_like
+        Iteration indices, >= 1 (``k = 0`` is the start :math:`x_0`, which no update
+        produces; the formula would give the invalid momentum -2 there). Non-empty.
+
+    Returns
+    -------
+    float or ndarray
+        The momenta :math:`(k-2)/(k+1)`.
+
+    See Also
+    --------
+    discrete_trajectory : uses it for Nesterov's 3/t limit.
 
     Examples
     --------
@@ -343,12 +464,24 @@ class ODETrajectory(NamedTuple):
 
     Attributes
     ----------
-    t : (n,) array
-    x : (n, d) array
+    t : (n,) ndarray
+        The requested times.
+    x : (n, d) ndarray
         :math:`X(t)`.
-    v : (n, d) array
+    v : (n, d) ndarray
         :math:`\\dot X(t)`.
     ode : str
+        Which ODE was solved.
+
+    See Also
+    --------
+    ode_trajectory : returns it.
+
+    Examples
+    --------
+    >>> sol = ode_trajectory("heavy_ball", 1.0, [0.0, 0.5], [1.0], damping=1.0)
+    >>> sol.x.shape, sol.v[0]
+    ((2, 1), array([0.]))
     """
 
     t: np.ndarray
@@ -380,13 +513,31 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
     Parameters
     ----------
     ode : {"heavy_ball", "nesterov", "gradient_flow"}
-    problem : Quadratic, gradient callable, or Hessian (as in :func:`simulate`)
+        Which limit.
+    problem : Quadratic, callable or array_like
+        A :class:`~momentum_dynamics.simulate.Quadratic`, a gradient function, or a
+        Hessian (as in :func:`~momentum_dynamics.simulate.simulate`).
     t : array_like
-        Increasing times >= 0, starting at 0 or later.
+        Non-empty, increasing times >= 0, starting at 0 or later.
     x0 : array_like
-        Initial point.
-    damping : float
+        Initial point, shape ``(d,)``.
+    damping : float, optional
         ``a`` for ``"heavy_ball"`` (>= 0); must be None otherwise.
+    v0 : array_like, optional
+        Initial velocity for ``"heavy_ball"`` (default zero; the Nesterov ODE starts
+        at rest).
+    rtol, atol : float
+        Tolerances of :func:`scipy.integrate.solve_ivp`.
+
+    Returns
+    -------
+    ODETrajectory
+        Position and velocity at the times ``t``.
+
+    See Also
+    --------
+    discrete_trajectory : the iterates the ODE approximates.
+    discretisation_error : their distance and its order.
 
     Examples
     --------
@@ -503,11 +654,33 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     momentum ``schedule`` for the 3/t limit), from a zero initial velocity.
     ``x_k`` is compared with :math:`X(k\\cdot\\mathrm{step})`.
 
+    Parameters
+    ----------
+    method : {"gd", "heavy_ball", "nesterov"}
+        The update rule.
+    problem : Quadratic, callable or array_like
+        A :class:`~momentum_dynamics.simulate.Quadratic`, a gradient function or a
+        Hessian.
+    step : float
+        Time step, > 0.
+    horizon : float
+        Time span, > 0.
+    x0 : array_like
+        Initial point, shape ``(d,)``.
+    damping : float, optional
+        ``a`` of the heavy-ball ODE (see above); ``damping*step`` must lie in [0, 2].
+
     Returns
     -------
     t : (n + 1,) array
         ``k*step`` for ``k = 0..n``, ``n = floor(horizon/step)``.
     x : (n + 1, d) array
+        The iterates.
+
+    See Also
+    --------
+    ode_trajectory : the ODE's solution.
+    momentum_dynamics.simulate.simulate : runs the update rule.
 
     Examples
     --------
@@ -532,6 +705,7 @@ class DiscretisationError(NamedTuple):
     Attributes
     ----------
     method : str
+        The method's registry name.
     ode : str
         ``"heavy_ball"``, ``"nesterov"`` (3/t) or ``"gradient_flow"``.
     steps : (n,) array
@@ -542,6 +716,16 @@ class DiscretisationError(NamedTuple):
         Fitted log-log slope of ``errors`` against ``steps``.
     constant : float
         ``errors ~ constant * steps**order``.
+
+    See Also
+    --------
+    discretisation_error : computes it.
+
+    Examples
+    --------
+    >>> r = discretisation_error("gd", steps=(0.1, 0.05), horizon=2.0)
+    >>> r.ode, r.steps
+    ('gradient_flow', array([0.1 , 0.05]))
     """
 
     method: str
@@ -566,8 +750,9 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
     Parameters
     ----------
     method : {"gd", "heavy_ball", "nesterov"}
+        The update rule.
     steps : sequence of float
-        Time steps, > 0.
+        At least two time steps, > 0.
     problem : Quadratic, gradient callable or Hessian, optional
         Default ``Quadratic([1.0, 0.1])``.
     x0 : array_like, optional
@@ -576,6 +761,15 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
         Time span compared.
     damping : float, optional
         ``a`` (see :func:`discrete_trajectory`).
+
+    Returns
+    -------
+    DiscretisationError
+        The errors per step and the fitted order and constant.
+
+    See Also
+    --------
+    discrete_trajectory, ode_trajectory : the two sides compared.
 
     Examples
     --------

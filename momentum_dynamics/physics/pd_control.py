@@ -56,13 +56,26 @@ class PDGains(NamedTuple):
 
     Attributes
     ----------
-    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (at unit time step:
-        :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha` for heavy ball)
-    mass : m
-    k_p_unit, k_d_unit : gains of the unit-mass double integrator
+    k_p, k_d : float or ndarray
+        Gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (heavy ball:
+        :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha`).
+    mass : float or ndarray
+        The mass :math:`m`.
+    k_p_unit, k_d_unit : float or ndarray
+        Gains of the unit-mass double integrator
         :math:`\\ddot x = -k_p' x - k_d' \\dot x`, i.e. ``k_p/m`` and ``k_d/m``
         (heavy ball: :math:`\\alpha\\lambda/\\Delta t^2` and :math:`(1-\\beta)/\\Delta t`);
         :func:`momentum_from_pd` inverts these.
+
+    See Also
+    --------
+    pd_gains : computes them.
+
+    Examples
+    --------
+    >>> g = pd_gains("heavy_ball", alpha=0.01, beta=0.9, curvature=2.0)
+    >>> g.k_p, round(g.mass, 12)
+    (2.0, 100.0)
     """
 
     k_p: object
@@ -80,6 +93,32 @@ def pd_gains(method, alpha, beta, curvature, dt=1.0, **hyperparameters) -> PDGai
     :math:`k_p = k = \\lambda` and :math:`k_d = c`; per unit mass the gains are
     :math:`k_p/m` and :math:`k_d/m`. Broadcasts.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum (``"heavy_ball"``, ``"nesterov"``, ...).
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+    curvature : array_like
+        Curvature lambda, > 0 (the stiffness, hence ``k_p``).
+    dt : array_like
+        Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    PDGains
+        Floats for scalar input, arrays otherwise.
+
+    See Also
+    --------
+    mass_spring_damper : the mass, damping and stiffness these gains are.
+    momentum_from_pd : the inverse map, from the unit-mass gains.
+    pd_closed_loop : the loop built with python-control.
+
     Examples
     --------
     >>> g = pd_gains("heavy_ball", alpha=0.01, beta=0.9, curvature=2.0)
@@ -94,7 +133,24 @@ def pd_gains(method, alpha, beta, curvature, dt=1.0, **hyperparameters) -> PDGai
 
 
 class MomentumParameters(NamedTuple):
-    """Learning rate and momentum."""
+    """Learning rate and momentum realising a physical reading.
+
+    Attributes
+    ----------
+    alpha : float or ndarray
+        Learning rate.
+    beta : float or ndarray
+        Momentum.
+
+    See Also
+    --------
+    momentum_from_pd, momentum_from_ode : return it.
+
+    Examples
+    --------
+    >>> momentum_from_pd(0.02, 0.1, curvature=2.0).beta
+    0.9
+    """
 
     alpha: object
     beta: object
@@ -138,12 +194,24 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
     dt : array_like
         Time per step, > 0.
     method : str or Method
+        A two-state method with momentum.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    MomentumParameters
+        ``alpha`` and ``beta`` (floats for scalar input).
 
     Raises
     ------
     ValueError
         When the gains need a momentum outside [-1, 1] (heavy ball: ``k_d*dt`` outside
         [0, 2]) or a non-positive learning rate.
+
+    See Also
+    --------
+    pd_gains : the forward map.
 
     Examples
     --------
@@ -188,9 +256,20 @@ class PDClosedLoop(NamedTuple):
         :math:`C(s) = k_p + k_d s` (improper, as python-control allows).
     plant : control.TransferFunction
         :math:`P(s) = 1/(m s^2)`.
-    poles : (2,) complex
+    poles : (2,) complex ndarray
         Closed-loop poles.
     gains : PDGains
+        The gains of the loop.
+
+    See Also
+    --------
+    pd_closed_loop : builds it.
+
+    Examples
+    --------
+    >>> loop = pd_closed_loop("heavy_ball", alpha=0.01, beta=0.9, curvature=1.0)
+    >>> loop.plant.den[0][0]
+    array([100.,   0.,   0.])
     """
 
     closed_loop: control.TransferFunction
@@ -205,7 +284,31 @@ def pd_closed_loop(method, alpha, beta, curvature, dt=1.0, **hyperparameters) ->
 
     Its poles are the roots of :math:`m s^2 + k_d s + k_p`, i.e. those of the
     mass-spring-damper (the continuous poles of :func:`pole_correspondence`).
-    Scalars only.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum in [-1, 1].
+    curvature : float
+        Curvature lambda, > 0.
+    dt : float
+        Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method (scalars).
+
+    Returns
+    -------
+    PDClosedLoop
+        The closed loop, controller, plant, poles and gains.
+
+    See Also
+    --------
+    pd_gains : the gains alone (broadcasting).
+    pd_step_comparison : the loop's step response against the iteration's.
 
     Examples
     --------
@@ -246,6 +349,16 @@ class StepComparison(NamedTuple):
         have; shown for contrast.
     max_error : float
         :math:`\\max_k |x_k - x(k\\Delta t)|` for ``continuous``.
+
+    See Also
+    --------
+    pd_step_comparison : computes it.
+
+    Examples
+    --------
+    >>> c = pd_step_comparison("heavy_ball", 0.01, 0.9, 1.0, duration=5.0)
+    >>> c.t[:3], round(float(c.discrete[1]), 6)
+    (array([0., 1., 2.]), 0.01)
     """
 
     t: np.ndarray
@@ -266,11 +379,25 @@ def pd_step_comparison(method, alpha, beta, curvature, dt=1.0, duration=None,
 
     Parameters
     ----------
-    method, alpha, beta, curvature, dt
-        Scalars, as in :func:`pd_gains`.
+    method : str or Method
+        A two-state method with momentum.
+    alpha, beta, curvature, dt : float
+        Scalars, as in :func:`pd_closed_loop`.
     duration : float, optional
         Physical time span (default ``8 / min|Re s|``, eight time constants of the
         slowest continuous mode, at most 20000 steps).
+    **hyperparameters
+        Extra hyper-parameters of the method (scalars).
+
+    Returns
+    -------
+    StepComparison
+        The two responses on the common time grid and their largest distance.
+
+    See Also
+    --------
+    pd_closed_loop : the continuous loop.
+    momentum_dynamics.to_statespace : the discrete system whose step response is used.
 
     Examples
     --------

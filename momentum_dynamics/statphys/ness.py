@@ -63,6 +63,17 @@ class LinearSDE(NamedTuple):
     temperature : float or None
         The small-step temperature :math:`\\alpha\\sigma^2/(2(1-\\beta))` for
         :func:`momentum_sgd_sde` (isotropic noise), else None.
+
+    See Also
+    --------
+    ness_decomposition, momentum_sgd_sde : return it.
+
+    Examples
+    --------
+    >>> r = ness_decomposition(-np.eye(2), np.eye(2))
+    >>> r.Sigma, r.temperature
+    (array([[1., 0.],
+           [0., 1.]]), None)
     """
 
     F: np.ndarray
@@ -86,6 +97,18 @@ def ness_decomposition(F, D, *, temperature=None) -> LinearSDE:
         Drift matrix, Hurwitz (all eigenvalues with negative real part).
     D : array_like (n, n)
         Symmetric positive semi-definite diffusion matrix with ``Sigma`` non-singular.
+    temperature : float, optional
+        Stored in the result's ``temperature``.
+
+    Returns
+    -------
+    LinearSDE
+        The stationary covariance, ``Q`` and the current matrix.
+
+    See Also
+    --------
+    momentum_sgd_sde : the SDE of momentum SGD.
+    continuous_detailed_balance : the time-reversal test.
 
     Examples
     --------
@@ -160,6 +183,12 @@ def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0, *, method="heavy_ball"
     Returns
     -------
     LinearSDE
+        The SDE and its stationary state.
+
+    See Also
+    --------
+    ness_decomposition : the decomposition applied.
+    symbolic_drift : the one-dimensional drift in closed form.
 
     Examples
     --------
@@ -203,11 +232,18 @@ def probability_current(model: LinearSDE, points) -> np.ndarray:
     Parameters
     ----------
     model : LinearSDE
+        From :func:`ness_decomposition` or :func:`momentum_sgd_sde`.
     points : array_like (..., n)
+        States ``s``.
 
     Returns
     -------
     ndarray (..., n)
+        The current at each point.
+
+    See Also
+    --------
+    phase_space_fields : the current on a 2-D grid.
 
     Examples
     --------
@@ -229,7 +265,31 @@ def probability_current(model: LinearSDE, points) -> np.ndarray:
 
 class PhaseSpaceFields(NamedTuple):
     """Drift, current and density on a 2-D phase-space grid (``meshgrid`` 'xy' layout:
-    arrays of shape ``(len(v), len(theta))``)."""
+    arrays of shape ``(len(v), len(theta))``).
+
+    Attributes
+    ----------
+    theta, v : ndarray
+        The grids.
+    drift : ndarray (2, len(v), len(theta))
+        :math:`(F s)_\\theta` and :math:`(F s)_v`.
+    current : ndarray (2, len(v), len(theta))
+        The stationary probability current.
+    density : ndarray (len(v), len(theta))
+        The stationary density.
+    model : LinearSDE
+        The model evaluated.
+
+    See Also
+    --------
+    phase_space_fields : returns it.
+
+    Examples
+    --------
+    >>> f = phase_space_fields(momentum_sgd_sde(0.1, 0.5, 1.0), [0.0, 1.0], [0.0])
+    >>> f.drift[:, 0, 1]
+    array([0. , 0.1])
+    """
 
     theta: np.ndarray
     v: np.ndarray
@@ -241,6 +301,22 @@ class PhaseSpaceFields(NamedTuple):
 
 def phase_space_fields(model: LinearSDE, theta, v) -> PhaseSpaceFields:
     """Evaluate the drift :math:`F s`, the current and the stationary density on a grid.
+
+    Parameters
+    ----------
+    model : LinearSDE
+        A model with a 2-D phase space (one coordinate and its velocity).
+    theta, v : array_like
+        Non-empty 1-D grids of positions and velocities.
+
+    Returns
+    -------
+    PhaseSpaceFields
+        Drift, current and density on the grid.
+
+    See Also
+    --------
+    numeric_curl, numeric_divergence : differentiate the fields.
 
     Examples
     --------
@@ -283,6 +359,23 @@ def numeric_curl(field, theta, v) -> np.ndarray:
     \\partial v` of a field of shape ``(2, len(v), len(theta))`` (second-order
     differences, :func:`numpy.gradient`).
 
+    Parameters
+    ----------
+    field : array_like (2, len(v), len(theta))
+        The components :math:`(f_\\theta, f_v)`.
+    theta, v : array_like
+        The 1-D grids.
+
+    Returns
+    -------
+    ndarray (len(v), len(theta))
+        The curl at each grid point.
+
+    See Also
+    --------
+    numeric_divergence : the divergence.
+    symbolic_drift : the exact curl of the drift.
+
     Examples
     --------
     >>> th, v = np.linspace(-1, 1, 5), np.linspace(-1, 1, 5)
@@ -297,6 +390,22 @@ def numeric_curl(field, theta, v) -> np.ndarray:
 def numeric_divergence(field, theta, v) -> np.ndarray:
     """Finite-difference divergence :math:`\\partial f_\\theta/\\partial\\theta +
     \\partial f_v/\\partial v` of a field of shape ``(2, len(v), len(theta))``.
+
+    Parameters
+    ----------
+    field : array_like (2, len(v), len(theta))
+        The components :math:`(f_\\theta, f_v)`.
+    theta, v : array_like
+        The 1-D grids.
+
+    Returns
+    -------
+    ndarray (len(v), len(theta))
+        The divergence at each grid point.
+
+    See Also
+    --------
+    numeric_curl : the curl.
 
     Examples
     --------
@@ -315,6 +424,7 @@ class SymbolicDrift(NamedTuple):
     Attributes
     ----------
     theta, v : sympy.Symbol
+        The phase-space coordinates.
     drift : tuple of sympy.Expr
         :math:`(f_\\theta, f_v) = (-v,\\; \\alpha f'(\\theta) - (1-\\beta) v)`.
     curl : sympy.Expr
@@ -323,6 +433,16 @@ class SymbolicDrift(NamedTuple):
     divergence : sympy.Expr
         :math:`-(1-\\beta)`: phase-space volume contracts at the friction rate.
     potential : sympy.Expr
+        The potential ``f``.
+
+    See Also
+    --------
+    symbolic_drift : returns it.
+
+    Examples
+    --------
+    >>> symbolic_drift().divergence
+    beta - 1
     """
 
     theta: sp.Symbol
@@ -363,6 +483,16 @@ def symbolic_drift(potential=None) -> SymbolicDrift:
     potential : sympy.Expr, optional
         ``f`` as an expression in :data:`theta_symbol` (default
         :math:`\\lambda\\theta^2/2` with ``lambda`` = ``symbolic.curvature``).
+
+    Returns
+    -------
+    SymbolicDrift
+        The drift, its curl and its divergence.
+
+    See Also
+    --------
+    momentum_sgd_sde : the numeric drift matrix on a quadratic.
+    numeric_curl : the finite-difference curl.
 
     Examples
     --------
