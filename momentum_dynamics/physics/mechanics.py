@@ -21,10 +21,11 @@ from .._validation import (
     check_beta,
     check_hyperparameters,
     check_nonempty,
+    check_positive,
     to_output,
 )
 from ..methods import Method
-from ._common import _check_dt, _positive, _second_order
+from ._common import _check_dt, _second_order
 
 __all__ = [
     "dt",
@@ -233,7 +234,7 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
     m = _second_order(method)
     a = check_alpha(alpha)
     b = check_beta(beta, m)
-    lam = _positive(curvature, "curvature", "the stiffness; zeta and omega_n need k > 0")
+    lam = check_positive(curvature, "curvature", "the stiffness; zeta and omega_n need k > 0")
     dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
     named = [(a, "alpha"), (b, "beta"), (lam, "curvature"), (dts, "dt")]
@@ -450,7 +451,7 @@ def critical_damping_comparison(method="heavy_ball", alpha_lambda=None,
     """
     m = _second_order(method)
     al = np.logspace(-4, np.log10(3.99), 400) if alpha_lambda is None else \
-        _positive(alpha_lambda, "alpha_lambda", "step times curvature")
+        check_positive(alpha_lambda, "alpha_lambda", "step times curvature")
     al = np.atleast_1d(check_nonempty(np.asarray(al, float), "alpha_lambda"))
     extra = check_hyperparameters(m, hyperparameters)
     exact = np.asarray(numeric.critical_beta(m, 1.0, al, **extra), float)

@@ -27,11 +27,13 @@ from .._validation import (
     check_hyperparameters,
     check_nonempty,
     check_nonnegative,
+    check_positive,
+    check_scalar,
     to_output,
 )
 from ..methods import Method, get_method
 from ..simulate import Quadratic, simulate
-from ._common import _check_dt, _positive, _scalar, _second_order
+from ._common import _check_dt, _realisable, _second_order
 from .mechanics import _msd_coefficients
 from .pd_control import MomentumParameters
 
@@ -289,19 +291,13 @@ def momentum_from_ode(method, time_step, friction, **hyperparameters) -> Momentu
     _, inverse = _ode_map_functions(m)
     with np.errstate(divide="ignore", invalid="ignore"):
         a, b = inverse(h, g, *extra.values())
-    a = np.broadcast_to(np.asarray(a, float), shape)
-    b = np.broadcast_to(np.asarray(b, float), shape)
-    bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
-    if np.any(bad):
-        i = tuple(np.argwhere(bad)[0])
-        raise ValueError(
+    a, b = _realisable(
+        a, b, shape,
+        lambda i, beta: (
             f"friction (damping) {np.broadcast_to(g, shape)[i]!r} with time_step "
-            f"{np.broadcast_to(h, shape)[i]!r} needs beta = {b[i]!r}, outside [-1, 1] "
-            f"(for {m.title}); heavy ball needs friction*time_step in [0, 2]"
-        )
-    if not np.all(np.isfinite(a) & (a > 0)):
-        raise ValueError(f"time_step and friction give a non-positive learning rate for "
-                         f"{m.title}")
+            f"{np.broadcast_to(h, shape)[i]!r} needs beta = {beta!r}, outside [-1, 1] "
+            f"(for {m.title}); heavy ball needs friction*time_step in [0, 2]"),
+        f"time_step and friction give a non-positive learning rate for {m.title}")
     return MomentumParameters(to_output(a), to_output(b))
 
 
@@ -557,7 +553,7 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
         if damping is None:
             raise TypeError("damping (a of x'' + a x' + grad f = 0) is required for "
                             "ode='heavy_ball'")
-        a = _scalar(as_real_array(damping, "damping"), "damping")
+        a = check_scalar(as_real_array(damping, "damping"), "damping")
         if a < 0:
             raise ValueError(f"damping must be >= 0; got {damping!r}")
     elif damping is not None:
@@ -616,7 +612,7 @@ def _limit_setup(method, damping):
         return m, "gradient_flow", None, lambda h, n: {"alpha": h}
     if m.name == "heavy_ball":
         a = 1.0 if damping is None else damping
-        a = _scalar(as_real_array(a, "damping"), "damping")
+        a = check_scalar(as_real_array(a, "damping"), "damping")
         return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     if m.name == "nesterov":
         if damping is None:
@@ -624,7 +620,7 @@ def _limit_setup(method, damping):
             return m, "nesterov", None, lambda h, n: {
                 "alpha": momentum_from_ode(m, h, 0.0).alpha, "beta": None,
                 "schedule": {"beta": nesterov_schedule(np.arange(1, n + 1))}}
-        a = _scalar(as_real_array(damping, "damping"), "damping")
+        a = check_scalar(as_real_array(damping, "damping"), "damping")
         return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     raise ValueError(
         f"method must be 'gd', 'heavy_ball' or 'nesterov' for the ODE limits; got {m.name!r}"
@@ -689,9 +685,9 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     (array([0. , 0.5, 1. ]), array([1.  , 0.5 , 0.25]))
     """
     m, _, a, params = _limit_setup(method, damping)
-    h = _scalar(_check_dt(step, "step"), "step")
+    h = check_scalar(_check_dt(step, "step"), "step")
     _check_limit_step(h, a)
-    T = _scalar(_positive(horizon, "horizon", "a time span"), "horizon")
+    T = check_scalar(check_positive(horizon, "horizon", "a time span"), "horizon")
     grad = _gradient_of(problem)
     x0 = _start(x0, problem)
     n = int(math.floor(T / h + 1e-9))

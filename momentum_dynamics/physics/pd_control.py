@@ -23,12 +23,13 @@ from .._validation import (
     as_real_array,
     broadcast,
     check_hyperparameters,
+    check_positive,
     check_scalar,
     to_output,
 )
 from ..lti import to_statespace
 from ..methods import Method
-from ._common import _check_dt, _positive, _scalar, _second_order
+from ._common import _check_dt, _realisable, _second_order
 from .mechanics import _msd_coefficients, mass_spring_damper
 
 __all__ = [
@@ -219,29 +220,23 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
     MomentumParameters(alpha=0.01, beta=0.9)
     """
     m = _second_order(method)
-    kp = _positive(k_p, "k_p", "the proportional gain")
+    kp = check_positive(k_p, "k_p", "the proportional gain")
     kd = as_real_array(k_d, "k_d")
-    lam = _positive(curvature, "curvature", "needed to turn k_p into a learning rate")
+    lam = check_positive(curvature, "curvature", "needed to turn k_p into a learning rate")
     dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
     shape = broadcast((kp, "k_p"), (kd, "k_d"), (lam, "curvature"), (dts, "dt"),
                       *[(v, k) for k, v in extra.items()])
     with np.errstate(divide="ignore", invalid="ignore"):
         a, b = _from_pd_function(m)(kp * dts**2, kd * dts, lam, *extra.values())
-    a = np.broadcast_to(np.asarray(a, float), shape)
-    b = np.broadcast_to(np.asarray(b, float), shape)
-    bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
-    if np.any(bad):
-        i = tuple(np.argwhere(bad)[0])
-        raise ValueError(
+    a, b = _realisable(
+        a, b, shape,
+        lambda i, beta: (
             f"k_d={np.broadcast_to(kd, shape)[i]!r} (with k_p, dt = "
             f"{np.broadcast_to(kp, shape)[i]!r}, {np.broadcast_to(dts, shape)[i]!r}) needs "
-            f"beta = {b[i]!r}, outside [-1, 1]; no {m.title} iteration realises it "
-            "(heavy ball: k_d*dt must lie in [0, 2])"
-        )
-    bad = ~(np.isfinite(a) & (a > 0))
-    if np.any(bad):
-        raise ValueError(f"k_p gives a non-positive learning rate alpha for {m.title}")
+            f"beta = {beta!r}, outside [-1, 1]; no {m.title} iteration realises it "
+            "(heavy ball: k_d*dt must lie in [0, 2])"),
+        f"k_p gives a non-positive learning rate alpha for {m.title}")
     return MomentumParameters(to_output(a), to_output(b))
 
 
@@ -408,13 +403,13 @@ def pd_step_comparison(method, alpha, beta, curvature, dt=1.0, duration=None,
     """
     m = _second_order(method)
     loop = pd_closed_loop(m, alpha, beta, curvature, dt, **hyperparameters)
-    dts = _scalar(_check_dt(dt), "dt")
+    dts = check_scalar(_check_dt(dt), "dt")
     if duration is None:
         slowest = float(np.min(np.abs(loop.poles.real)))
         duration = 8.0 / slowest if slowest > 0 else 1000.0 * dts
         n = int(min(math.ceil(duration / dts), 20000))
     else:
-        duration = _scalar(_positive(duration, "duration", "a time span"), "duration")
+        duration = check_scalar(check_positive(duration, "duration", "a time span"), "duration")
         n = int(math.ceil(duration / dts - 1e-9))
     kp, kd = float(loop.gains.k_p), float(loop.gains.k_d)
     t = np.arange(n + 1) * dts

@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import as_real_array, check_hessian, check_noise_cov
+from .._validation import (
+    as_real_array,
+    check_hessian,
+    check_noise_cov,
+    check_nonnegative,
+    check_positive,
+    check_scalar,
+)
 
 # --------------------------------------------------------------------------
 # Argument checks
@@ -14,14 +21,11 @@ from .._validation import as_real_array, check_hessian, check_noise_cov
 
 
 def _scalar(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> float:
-    arr = as_real_array(value, name)
-    if arr.ndim:
-        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
-    v = float(arr)
-    if positive and v <= 0:
-        raise ValueError(f"{name} must be > 0; got {v!r}")
-    if nonnegative and v < 0:
-        raise ValueError(f"{name} must be >= 0; got {v!r}")
+    v = check_scalar(value, name)
+    if positive:
+        check_positive(v, name)
+    if nonnegative:
+        check_nonnegative(v, name)
     return v
 
 
