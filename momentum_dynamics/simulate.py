@@ -39,6 +39,8 @@ from ._validation import (
     check_beta,
     check_count,
     check_hyperparameters,
+    check_nonnegative,
+    check_scalar,
 )
 from .methods import Method, get_method
 
@@ -111,6 +113,11 @@ class Quadratic:
         of the wrong shape.
     TypeError
         For non-numeric input.
+
+    See Also
+    --------
+    simulate : runs a method on it.
+    momentum_dynamics.statphys.quadratic_potential : the same function as a potential.
 
     Examples
     --------
@@ -246,6 +253,17 @@ class Trajectory:
 
     Unstable runs overflow: entries become ``inf`` and then usually ``NaN``.
     The arrays are read-only.
+
+    See Also
+    --------
+    simulate : returns it.
+    empirical_rate, sign_changes : read it.
+
+    Examples
+    --------
+    >>> tr = simulate("heavy_ball", [1.0, 10.0], alpha=0.1, beta=0.5, steps=3)
+    >>> tr.x.shape, tr.steps, sorted(tr.states), tr.diverged
+    ((4, 2), 3, ['v', 'x'], False)
     """
 
     x: np.ndarray
@@ -456,6 +474,12 @@ def simulate(
         For a non-integer ``steps``, a missing ``x0`` with a gradient function,
         a missing ``beta`` or unexpected keyword arguments.
 
+    See Also
+    --------
+    Quadratic : the standard problem.
+    empirical_rate : the convergence rate of the run.
+    momentum_dynamics.spectral_radius : the rate predicted from the update rule.
+
     Notes
     -----
     Unstable settings are run to the end: the iterates grow geometrically,
@@ -596,6 +620,11 @@ def simulate(
     )
 
 
+def _rtol(rtol) -> float:
+    """The relative rounding tolerance: a single finite number >= 0."""
+    return float(check_nonnegative(check_scalar(rtol, "rtol"), "rtol"))
+
+
 def _errors(trajectory: Trajectory, x_star) -> tuple[np.ndarray, np.ndarray]:
     """(x - x*, x*) for a trajectory, with x* from the problem or the argument."""
     if not isinstance(trajectory, Trajectory):
@@ -666,7 +695,7 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     x_star : (d,) array, optional
         The minimiser; required only when the problem is a gradient function.
     rtol : float
-        Errors below ``rtol * max|x_star|`` (rounding noise around a non-zero
+        A finite number >= 0. Errors below ``rtol * max|x_star|`` (rounding noise around a non-zero
         minimiser) or below ``1e-280`` end the usable part of the run, as do
         ``inf``/``NaN``.
 
@@ -675,6 +704,11 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     float
         The estimated rate :math:`\rho` (> 1 for a diverging run); NaN when fewer
         than two usable steps remain (e.g. ``x0 == x_star`` or too few steps).
+
+    See Also
+    --------
+    momentum_dynamics.spectral_radius : the rate it estimates.
+    sign_changes : counts the oscillations of the same run.
 
     Examples
     --------
@@ -690,7 +724,7 @@ def empirical_rate(trajectory: Trajectory, skip: int | None = None, *,
     with np.errstate(over="ignore", invalid="ignore"):
         sq = np.sum(err * err, axis=1)
         window = np.sqrt(np.convolve(sq, np.ones(n), mode="valid"))  # r_t for t >= n-1
-    floor = max(_TINY, float(rtol) * float(np.max(np.abs(xs), initial=0.0)) * np.sqrt(n))
+    floor = max(_TINY, _rtol(rtol) * float(np.max(np.abs(xs), initial=0.0)) * np.sqrt(n))
     ok = np.isfinite(window) & (window > floor)
     end = int(np.argmin(ok)) if not ok.all() else len(ok)
     t = np.arange(n - 1, n - 1 + end)
@@ -730,13 +764,18 @@ def sign_changes(trajectory: Trajectory, coordinate: int = 0, *,
     x_star : (d,) array, optional
         The minimiser; required only when the problem is a gradient function.
     rtol : float
-        Errors with ``|x_t - x*| <= rtol * max|x_star|`` (rounding noise around a
-        non-zero minimiser) or below ``1e-280`` (subnormal) are skipped, as are
-        ``inf`` and ``NaN``.
+        A finite number >= 0. Errors with ``|x_t - x*| <= rtol * max|x_star|``
+        (rounding noise around a non-zero minimiser) or below ``1e-280``
+        (subnormal) are skipped, as are ``inf`` and ``NaN``.
 
     Returns
     -------
     int
+        The number of sign changes.
+
+    See Also
+    --------
+    momentum_dynamics.damping_regime : the regime predicted from the poles.
 
     Examples
     --------
@@ -752,6 +791,6 @@ def sign_changes(trajectory: Trajectory, coordinate: int = 0, *,
     if not -d <= coordinate < d:
         raise ValueError(f"coordinate must lie in [{-d}, {d - 1}] for d={d}; got {coordinate}")
     e = err[:, coordinate]
-    floor = max(_TINY, float(rtol) * float(np.max(np.abs(xs), initial=0.0)))
+    floor = max(_TINY, _rtol(rtol) * float(np.max(np.abs(xs), initial=0.0)))
     e = e[np.isfinite(e) & (np.abs(e) > floor)]
     return int(np.count_nonzero(np.signbit(e[1:]) != np.signbit(e[:-1])))

@@ -358,10 +358,25 @@ def test_nesterov_schedule_matches_su_boyd_candes():
     (lambda: P.discretisation_error("heavy_ball", steps=(0.1, -0.1)), "steps"),
     (lambda: P.discretisation_error("heavy_ball", steps=(1.0, 0.5), damping=3.0), "steps"),
     (lambda: P.critical_damping_comparison("heavy_ball", [0.1, -0.1]), "alpha_lambda"),
+    # a start whose dimension is not the problem's, and a problem that is no Hessian
+    (lambda: P.ode_trajectory("gradient_flow", [1.0, 2.0], [0, 1], [1.0, 1.0, 1.0]), "x0"),
+    (lambda: P.discrete_trajectory("gd", [1.0, 2.0], 0.1, 1.0, [1.0]), "x0"),
+    (lambda: P.discretisation_error("gd", problem=[1.0, 2.0], x0=[1.0]), "x0"),
+    (lambda: P.ode_trajectory("gradient_flow", [[1.0, 2.0], [0.0, 1.0]], [0, 1], [1.0, 1.0]),
+     "problem"),
+    # the iteration index starts at 1 (k = 0 is x_0, produced by no update)
+    (lambda: P.nesterov_schedule([0, 1, 2]), "k"),
 ])
 def test_bad_inputs_name_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_pd_closed_loop_refuses_arrays_and_non_numbers_by_name():
+    with pytest.raises(ValueError, match="curvature"):
+        P.pd_closed_loop("heavy_ball", 0.01, 0.9, [1.0, 2.0])
+    with pytest.raises(TypeError, match="dt"):
+        P.pd_closed_loop("heavy_ball", 0.01, 0.9, 1.0, dt=None)
 
 
 def test_python_control_is_what_builds_the_loop():

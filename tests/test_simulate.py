@@ -595,3 +595,12 @@ def test_bad_hooks_are_named(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         simulate(**args)
+
+
+@pytest.mark.parametrize("rtol", [-1e-12, float("nan"), [1e-12, 1e-10]])
+def test_rtol_is_validated_by_name(rtol):
+    tr = simulate("heavy_ball", 1.0, alpha=0.1, beta=0.5, steps=50)
+    with pytest.raises(ValueError, match="rtol"):
+        empirical_rate(tr, rtol=rtol)
+    with pytest.raises(ValueError, match="rtol"):
+        sign_changes(tr, rtol=rtol)

@@ -468,10 +468,41 @@ def test_detailed_balance_parities_and_genuine_ness():
     (lambda: sph.numeric_curl(np.zeros((2, 3, 4)), np.arange(3), np.arange(4)), "field"),
     (lambda: sph.heavy_ball_monotone_beta(0.1, -1.0), "curvature"),
     (lambda: sph.double_well_potential(-1.0), "height"),
+    # a start of the wrong dimension is reported before the run, under its own name
+    (lambda: sph.leapfrog(sph.quadratic_potential([1.0, 2.0]), 1.0, 0.0, 0.1, 5), "x0"),
+    (lambda: sph.heavy_ball_energy_trace(sph.quadratic_potential([1.0, 2.0]), [1.0, 1.0, 1.0],
+                                         0.01, 0.9, 5), "x0"),
+    (lambda: sph.boltzmann_expectation(sph.quadratic_potential(), 1.0, bounds=(1.0, -1.0)),
+     "bounds"),
+    (lambda: sph.boltzmann_expectation(sph.quadratic_potential(), 1.0, bounds=(0.0, 1.0, 2.0)),
+     "bounds"),
 ])
 def test_bad_inputs_raise_value_error_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: sph.boltzmann_expectation(sph.quadratic_potential(), 1.0, observable=3),
+     "observable"),
+    (lambda: sph.probability_current(None, np.zeros(2)), "model"),
+    (lambda: sph.continuous_detailed_balance("model"), "model"),
+    (lambda: sph.symbolic_drift("theta**"), "potential"),
+    (lambda: sph.symbolic_drift([sph.theta_symbol]), "potential"),
+])
+def test_non_callables_and_non_models_raise_type_error_naming_the_argument(call, name):
+    with pytest.raises(TypeError, match=name):
+        call()
+
+
+def test_zero_steps_give_the_initial_record_alone():
+    """n_steps = 0 is allowed, as simulate(steps=0) is: the start and its energy."""
+    pot = sph.quadratic_potential(2.0)
+    tr = sph.leapfrog(pot, 1.5, 0.5, 0.1, 0)
+    assert tr.x.shape == (1, 1)
+    assert tr.energy[0] == pytest.approx(0.5**2 / 2 + 2.0 * 1.5**2 / 2)
+    hb = sph.heavy_ball_energy_trace(pot, 1.5, 0.01, 0.9, 0)
+    assert hb.x.shape == (1, 1) and hb.x[0, 0] == 1.5
 
 
 def test_grad_with_wrong_shape_is_reported():

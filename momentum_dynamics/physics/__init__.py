@@ -55,80 +55,11 @@ Which answer to trust. The continuous readings are approximations for small
 
 from __future__ import annotations
 
-from .mechanics import (
-    CriticalDampingComparison,
-    CriticalDampingSymbolic,
-    MassSpringDamper,
-    PoleCorrespondence,
-    critical_damping_comparison,
-    critical_damping_symbolic,
-    dt,
-    mass_spring_damper,
-    mass_spring_damper_symbolic,
-    pole_correspondence,
-)
-from .ode_limits import (
-    DiscretisationError,
-    HeavyBallODE,
-    ODEParameters,
-    ODETrajectory,
-    discrete_trajectory,
-    discretisation_error,
-    friction_symbol,
-    heavy_ball_from_ode,
-    heavy_ball_ode,
-    momentum_from_ode,
-    momentum_from_ode_symbolic,
-    nesterov_schedule,
-    ode_parameters,
-    ode_parameters_symbolic,
-    ode_trajectory,
-    time_step_symbol,
-)
-from .pd_control import (
-    MomentumParameters,
-    PDClosedLoop,
-    PDGains,
-    StepComparison,
-    momentum_from_pd,
-    pd_closed_loop,
-    pd_gains,
-    pd_step_comparison,
-)
+# The package re-exports each submodule's public names (its ``__all__``), as
+# python-control does; the names are listed once, in the submodule.
+from . import mechanics, ode_limits, pd_control
+from .mechanics import *  # noqa: F403
+from .ode_limits import *  # noqa: F403
+from .pd_control import *  # noqa: F403
 
-__all__ = [
-    "dt",
-    "MassSpringDamper",
-    "mass_spring_damper_symbolic",
-    "mass_spring_damper",
-    "CriticalDampingSymbolic",
-    "critical_damping_symbolic",
-    "CriticalDampingComparison",
-    "critical_damping_comparison",
-    "PoleCorrespondence",
-    "pole_correspondence",
-    "PDGains",
-    "pd_gains",
-    "MomentumParameters",
-    "momentum_from_pd",
-    "PDClosedLoop",
-    "pd_closed_loop",
-    "StepComparison",
-    "pd_step_comparison",
-    "time_step_symbol",
-    "friction_symbol",
-    "ODEParameters",
-    "ode_parameters_symbolic",
-    "ode_parameters",
-    "momentum_from_ode_symbolic",
-    "momentum_from_ode",
-    "HeavyBallODE",
-    "heavy_ball_ode",
-    "heavy_ball_from_ode",
-    "nesterov_schedule",
-    "ODETrajectory",
-    "ode_trajectory",
-    "discrete_trajectory",
-    "DiscretisationError",
-    "discretisation_error",
-]
+__all__ = [*mechanics.__all__, *pd_control.__all__, *ode_limits.__all__]

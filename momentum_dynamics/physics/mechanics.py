@@ -20,10 +20,12 @@ from .._validation import (
     check_alpha,
     check_beta,
     check_hyperparameters,
+    check_nonempty,
+    check_positive,
     to_output,
 )
 from ..methods import Method
-from ._common import _check_dt, _positive, _second_order
+from ._common import _check_dt, _second_order
 
 __all__ = [
     "dt",
@@ -52,14 +54,29 @@ class MassSpringDamper(NamedTuple):
 
     Attributes
     ----------
-    mass : m
-    damping : c (the part proportional to the curvature is ``hessian_damping``)
-    stiffness : k, equal to the curvature by the choice of scale
-    natural_frequency : :math:`\\omega_n = \\sqrt{k/m}` (per unit of time, ``dt`` per step)
-    damping_ratio : :math:`\\zeta = c / (2\\sqrt{mk})`, independent of ``dt``
-    hessian_damping : the curvature-dependent part of ``damping``,
-        :math:`c - c|_{\\lambda=0}` (zero for heavy ball, :math:`\\beta\\lambda\\Delta t`
-        for Nesterov)
+    mass : float, ndarray or sympy.Expr
+        The mass :math:`m`.
+    damping : float, ndarray or sympy.Expr
+        The damping :math:`c` (its part proportional to the curvature is
+        ``hessian_damping``).
+    stiffness : float, ndarray or sympy.Expr
+        :math:`k`, equal to the curvature by the choice of scale.
+    natural_frequency : float, ndarray or sympy.Expr
+        :math:`\\omega_n = \\sqrt{k/m}` (per unit of time, ``dt`` per step).
+    damping_ratio : float, ndarray or sympy.Expr
+        :math:`\\zeta = c / (2\\sqrt{mk})`, independent of ``dt``.
+    hessian_damping : float, ndarray or sympy.Expr
+        The curvature-dependent part of ``damping``, :math:`c - c|_{\\lambda=0}` (zero
+        for heavy ball, :math:`\\beta\\lambda\\Delta t` for Nesterov).
+
+    See Also
+    --------
+    mass_spring_damper, mass_spring_damper_symbolic : return it.
+
+    Examples
+    --------
+    >>> mass_spring_damper("heavy_ball", 0.01, 0.9, 1.0).damping_ratio
+    0.5
     """
 
     mass: object
@@ -139,6 +156,11 @@ def mass_spring_damper_symbolic(method: str | Method) -> MassSpringDamper:
     MassSpringDamper
         Fields as SymPy expressions in ``alpha``, ``beta``, ``lambda`` and ``dt``.
 
+    See Also
+    --------
+    mass_spring_damper : the numeric values.
+    momentum_dynamics.symbolic.characteristic_polynomial : what it is read from.
+
     Examples
     --------
     >>> hb = mass_spring_damper_symbolic("heavy_ball")
@@ -187,11 +209,19 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
         Curvature lambda, > 0 (the stiffness; zeta and omega_n need it positive).
     dt : array_like
         Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method.
 
     Returns
     -------
     MassSpringDamper
         Arrays (Python floats for scalar input).
+
+    See Also
+    --------
+    mass_spring_damper_symbolic : the same as SymPy expressions.
+    pd_gains : the reading as a PD controller.
+    ode_parameters : the unit-mass time step and friction.
 
     Examples
     --------
@@ -204,7 +234,7 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
     m = _second_order(method)
     a = check_alpha(alpha)
     b = check_beta(beta, m)
-    lam = _positive(curvature, "curvature", "the stiffness; zeta and omega_n need k > 0")
+    lam = check_positive(curvature, "curvature", "the stiffness; zeta and omega_n need k > 0")
     dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
     named = [(a, "alpha"), (b, "beta"), (lam, "curvature"), (dts, "dt")]
@@ -222,7 +252,26 @@ def mass_spring_damper(method, alpha, beta, curvature, dt=1.0, **hyperparameters
 
 
 class CriticalDampingSymbolic(NamedTuple):
-    """Critical momentum: exact discrete, continuous (``zeta = 1``) and their difference."""
+    """Critical momentum: exact discrete, continuous (``zeta = 1``) and their difference.
+
+    Attributes
+    ----------
+    exact : sympy.Expr
+        The exact discrete critical momentum (double pole of the iteration).
+    continuous : sympy.Expr
+        The momentum giving damping ratio one in the mass-spring-damper reading.
+    difference : sympy.Expr
+        ``exact - continuous``.
+
+    See Also
+    --------
+    critical_damping_symbolic : returns it.
+
+    Examples
+    --------
+    >>> critical_damping_symbolic("heavy_ball").difference
+    alpha*lambda
+    """
 
     exact: sp.Expr
     continuous: sp.Expr
@@ -275,6 +324,21 @@ def critical_damping_symbolic(method: str | Method) -> CriticalDampingSymbolic:
     (whose ``zeta = 1`` includes its Hessian damping) it is
     :math:`\\alpha\\lambda/(1-\\alpha\\lambda)`.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    CriticalDampingSymbolic
+        SymPy expressions in ``alpha`` and ``lambda``.
+
+    See Also
+    --------
+    critical_damping_comparison : the numeric comparison over a grid.
+    momentum_dynamics.symbolic.critical_beta : the exact discrete answer.
+
     Examples
     --------
     >>> hb = critical_damping_symbolic("heavy_ball")
@@ -299,16 +363,32 @@ class CriticalDampingComparison(NamedTuple):
 
     Attributes
     ----------
-    alpha_lambda : (n,) array
-    exact : exact discrete critical beta (NaN where none is stable)
-    continuous : the ``zeta = 1`` answer of the mass-spring-damper reading
-    leading_order : :func:`momentum_dynamics.continuous_critical_beta`, the
-        leading small-``alpha*lambda`` term (equal to ``continuous`` for heavy ball)
-    difference : ``exact - continuous``
-    continuous_valid : True where ``continuous`` lies in [-1, 1] and gives a stable
-        iteration
-    exact_rate, continuous_rate : spectral radius of the iteration at each choice
-        (NaN where the beta is outside [-1, 1])
+    alpha_lambda : (n,) ndarray
+        The grid of ``alpha*lambda``.
+    exact : (n,) ndarray
+        Exact discrete critical beta (NaN where none is stable).
+    continuous : (n,) ndarray
+        The ``zeta = 1`` answer of the mass-spring-damper reading.
+    leading_order : (n,) ndarray
+        :func:`momentum_dynamics.continuous_critical_beta`, the leading
+        small-``alpha*lambda`` term (equal to ``continuous`` for heavy ball).
+    difference : (n,) ndarray
+        ``exact - continuous``.
+    continuous_valid : (n,) bool ndarray
+        True where ``continuous`` lies in [-1, 1] and gives a stable iteration.
+    exact_rate, continuous_rate : (n,) ndarray
+        Spectral radius of the iteration at each choice (NaN where the beta is
+        outside [-1, 1]).
+
+    See Also
+    --------
+    critical_damping_comparison : computes it.
+
+    Examples
+    --------
+    >>> c = critical_damping_comparison("heavy_ball", [0.25])
+    >>> c.exact_rate, c.continuous_rate
+    (array([0.5]), array([1.]))
     """
 
     alpha_lambda: np.ndarray
@@ -344,13 +424,22 @@ def critical_damping_comparison(method="heavy_ball", alpha_lambda=None,
     Parameters
     ----------
     method : str or Method
+        A two-state method with momentum.
     alpha_lambda : array_like, optional
-        Positive grid of ``alpha*lambda`` (default: 400 points log-spaced on
-        [1e-4, 4)).
+        Positive, non-empty grid of ``alpha*lambda`` (default: 400 points log-spaced
+        on [1e-4, 4)).
+    **hyperparameters
+        Extra hyper-parameters of the method.
 
     Returns
     -------
     CriticalDampingComparison
+        Both critical momenta, their difference and the rates they give.
+
+    See Also
+    --------
+    critical_damping_symbolic : the same in closed form.
+    momentum_dynamics.critical_beta : the exact discrete critical momentum.
 
     Examples
     --------
@@ -362,8 +451,8 @@ def critical_damping_comparison(method="heavy_ball", alpha_lambda=None,
     """
     m = _second_order(method)
     al = np.logspace(-4, np.log10(3.99), 400) if alpha_lambda is None else \
-        _positive(alpha_lambda, "alpha_lambda", "step times curvature")
-    al = np.atleast_1d(np.asarray(al, float))
+        check_positive(alpha_lambda, "alpha_lambda", "step times curvature")
+    al = np.atleast_1d(check_nonempty(np.asarray(al, float), "alpha_lambda"))
     extra = check_hyperparameters(m, hyperparameters)
     exact = np.asarray(numeric.critical_beta(m, 1.0, al, **extra), float)
     leading = np.asarray(numeric.continuous_critical_beta(m, 1.0, al, **extra), float)
@@ -397,6 +486,16 @@ class PoleCorrespondence(NamedTuple):
         :math:`\\log(z)/\\Delta t` (principal branch), to be compared with ``continuous``.
     error : (...,) float
         :math:`\\max |z - e^{s\\Delta t}|` over the pair.
+
+    See Also
+    --------
+    pole_correspondence : computes it.
+
+    Examples
+    --------
+    >>> pc = pole_correspondence("heavy_ball", 0.01, 0.9, 1.0)
+    >>> pc.discrete.shape, pc.continuous.shape
+    ((2,), (2,))
     """
 
     discrete: np.ndarray
@@ -434,6 +533,31 @@ def pole_correspondence(method, alpha, beta, curvature, dt=1.0,
     a perturbed double root splits like the square root of the perturbation.
 
     Poles are paired to minimise the larger of the two distances.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+    curvature : array_like
+        Curvature lambda, > 0.
+    dt : array_like
+        Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    PoleCorrespondence
+        Paired discrete and continuous poles, the mapped ones and the error.
+
+    See Also
+    --------
+    mass_spring_damper : the continuous system.
+    momentum_dynamics.poles : the discrete poles.
 
     Examples
     --------

@@ -25,12 +25,15 @@ from .._validation import (
     check_alpha,
     check_beta,
     check_hyperparameters,
+    check_nonempty,
     check_nonnegative,
+    check_positive,
+    check_scalar,
     to_output,
 )
 from ..methods import Method, get_method
 from ..simulate import Quadratic, simulate
-from ._common import _check_dt, _positive, _scalar, _second_order
+from ._common import _check_dt, _realisable, _second_order
 from .mechanics import _msd_coefficients
 from .pd_control import MomentumParameters
 
@@ -67,7 +70,24 @@ friction_symbol = sp.Symbol("gamma", positive=True)
 
 class ODEParameters(NamedTuple):
     """Time step and friction of the unit-mass reading :math:`\\ddot X + \\gamma\\dot X +
-    \\nabla f(X) = 0` of a momentum method (see :func:`ode_parameters`)."""
+    \\nabla f(X) = 0` of a momentum method.
+
+    Attributes
+    ----------
+    time_step : float, ndarray or sympy.Expr
+        :math:`h`, the physical time of one iteration at unit mass.
+    friction : float, ndarray or sympy.Expr
+        :math:`\\gamma`, the damping per unit mass at zero curvature.
+
+    See Also
+    --------
+    ode_parameters, ode_parameters_symbolic : return it.
+
+    Examples
+    --------
+    >>> ode_parameters("heavy_ball", 0.04, 0.9).time_step
+    0.2
+    """
 
     time_step: object
     friction: object
@@ -119,6 +139,21 @@ def ode_parameters_symbolic(method: str | Method) -> ODEParameters:
     curvature. Solving them for the hyper-parameters gives the inverse map,
     :func:`momentum_from_ode`.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    ODEParameters
+        SymPy expressions in ``alpha``, ``beta`` (and extra hyper-parameters).
+
+    See Also
+    --------
+    ode_parameters : the numeric map.
+    momentum_from_ode_symbolic : the inverse.
+
     Examples
     --------
     >>> ode_parameters_symbolic("heavy_ball")
@@ -135,6 +170,20 @@ def momentum_from_ode_symbolic(method: str | Method) -> MomentumParameters:
 
     The inverse of :func:`ode_parameters_symbolic`, solved exactly.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    MomentumParameters
+        SymPy expressions in ``h`` and ``gamma``.
+
+    See Also
+    --------
+    momentum_from_ode : the numeric map.
+
     Examples
     --------
     >>> momentum_from_ode_symbolic("heavy_ball")
@@ -144,6 +193,7 @@ def momentum_from_ode_symbolic(method: str | Method) -> MomentumParameters:
     """
     mp = _ode_map(_second_order(method))
     return MomentumParameters(mp.alpha, mp.beta)
+
 
 def ode_parameters(method, alpha, beta, **hyperparameters) -> ODEParameters:
     """(alpha, beta) -> (time step, friction): the rule as :math:`\\ddot X + \\gamma\\dot X
@@ -176,6 +226,8 @@ def ode_parameters(method, alpha, beta, **hyperparameters) -> ODEParameters:
     See Also
     --------
     momentum_from_ode : the inverse map.
+    ode_parameters_symbolic : the same map in closed form.
+    mass_spring_damper : the reading it is derived from.
 
     Examples
     --------
@@ -220,6 +272,11 @@ def momentum_from_ode(method, time_step, friction, **hyperparameters) -> Momentu
         When the momentum would leave [-1, 1] (heavy ball: ``friction*time_step``
         outside [0, 2]) or the learning rate would not be positive.
 
+    See Also
+    --------
+    ode_parameters : the forward map.
+    momentum_from_ode_symbolic : the same map in closed form.
+
     Examples
     --------
     >>> momentum_from_ode("heavy_ball", 0.1, 1.0)
@@ -234,19 +291,13 @@ def momentum_from_ode(method, time_step, friction, **hyperparameters) -> Momentu
     _, inverse = _ode_map_functions(m)
     with np.errstate(divide="ignore", invalid="ignore"):
         a, b = inverse(h, g, *extra.values())
-    a = np.broadcast_to(np.asarray(a, float), shape)
-    b = np.broadcast_to(np.asarray(b, float), shape)
-    bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
-    if np.any(bad):
-        i = tuple(np.argwhere(bad)[0])
-        raise ValueError(
+    a, b = _realisable(
+        a, b, shape,
+        lambda i, beta: (
             f"friction (damping) {np.broadcast_to(g, shape)[i]!r} with time_step "
-            f"{np.broadcast_to(h, shape)[i]!r} needs beta = {b[i]!r}, outside [-1, 1] "
-            f"(for {m.title}); heavy ball needs friction*time_step in [0, 2]"
-        )
-    if not np.all(np.isfinite(a) & (a > 0)):
-        raise ValueError(f"time_step and friction give a non-positive learning rate for "
-                         f"{m.title}")
+            f"{np.broadcast_to(h, shape)[i]!r} needs beta = {beta!r}, outside [-1, 1] "
+            f"(for {m.title}); heavy ball needs friction*time_step in [0, 2]"),
+        f"time_step and friction give a non-positive learning rate for {m.title}")
     return MomentumParameters(to_output(a), to_output(b))
 
 
@@ -254,6 +305,22 @@ class HeavyBallODE(NamedTuple):
     """Parameters of :math:`\\ddot X + a\\dot X + \\nabla f(X) = 0` and the step's time.
 
     ``x_k`` approximates :math:`X(k\\,\\Delta t)` with ``time_step`` :math:`\\Delta t`.
+
+    Attributes
+    ----------
+    damping : float or ndarray
+        :math:`a = (1-\\beta)/\\sqrt\\alpha`.
+    time_step : float or ndarray
+        :math:`\\Delta t = \\sqrt\\alpha`.
+
+    See Also
+    --------
+    heavy_ball_ode : returns it.
+
+    Examples
+    --------
+    >>> heavy_ball_ode(0.04, 0.8).time_step
+    0.2
     """
 
     damping: object
@@ -268,6 +335,23 @@ def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     ``alpha -> 0`` with ``a`` fixed (``beta = 1 - a*sqrt(alpha)``) converges to the
     ODE at order one in ``sqrt(alpha)`` (see :func:`discretisation_error`).
 
+    Parameters
+    ----------
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+
+    Returns
+    -------
+    HeavyBallODE
+        The damping ``a`` and the time step (floats for scalar input).
+
+    See Also
+    --------
+    heavy_ball_from_ode : the inverse.
+    ode_parameters : the same for any two-state method.
+
     Examples
     --------
     >>> heavy_ball_ode(0.01, 0.9)
@@ -276,10 +360,28 @@ def heavy_ball_ode(alpha, beta) -> HeavyBallODE:
     p = ode_parameters("heavy_ball", alpha, beta)
     return HeavyBallODE(p.friction, p.time_step)
 
+
 def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
     """Inverse of :func:`heavy_ball_ode`: ``alpha = h**2``, ``beta = 1 - a*h``.
 
     :func:`momentum_from_ode` for heavy ball.
+
+    Parameters
+    ----------
+    damping : array_like
+        ``a >= 0``.
+    time_step : array_like
+        ``h > 0``; ``damping*time_step`` must lie in [0, 2].
+
+    Returns
+    -------
+    MomentumParameters
+        ``alpha`` and ``beta`` (floats for scalar input).
+
+    See Also
+    --------
+    heavy_ball_ode : the forward map.
+    momentum_from_ode : the same for any two-state method.
 
     Examples
     --------
@@ -287,6 +389,7 @@ def heavy_ball_from_ode(damping, time_step) -> MomentumParameters:
     MomentumParameters(alpha=0.010..., beta=0.9)
     """
     return momentum_from_ode("heavy_ball", time_step, check_nonnegative(damping, "damping"))
+
 
 def nesterov_schedule(k):
     """Momentum used by the update that produces :math:`x_k` in the 3/t limit.
@@ -298,21 +401,55 @@ def nesterov_schedule(k):
     :math:`\\beta = \\beta_{k-1} = (k-2)/(k+1)`; at ``k = 1`` the velocity is zero and
     the value (-1/2) does not matter.
 
+    Parameters
+    ----------
+    k : array_like
+        Iteration indices, >= 1 (``k = 0`` is the start :math:`x_0`, which no update
+        produces; the formula would give the invalid momentum -2 there). Non-empty.
+
+    Returns
+    -------
+    float or ndarray
+        The momenta :math:`(k-2)/(k+1)`.
+
+    See Also
+    --------
+    discrete_trajectory : uses it for Nesterov's 3/t limit.
+
     Examples
     --------
     >>> nesterov_schedule(np.arange(1, 5))
     array([-0.5 ,  0.  ,  0.25,  0.4 ])
     """
-    k = np.asarray(k, float)
-    return (k - 2.0) / (k + 1.0)
+    ks = check_nonempty(as_real_array(k, "k"), "k")
+    bad = ks < 1
+    if np.any(bad):
+        # k = 0 is x_0, which no update produces; the formula would give beta = -2 there.
+        raise ValueError("k (the iteration index of x_k) must be >= 1; "
+                         f"got {ks[bad].flat[0].item()!r}")
+    return to_output((ks - 2.0) / (ks + 1.0))
 
 
 def _gradient_of(problem) -> Callable:
-    if isinstance(problem, Quadratic):
-        return problem.grad
-    if callable(problem):
+    if callable(problem) and not isinstance(problem, Quadratic):
         return lambda x: np.asarray(problem(x), float)
-    return Quadratic(problem).grad
+    return Quadratic.coerce(problem, "problem").grad
+
+
+def _start(x0, problem) -> np.ndarray:
+    """The initial point as a (d,) array matching a quadratic ``problem``'s dimension."""
+    x = np.atleast_1d(as_real_array(x0, "x0"))
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be a 1-D point; got shape {x.shape}")
+    dim = None
+    if isinstance(problem, Quadratic):
+        dim = problem.dim
+    elif not callable(problem):
+        dim = Quadratic.coerce(problem, "problem").dim
+    if dim is not None and x.shape != (dim,):
+        raise ValueError(f"x0 must have shape ({dim},) to match the {dim}-D problem; "
+                         f"got shape {x.shape}")
+    return x
 
 
 _ODES = ("heavy_ball", "nesterov", "gradient_flow")
@@ -323,12 +460,24 @@ class ODETrajectory(NamedTuple):
 
     Attributes
     ----------
-    t : (n,) array
-    x : (n, d) array
+    t : (n,) ndarray
+        The requested times.
+    x : (n, d) ndarray
         :math:`X(t)`.
-    v : (n, d) array
+    v : (n, d) ndarray
         :math:`\\dot X(t)`.
     ode : str
+        Which ODE was solved.
+
+    See Also
+    --------
+    ode_trajectory : returns it.
+
+    Examples
+    --------
+    >>> sol = ode_trajectory("heavy_ball", 1.0, [0.0, 0.5], [1.0], damping=1.0)
+    >>> sol.x.shape, sol.v[0]
+    ((2, 1), array([0.]))
     """
 
     t: np.ndarray
@@ -360,13 +509,31 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
     Parameters
     ----------
     ode : {"heavy_ball", "nesterov", "gradient_flow"}
-    problem : Quadratic, gradient callable, or Hessian (as in :func:`simulate`)
+        Which limit.
+    problem : Quadratic, callable or array_like
+        A :class:`~momentum_dynamics.simulate.Quadratic`, a gradient function, or a
+        Hessian (as in :func:`~momentum_dynamics.simulate.simulate`).
     t : array_like
-        Increasing times >= 0, starting at 0 or later.
+        Non-empty, increasing times >= 0, starting at 0 or later.
     x0 : array_like
-        Initial point.
-    damping : float
+        Initial point, shape ``(d,)``.
+    damping : float, optional
         ``a`` for ``"heavy_ball"`` (>= 0); must be None otherwise.
+    v0 : array_like, optional
+        Initial velocity for ``"heavy_ball"`` (default zero; the Nesterov ODE starts
+        at rest).
+    rtol, atol : float
+        Tolerances of :func:`scipy.integrate.solve_ivp`.
+
+    Returns
+    -------
+    ODETrajectory
+        Position and velocity at the times ``t``.
+
+    See Also
+    --------
+    discrete_trajectory : the iterates the ODE approximates.
+    discretisation_error : their distance and its order.
 
     Examples
     --------
@@ -377,18 +544,16 @@ def ode_trajectory(ode, problem, t, x0, *, damping=None, v0=None, rtol=1e-11,
     if ode not in _ODES:
         raise ValueError(f"ode must be one of {list(_ODES)}; got {ode!r}")
     grad = _gradient_of(problem)
-    x0 = np.atleast_1d(as_real_array(x0, "x0"))
-    if x0.ndim != 1:
-        raise ValueError(f"x0 must be a 1-D point; got shape {x0.shape}")
+    x0 = _start(x0, problem)
     d = x0.size
-    t = np.atleast_1d(as_real_array(t, "t"))
+    t = np.atleast_1d(check_nonempty(as_real_array(t, "t"), "t"))
     if t.ndim != 1 or np.any(t < 0) or np.any(np.diff(t) <= 0):
         raise ValueError("t must be a 1-D array of increasing times >= 0")
     if ode == "heavy_ball":
         if damping is None:
             raise TypeError("damping (a of x'' + a x' + grad f = 0) is required for "
                             "ode='heavy_ball'")
-        a = _scalar(as_real_array(damping, "damping"), "damping")
+        a = check_scalar(as_real_array(damping, "damping"), "damping")
         if a < 0:
             raise ValueError(f"damping must be >= 0; got {damping!r}")
     elif damping is not None:
@@ -447,7 +612,7 @@ def _limit_setup(method, damping):
         return m, "gradient_flow", None, lambda h, n: {"alpha": h}
     if m.name == "heavy_ball":
         a = 1.0 if damping is None else damping
-        a = _scalar(as_real_array(a, "damping"), "damping")
+        a = check_scalar(as_real_array(a, "damping"), "damping")
         return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     if m.name == "nesterov":
         if damping is None:
@@ -455,7 +620,7 @@ def _limit_setup(method, damping):
             return m, "nesterov", None, lambda h, n: {
                 "alpha": momentum_from_ode(m, h, 0.0).alpha, "beta": None,
                 "schedule": {"beta": nesterov_schedule(np.arange(1, n + 1))}}
-        a = _scalar(as_real_array(damping, "damping"), "damping")
+        a = check_scalar(as_real_array(damping, "damping"), "damping")
         return m, "heavy_ball", a, lambda h, n: momentum_from_ode(m, h, a)._asdict()
     raise ValueError(
         f"method must be 'gd', 'heavy_ball' or 'nesterov' for the ODE limits; got {m.name!r}"
@@ -485,11 +650,33 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     momentum ``schedule`` for the 3/t limit), from a zero initial velocity.
     ``x_k`` is compared with :math:`X(k\\cdot\\mathrm{step})`.
 
+    Parameters
+    ----------
+    method : {"gd", "heavy_ball", "nesterov"}
+        The update rule.
+    problem : Quadratic, callable or array_like
+        A :class:`~momentum_dynamics.simulate.Quadratic`, a gradient function or a
+        Hessian.
+    step : float
+        Time step, > 0.
+    horizon : float
+        Time span, > 0.
+    x0 : array_like
+        Initial point, shape ``(d,)``.
+    damping : float, optional
+        ``a`` of the heavy-ball ODE (see above); ``damping*step`` must lie in [0, 2].
+
     Returns
     -------
     t : (n + 1,) array
         ``k*step`` for ``k = 0..n``, ``n = floor(horizon/step)``.
     x : (n + 1, d) array
+        The iterates.
+
+    See Also
+    --------
+    ode_trajectory : the ODE's solution.
+    momentum_dynamics.simulate.simulate : runs the update rule.
 
     Examples
     --------
@@ -498,11 +685,11 @@ def discrete_trajectory(method, problem, step, horizon, x0, *, damping=None):
     (array([0. , 0.5, 1. ]), array([1.  , 0.5 , 0.25]))
     """
     m, _, a, params = _limit_setup(method, damping)
-    h = _scalar(_check_dt(step, "step"), "step")
+    h = check_scalar(_check_dt(step, "step"), "step")
     _check_limit_step(h, a)
-    T = _scalar(_positive(horizon, "horizon", "a time span"), "horizon")
+    T = check_scalar(check_positive(horizon, "horizon", "a time span"), "horizon")
     grad = _gradient_of(problem)
-    x0 = np.atleast_1d(as_real_array(x0, "x0")).astype(float)
+    x0 = _start(x0, problem)
     n = int(math.floor(T / h + 1e-9))
     run = simulate(m, grad, steps=n, x0=x0, **params(h, n))
     return np.arange(n + 1) * h, np.array(run.x)
@@ -514,6 +701,7 @@ class DiscretisationError(NamedTuple):
     Attributes
     ----------
     method : str
+        The method's registry name.
     ode : str
         ``"heavy_ball"``, ``"nesterov"`` (3/t) or ``"gradient_flow"``.
     steps : (n,) array
@@ -524,6 +712,16 @@ class DiscretisationError(NamedTuple):
         Fitted log-log slope of ``errors`` against ``steps``.
     constant : float
         ``errors ~ constant * steps**order``.
+
+    See Also
+    --------
+    discretisation_error : computes it.
+
+    Examples
+    --------
+    >>> r = discretisation_error("gd", steps=(0.1, 0.05), horizon=2.0)
+    >>> r.ode, r.steps
+    ('gradient_flow', array([0.1 , 0.05]))
     """
 
     method: str
@@ -548,8 +746,9 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
     Parameters
     ----------
     method : {"gd", "heavy_ball", "nesterov"}
+        The update rule.
     steps : sequence of float
-        Time steps, > 0.
+        At least two time steps, > 0.
     problem : Quadratic, gradient callable or Hessian, optional
         Default ``Quadratic([1.0, 0.1])``.
     x0 : array_like, optional
@@ -558,6 +757,15 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
         Time span compared.
     damping : float, optional
         ``a`` (see :func:`discrete_trajectory`).
+
+    Returns
+    -------
+    DiscretisationError
+        The errors per step and the fitted order and constant.
+
+    See Also
+    --------
+    discrete_trajectory, ode_trajectory : the two sides compared.
 
     Examples
     --------
@@ -574,7 +782,8 @@ def discretisation_error(method="heavy_ball", steps=(0.2, 0.1, 0.05, 0.025), pro
         elif callable(problem):
             raise TypeError("x0 is required when problem is a gradient function")
         else:
-            x0 = np.ones(Quadratic(problem).dim)
+            x0 = np.ones(Quadratic.coerce(problem, "problem").dim)
+    x0 = _start(x0, problem)
     hs = np.atleast_1d(_check_dt(steps, "steps")).astype(float)
     if hs.ndim != 1 or hs.size < 2:
         raise ValueError("steps must hold at least two time steps")

@@ -23,11 +23,13 @@ from .._validation import (
     as_real_array,
     broadcast,
     check_hyperparameters,
+    check_positive,
+    check_scalar,
     to_output,
 )
 from ..lti import to_statespace
 from ..methods import Method
-from ._common import _check_dt, _positive, _scalar, _second_order
+from ._common import _check_dt, _realisable, _second_order
 from .mechanics import _msd_coefficients, mass_spring_damper
 
 __all__ = [
@@ -55,13 +57,26 @@ class PDGains(NamedTuple):
 
     Attributes
     ----------
-    k_p, k_d : gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (at unit time step:
-        :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha` for heavy ball)
-    mass : m
-    k_p_unit, k_d_unit : gains of the unit-mass double integrator
+    k_p, k_d : float or ndarray
+        Gains of :math:`m\\ddot x = -k_p x - k_d\\dot x` (heavy ball:
+        :math:`k_p = \\lambda`, :math:`k_d = (1-\\beta)\\Delta t/\\alpha`).
+    mass : float or ndarray
+        The mass :math:`m`.
+    k_p_unit, k_d_unit : float or ndarray
+        Gains of the unit-mass double integrator
         :math:`\\ddot x = -k_p' x - k_d' \\dot x`, i.e. ``k_p/m`` and ``k_d/m``
         (heavy ball: :math:`\\alpha\\lambda/\\Delta t^2` and :math:`(1-\\beta)/\\Delta t`);
         :func:`momentum_from_pd` inverts these.
+
+    See Also
+    --------
+    pd_gains : computes them.
+
+    Examples
+    --------
+    >>> g = pd_gains("heavy_ball", alpha=0.01, beta=0.9, curvature=2.0)
+    >>> g.k_p, round(g.mass, 12)
+    (2.0, 100.0)
     """
 
     k_p: object
@@ -79,6 +94,32 @@ def pd_gains(method, alpha, beta, curvature, dt=1.0, **hyperparameters) -> PDGai
     :math:`k_p = k = \\lambda` and :math:`k_d = c`; per unit mass the gains are
     :math:`k_p/m` and :math:`k_d/m`. Broadcasts.
 
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum (``"heavy_ball"``, ``"nesterov"``, ...).
+    alpha : array_like
+        Learning rate, > 0.
+    beta : array_like
+        Momentum in [-1, 1].
+    curvature : array_like
+        Curvature lambda, > 0 (the stiffness, hence ``k_p``).
+    dt : array_like
+        Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    PDGains
+        Floats for scalar input, arrays otherwise.
+
+    See Also
+    --------
+    mass_spring_damper : the mass, damping and stiffness these gains are.
+    momentum_from_pd : the inverse map, from the unit-mass gains.
+    pd_closed_loop : the loop built with python-control.
+
     Examples
     --------
     >>> g = pd_gains("heavy_ball", alpha=0.01, beta=0.9, curvature=2.0)
@@ -93,7 +134,24 @@ def pd_gains(method, alpha, beta, curvature, dt=1.0, **hyperparameters) -> PDGai
 
 
 class MomentumParameters(NamedTuple):
-    """Learning rate and momentum."""
+    """Learning rate and momentum realising a physical reading.
+
+    Attributes
+    ----------
+    alpha : float or ndarray
+        Learning rate.
+    beta : float or ndarray
+        Momentum.
+
+    See Also
+    --------
+    momentum_from_pd, momentum_from_ode : return it.
+
+    Examples
+    --------
+    >>> momentum_from_pd(0.02, 0.1, curvature=2.0).beta
+    0.9
+    """
 
     alpha: object
     beta: object
@@ -137,6 +195,14 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
     dt : array_like
         Time per step, > 0.
     method : str or Method
+        A two-state method with momentum.
+    **hyperparameters
+        Extra hyper-parameters of the method.
+
+    Returns
+    -------
+    MomentumParameters
+        ``alpha`` and ``beta`` (floats for scalar input).
 
     Raises
     ------
@@ -144,35 +210,33 @@ def momentum_from_pd(k_p, k_d, curvature, dt=1.0, *, method="heavy_ball",
         When the gains need a momentum outside [-1, 1] (heavy ball: ``k_d*dt`` outside
         [0, 2]) or a non-positive learning rate.
 
+    See Also
+    --------
+    pd_gains : the forward map.
+
     Examples
     --------
     >>> momentum_from_pd(0.02, 0.1, curvature=2.0)
     MomentumParameters(alpha=0.01, beta=0.9)
     """
     m = _second_order(method)
-    kp = _positive(k_p, "k_p", "the proportional gain")
+    kp = check_positive(k_p, "k_p", "the proportional gain")
     kd = as_real_array(k_d, "k_d")
-    lam = _positive(curvature, "curvature", "needed to turn k_p into a learning rate")
+    lam = check_positive(curvature, "curvature", "needed to turn k_p into a learning rate")
     dts = _check_dt(dt)
     extra = check_hyperparameters(m, hyperparameters)
     shape = broadcast((kp, "k_p"), (kd, "k_d"), (lam, "curvature"), (dts, "dt"),
                       *[(v, k) for k, v in extra.items()])
     with np.errstate(divide="ignore", invalid="ignore"):
         a, b = _from_pd_function(m)(kp * dts**2, kd * dts, lam, *extra.values())
-    a = np.broadcast_to(np.asarray(a, float), shape)
-    b = np.broadcast_to(np.asarray(b, float), shape)
-    bad = ~(np.isfinite(b) & (b >= -1) & (b <= 1))
-    if np.any(bad):
-        i = tuple(np.argwhere(bad)[0])
-        raise ValueError(
+    a, b = _realisable(
+        a, b, shape,
+        lambda i, beta: (
             f"k_d={np.broadcast_to(kd, shape)[i]!r} (with k_p, dt = "
             f"{np.broadcast_to(kp, shape)[i]!r}, {np.broadcast_to(dts, shape)[i]!r}) needs "
-            f"beta = {b[i]!r}, outside [-1, 1]; no {m.title} iteration realises it "
-            "(heavy ball: k_d*dt must lie in [0, 2])"
-        )
-    bad = ~(np.isfinite(a) & (a > 0))
-    if np.any(bad):
-        raise ValueError(f"k_p gives a non-positive learning rate alpha for {m.title}")
+            f"beta = {beta!r}, outside [-1, 1]; no {m.title} iteration realises it "
+            "(heavy ball: k_d*dt must lie in [0, 2])"),
+        f"k_p gives a non-positive learning rate alpha for {m.title}")
     return MomentumParameters(to_output(a), to_output(b))
 
 
@@ -187,9 +251,20 @@ class PDClosedLoop(NamedTuple):
         :math:`C(s) = k_p + k_d s` (improper, as python-control allows).
     plant : control.TransferFunction
         :math:`P(s) = 1/(m s^2)`.
-    poles : (2,) complex
+    poles : (2,) complex ndarray
         Closed-loop poles.
     gains : PDGains
+        The gains of the loop.
+
+    See Also
+    --------
+    pd_closed_loop : builds it.
+
+    Examples
+    --------
+    >>> loop = pd_closed_loop("heavy_ball", alpha=0.01, beta=0.9, curvature=1.0)
+    >>> loop.plant.den[0][0]
+    array([100.,   0.,   0.])
     """
 
     closed_loop: control.TransferFunction
@@ -204,7 +279,31 @@ def pd_closed_loop(method, alpha, beta, curvature, dt=1.0, **hyperparameters) ->
 
     Its poles are the roots of :math:`m s^2 + k_d s + k_p`, i.e. those of the
     mass-spring-damper (the continuous poles of :func:`pole_correspondence`).
-    Scalars only.
+
+    Parameters
+    ----------
+    method : str or Method
+        A two-state method with momentum.
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum in [-1, 1].
+    curvature : float
+        Curvature lambda, > 0.
+    dt : float
+        Physical time per step, > 0.
+    **hyperparameters
+        Extra hyper-parameters of the method (scalars).
+
+    Returns
+    -------
+    PDClosedLoop
+        The closed loop, controller, plant, poles and gains.
+
+    See Also
+    --------
+    pd_gains : the gains alone (broadcasting).
+    pd_step_comparison : the loop's step response against the iteration's.
 
     Examples
     --------
@@ -212,9 +311,10 @@ def pd_closed_loop(method, alpha, beta, curvature, dt=1.0, **hyperparameters) ->
     >>> np.round(np.sort_complex(loop.poles), 6)
     array([-0.05-0.086603j, -0.05+0.086603j])
     """
+    m = _second_order(method)
     for v, n in ((alpha, "alpha"), (beta, "beta"), (curvature, "curvature"), (dt, "dt")):
-        _scalar(np.asarray(v), n)
-    g = pd_gains(method, alpha, beta, curvature, dt, **hyperparameters)
+        check_scalar(v, n)
+    g = pd_gains(m, alpha, beta, curvature, dt, **hyperparameters)
     kp, kd, mass = float(g.k_p), float(g.k_d), float(g.mass)
     C = control.tf([kd, kp], [1])
     P = control.tf([1], [mass, 0, 0])
@@ -244,6 +344,16 @@ class StepComparison(NamedTuple):
         have; shown for contrast.
     max_error : float
         :math:`\\max_k |x_k - x(k\\Delta t)|` for ``continuous``.
+
+    See Also
+    --------
+    pd_step_comparison : computes it.
+
+    Examples
+    --------
+    >>> c = pd_step_comparison("heavy_ball", 0.01, 0.9, 1.0, duration=5.0)
+    >>> c.t[:3], round(float(c.discrete[1]), 6)
+    (array([0., 1., 2.]), 0.01)
     """
 
     t: np.ndarray
@@ -264,11 +374,25 @@ def pd_step_comparison(method, alpha, beta, curvature, dt=1.0, duration=None,
 
     Parameters
     ----------
-    method, alpha, beta, curvature, dt
-        Scalars, as in :func:`pd_gains`.
+    method : str or Method
+        A two-state method with momentum.
+    alpha, beta, curvature, dt : float
+        Scalars, as in :func:`pd_closed_loop`.
     duration : float, optional
         Physical time span (default ``8 / min|Re s|``, eight time constants of the
         slowest continuous mode, at most 20000 steps).
+    **hyperparameters
+        Extra hyper-parameters of the method (scalars).
+
+    Returns
+    -------
+    StepComparison
+        The two responses on the common time grid and their largest distance.
+
+    See Also
+    --------
+    pd_closed_loop : the continuous loop.
+    momentum_dynamics.to_statespace : the discrete system whose step response is used.
 
     Examples
     --------
@@ -279,13 +403,13 @@ def pd_step_comparison(method, alpha, beta, curvature, dt=1.0, duration=None,
     """
     m = _second_order(method)
     loop = pd_closed_loop(m, alpha, beta, curvature, dt, **hyperparameters)
-    dts = _scalar(_check_dt(dt), "dt")
+    dts = check_scalar(_check_dt(dt), "dt")
     if duration is None:
         slowest = float(np.min(np.abs(loop.poles.real)))
         duration = 8.0 / slowest if slowest > 0 else 1000.0 * dts
         n = int(min(math.ceil(duration / dts), 20000))
     else:
-        duration = _scalar(_positive(duration, "duration", "a time span"), "duration")
+        duration = check_scalar(check_positive(duration, "duration", "a time span"), "duration")
         n = int(math.ceil(duration / dts - 1e-9))
     kp, kd = float(loop.gains.k_p), float(loop.gains.k_d)
     t = np.arange(n + 1) * dts

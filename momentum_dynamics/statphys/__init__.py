@@ -75,93 +75,21 @@ not co-diagonal with the Hessian gives a genuine non-equilibrium steady state
 (:func:`continuous_detailed_balance`, :func:`discrete_detailed_balance`).
 """
 
-from .integrators import (
-    HeavyBallTrace,
-    PhaseSpaceTrajectory,
-    heavy_ball_energy_trace,
-    heavy_ball_monotone_beta,
-    leapfrog,
-)
-from .integrators import (
-    Trajectory as Trajectory,  # the former name of PhaseSpaceTrajectory
-)
-from .langevin import (
-    EffectiveTemperature,
-    HeavyBallTemperature,
-    LangevinBias,
-    LangevinCovariance,
-    LangevinModel,
-    effective_temperature,
-    heavy_ball_temperature,
-    langevin_bias,
-    langevin_matrices,
-    langevin_stationary_covariance,
-    langevin_step,
-    underdamped_langevin,
-)
-from .ness import (
-    LinearSDE,
-    PhaseSpaceFields,
-    SymbolicDrift,
-    momentum_sgd_sde,
-    ness_decomposition,
-    numeric_curl,
-    numeric_divergence,
-    phase_space_fields,
-    probability_current,
-    symbolic_drift,
-    theta_symbol,
-    v_symbol,
-)
-from .potentials import (
-    Potential,
-    boltzmann_expectation,
-    double_well_potential,
-    quadratic_potential,
-)
-from .reversibility import (
-    DetailedBalance,
-    continuous_detailed_balance,
-    discrete_detailed_balance,
-    heavy_ball_detailed_balance,
-)
+# The package re-exports each submodule's public names (its ``__all__``), as
+# python-control does; the names are listed once, in the submodule.
+from . import integrators, langevin, ness, potentials, reversibility
+from .integrators import *  # noqa: F403
+from .integrators import Trajectory as Trajectory  # the former name of PhaseSpaceTrajectory
+from .langevin import *  # noqa: F403
+from .langevin import HeavyBallTemperature as HeavyBallTemperature  # former name
+from .ness import *  # noqa: F403
+from .potentials import *  # noqa: F403
+from .reversibility import *  # noqa: F403
 
 __all__ = [
-    "Potential",
-    "quadratic_potential",
-    "double_well_potential",
-    "boltzmann_expectation",
-    "PhaseSpaceTrajectory",
-    "leapfrog",
-    "HeavyBallTrace",
-    "heavy_ball_energy_trace",
-    "heavy_ball_monotone_beta",
-    "langevin_step",
-    "underdamped_langevin",
-    "LangevinModel",
-    "langevin_matrices",
-    "LangevinCovariance",
-    "langevin_stationary_covariance",
-    "LangevinBias",
-    "langevin_bias",
-    "EffectiveTemperature",
-    "HeavyBallTemperature",
-    "effective_temperature",
-    "heavy_ball_temperature",
-    "LinearSDE",
-    "ness_decomposition",
-    "momentum_sgd_sde",
-    "probability_current",
-    "PhaseSpaceFields",
-    "phase_space_fields",
-    "numeric_curl",
-    "numeric_divergence",
-    "SymbolicDrift",
-    "theta_symbol",
-    "v_symbol",
-    "symbolic_drift",
-    "DetailedBalance",
-    "continuous_detailed_balance",
-    "discrete_detailed_balance",
-    "heavy_ball_detailed_balance",
+    *potentials.__all__,
+    *integrators.__all__,
+    *langevin.__all__,
+    *ness.__all__,
+    *reversibility.__all__,
 ]

@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import as_real_array, check_hessian, check_noise_cov
+from .._validation import (
+    as_real_array,
+    check_hessian,
+    check_noise_cov,
+    check_nonnegative,
+    check_positive,
+    check_scalar,
+)
 
 # --------------------------------------------------------------------------
 # Argument checks
@@ -14,14 +21,11 @@ from .._validation import as_real_array, check_hessian, check_noise_cov
 
 
 def _scalar(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> float:
-    arr = as_real_array(value, name)
-    if arr.ndim:
-        raise ValueError(f"{name} must be a scalar; got shape {arr.shape}")
-    v = float(arr)
-    if positive and v <= 0:
-        raise ValueError(f"{name} must be > 0; got {v!r}")
-    if nonnegative and v < 0:
-        raise ValueError(f"{name} must be >= 0; got {v!r}")
+    v = check_scalar(value, name)
+    if positive:
+        check_positive(v, name)
+    if nonnegative:
+        check_nonnegative(v, name)
     return v
 
 
@@ -50,6 +54,21 @@ def _call_grad(grad: Callable, x: np.ndarray) -> np.ndarray:
     return g
 
 
+def _check_start(grad: Callable, x: np.ndarray, name: str) -> None:
+    """Evaluate ``grad`` once at the start so that a dimension mismatch between the
+    start and the potential is reported under the start's name, not mid-run."""
+    try:
+        g = np.asarray(grad(x), dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"{name} of shape {x.shape} does not fit the potential's "
+                         f"gradient: {exc}") from None
+    try:
+        np.broadcast_to(g, x.shape)
+    except ValueError:
+        raise ValueError(f"{name} has dimension {x.shape[-1]} but grad returned shape "
+                         f"{g.shape} for positions of shape {x.shape}; give {name} the "
+                         "potential's dimension") from None
+
 
 def _positive_definite(hessian, name: str = "hessian") -> np.ndarray:
     """A symmetric positive-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
@@ -64,7 +83,6 @@ def _noise_matrix(noise_cov, d: int, name: str = "noise_cov") -> np.ndarray:
     """A symmetric positive semi-definite (d, d) matrix from a scalar, 1-D or 2-D input."""
     S_ = check_noise_cov(as_real_array(noise_cov, name), d, name)
     return np.diag(S_) if S_.ndim == 1 else S_
-
 
 
 def _rng(rng) -> np.random.Generator:

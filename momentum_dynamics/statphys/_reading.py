@@ -25,13 +25,14 @@ import numpy as np
 import sympy as sp
 
 from .. import symbolic as S
-from ..methods import Method, get_method
+from ..methods import Method
 from ..physics import (
     friction_symbol,
     momentum_from_ode_symbolic,
     ode_parameters_symbolic,
     time_step_symbol,
 )
+from ..physics._common import _second_order
 
 H_SYM = time_step_symbol
 GAMMA_SYM = friction_symbol
@@ -39,15 +40,9 @@ GAMMA_SYM = friction_symbol
 
 def two_state(method) -> Method:
     """The method, if the Langevin reading applies to it (two states with momentum)."""
-    m = get_method(method)
-    if m.order != 2 or not m.has_momentum:
-        raise ValueError(
-            f"method {m.name!r} has {m.order} state variable(s) and "
-            f"{'a' if m.has_momentum else 'no'} momentum parameter: the Langevin reading "
-            "needs a two-state method with momentum beta (position and velocity), e.g. "
-            "'heavy_ball', 'nesterov' or 'ema_momentum'"
-        )
-    return m
+    return _second_order(method, "the Langevin reading needs a two-state method with "
+                         "momentum beta (position and velocity), e.g. 'heavy_ball', "
+                         "'nesterov' or 'ema_momentum'")
 
 
 def noise_variance(step, friction, temperature, noise_factor=1.0):

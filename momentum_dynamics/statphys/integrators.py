@@ -6,12 +6,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import as_real_array, check_alpha, check_beta, check_count
+from .._validation import check_alpha, check_beta, check_count, check_positive
 from ..methods import get_method
 from ..physics import ode_parameters
 from ..simulate import simulate
 from ._common import (
     _call_grad,
+    _check_start,
     _match,
     _position,
     _scalar,
@@ -51,6 +52,16 @@ class PhaseSpaceTrajectory(NamedTuple):
     kinetic, potential, energy : ndarray (n, ...) or None
         :math:`p^2/(2m)`, :math:`f(x)` and their sum (``None`` when no potential value is
         known).
+
+    See Also
+    --------
+    leapfrog, underdamped_langevin : return it.
+
+    Examples
+    --------
+    >>> tr = leapfrog(quadratic_potential(1.0), 1.0, 0.0, 0.1, 2)
+    >>> tr.time, tr.x.shape
+    (array([0. , 0.1, 0.2]), (3, 1))
     """
 
     time: np.ndarray
@@ -95,6 +106,7 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> PhaseSpace
     step : float
         Time step ``h > 0``.
     n_steps : int
+        Number of steps, >= 0 (0 gives the initial state alone).
     mass : float or array_like (d,)
         Positive mass(es).
     value : callable, optional
@@ -104,6 +116,11 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> PhaseSpace
     -------
     PhaseSpaceTrajectory
         ``n_steps + 1`` records, the initial state first.
+
+    See Also
+    --------
+    heavy_ball_energy_trace : the dissipative counterpart.
+    underdamped_langevin : the stochastic one.
 
     Examples
     --------
@@ -116,9 +133,8 @@ def leapfrog(grad, x0, p0, step, n_steps, mass=1.0, *, value=None) -> PhaseSpace
     p = _match(_position(p0, "p0"), x.shape, "p0", "x0")
     h = _scalar(step, "step", positive=True)
     n = check_count(n_steps, "n_steps")
-    m = as_real_array(mass, "mass")
-    if np.any(m <= 0):
-        raise ValueError(f"mass must be > 0; got {mass!r}")
+    _check_start(grad, x, "x0")
+    m = check_positive(mass, "mass")
     if m.ndim > 1 or (m.ndim == 1 and m.shape != x.shape[-1:]):
         raise ValueError(f"mass must be a scalar or have shape {x.shape[-1:]}; got {m.shape}")
     xs = np.empty((n + 1,) + x.shape)
@@ -149,6 +165,16 @@ class HeavyBallTrace(NamedTuple):
         :math:`p^2/2`, :math:`f(x)` and the mechanical energy.
     time_step, friction : float
         :math:`h = \\sqrt\\alpha` and :math:`\\gamma = (1-\\beta)/\\sqrt\\alpha`.
+
+    See Also
+    --------
+    heavy_ball_energy_trace : returns it.
+
+    Examples
+    --------
+    >>> tr = heavy_ball_energy_trace(quadratic_potential(1.0), 1.0, 0.04, 0.8, 3)
+    >>> tr.time_step, round(tr.friction, 12), tr.time
+    (0.2, 1.0, array([0. , 0.2, 0.4, 0.6]))
     """
 
     time: np.ndarray
@@ -173,14 +199,28 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     Parameters
     ----------
     grad : Potential or callable
+        The potential, or its gradient ``grad(x)``.
     x0 : float or array_like
         Start (leading axes are independent chains, run vectorised).
     alpha, beta : float
         Learning rate and momentum.
     n_steps : int
+        Number of steps, >= 0.
     v0 : float or array_like
         Initial momentum buffer (default at rest).
     value : callable, optional
+        ``f(x)``, when ``grad`` is a plain callable.
+
+    Returns
+    -------
+    HeavyBallTrace
+        Iterates, velocities and energies of the ``n_steps + 1`` records.
+
+    See Also
+    --------
+    heavy_ball_monotone_beta : when the energy falls at every step.
+    leapfrog : the energy-conserving counterpart.
+    momentum_dynamics.physics.ode_parameters : the time step and friction.
 
     Notes
     -----
@@ -205,6 +245,7 @@ def heavy_ball_energy_trace(grad, x0, alpha, beta, n_steps, *, v0=0.0,
     x = _position(x0, "x0")
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
     n = check_count(n_steps, "n_steps")
+    _check_start(grad, x, "x0")
     run = simulate(hb, lambda y: _call_grad(grad, y), a, b, steps=n, x0=x, v0=v)
     xs, vs = np.array(run.x), np.array(run.states["v"])
     h, gamma = ode_parameters(hb, a, b)
@@ -228,6 +269,22 @@ def heavy_ball_monotone_beta(alpha, curvature) -> float:
 
     For a Hessian pass its largest eigenvalue (each eigen-direction has its own energy).
     Returns ``nan`` when ``alpha*curvature > 1`` (no momentum makes it monotone).
+
+    Parameters
+    ----------
+    alpha : float
+        Learning rate, > 0.
+    curvature : float
+        Curvature lambda, > 0.
+
+    Returns
+    -------
+    float
+        :math:`\\sqrt{1 - \\alpha\\lambda}`, or NaN when ``alpha*curvature > 1``.
+
+    See Also
+    --------
+    heavy_ball_energy_trace : measures the energy of a run.
 
     Examples
     --------

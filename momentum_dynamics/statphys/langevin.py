@@ -24,6 +24,7 @@ from ..physics import momentum_from_ode, momentum_from_ode_symbolic, ode_paramet
 from ..simulate import simulate
 from ._common import (
     _call_grad,
+    _check_start,
     _match,
     _position,
     _positive_definite,
@@ -96,6 +97,7 @@ def langevin_step(x, v, grad, step, friction, temperature, noise, *, noise_facto
     x, v : array_like
         Positions and velocities (same shape).
     grad : Potential or callable
+        The potential, or its gradient ``grad(x)``.
     step, friction, temperature : float
         ``h > 0``, ``gamma >= 0``, ``T >= 0``.
     noise : array_like
@@ -105,7 +107,12 @@ def langevin_step(x, v, grad, step, friction, temperature, noise, *, noise_facto
 
     Returns
     -------
-    (x', v')
+    tuple of ndarray
+        The new positions and velocities ``(x', v')``.
+
+    See Also
+    --------
+    underdamped_langevin : many steps on many chains.
 
     Examples
     --------
@@ -136,14 +143,21 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
     Parameters
     ----------
     grad : Potential or callable
+        The potential, or its gradient ``grad(x)``.
     x0, v0 : float or array_like
         Starts, shape ``()``, ``(d,)`` or ``(n_chains, d)``; broadcast over the chains.
     step, friction, temperature : float
-    n_steps, n_chains : int
+        ``h > 0``, ``gamma >= 0``, ``T >= 0``.
+    n_steps : int
+        Number of steps, >= 0.
+    n_chains : int
+        Number of chains, >= 1.
     rng : numpy Generator, int seed or None
+        The random source.
     noise_factor : float
         Noise variance relative to the fluctuation-dissipation value.
     value : callable, optional
+        ``f(x)``, when ``grad`` is a plain callable.
     record_every : int
         Keep every ``record_every``-th state (the last record is at the largest multiple
         of it not above ``n_steps``).
@@ -152,6 +166,11 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
     -------
     PhaseSpaceTrajectory
         ``x`` and ``p`` (the velocity) of shape ``(records, n_chains, d)``.
+
+    See Also
+    --------
+    langevin_stationary_covariance : the exact stationary covariance on a quadratic.
+    boltzmann_expectation : the target averages.
 
     Examples
     --------
@@ -176,15 +195,7 @@ def underdamped_langevin(grad, x0, v0, step, friction, temperature, n_steps, n_c
                          f"got {np.shape(x0)}")
     x = x.copy()
     v = _match(_position(v0, "v0"), x.shape, "v0", "x0")
-    try:  # a dimension mismatch between x0 and the potential fails here, not mid-run
-        g0 = np.asarray(grad(x))
-    except ValueError as exc:
-        raise ValueError(f"x0 of dimension {x.shape[-1]} does not fit the potential's "
-                         f"gradient: {exc}") from None
-    if g0.shape != x.shape:
-        raise ValueError(f"x0 has dimension {x.shape[-1]} but grad returned shape "
-                         f"{g0.shape} for positions of shape {x.shape}; give x0 the "
-                         f"potential's dimension")
+    _check_start(grad, x, "x0")
     xs, vs = _run(grad, x, v, h, gamma, T, r, n, every, _rng(rng))
     records = xs.shape[0]
     time = h * every * np.arange(records)
@@ -201,6 +212,24 @@ class LangevinModel(NamedTuple):
 
     ``v`` is the velocity :math:`(x_k - x_{k-1})/h`; ``w = -h\\xi`` the velocity kick of
     the gradient noise ``xi``.
+
+    Attributes
+    ----------
+    A : ndarray (2d, 2d)
+        State matrix.
+    B : ndarray (2d, d)
+        Noise input matrix.
+    noise_cov : ndarray (d, d)
+        Covariance of ``w``.
+
+    See Also
+    --------
+    langevin_matrices : returns it.
+
+    Examples
+    --------
+    >>> langevin_matrices(0.1, 1.0, 2.0, 0.5).noise_cov  # 2 r gamma T h
+    array([[0.1]])
     """
 
     A: np.ndarray
@@ -239,6 +268,12 @@ def langevin_matrices(step, friction, hessian, temperature=1.0, *, noise_factor=
     Returns
     -------
     LangevinModel
+        ``A``, ``B`` and the noise covariance.
+
+    See Also
+    --------
+    langevin_stationary_covariance : its stationary covariance.
+    momentum_dynamics.lti.state_space_matrices : the method's own state matrices.
 
     Examples
     --------
@@ -279,6 +314,17 @@ class LangevinCovariance(NamedTuple):
     configurational_temperature, kinetic_temperature : float
         :math:`\\mathrm{tr}(H\\,\\mathrm{Cov}(x))/d` and :math:`\\mathrm{tr}\\,\\mathrm{Cov}(v)/d`.
     model : LangevinModel
+        The linear model solved.
+
+    See Also
+    --------
+    langevin_stationary_covariance : returns it.
+
+    Examples
+    --------
+    >>> c = langevin_stationary_covariance(0.1, 1.0, 0.5, 2.0)
+    >>> c.boltzmann_x, round(c.kinetic_temperature, 6), round(4 * 0.5 / (4 - 0.2 - 0.02), 6)
+    (array([[0.25]]), 0.529101, 0.529101)
     """
 
     x: np.ndarray
@@ -309,6 +355,11 @@ def langevin_stationary_covariance(step, friction, temperature, hessian, *,
     Returns
     -------
     LangevinCovariance
+        The covariance blocks, the Boltzmann target and the two temperatures.
+
+    See Also
+    --------
+    langevin_bias : the bias in closed form (1-D).
 
     Raises
     ------
@@ -360,6 +411,16 @@ class LangevinBias(NamedTuple):
     symbols : dict
         ``{"step": h, "friction": gamma, "curvature": lambda, "temperature": T,
         "noise_factor": r}``.
+
+    See Also
+    --------
+    langevin_bias : returns it.
+
+    Examples
+    --------
+    >>> b = langevin_bias()
+    >>> b.relative_v.subs(b.symbols["step"], 0)  # equilibrium as the step vanishes
+    1
     """
 
     var_x: sp.Expr
@@ -426,6 +487,11 @@ def langevin_bias(method: str | Method = "heavy_ball") -> LangevinBias:
     Returns
     -------
     LangevinBias
+        Exact moments and their expansions in ``h``.
+
+    See Also
+    --------
+    langevin_stationary_covariance : the numeric covariance in any dimension.
 
     Examples
     --------
@@ -462,6 +528,16 @@ class EffectiveTemperature(NamedTuple):
         alpha*lambda_i/2)`` for co-diagonal noise, which tends to the approximation only
         when also ``beta -> 1``).
     curvatures : ndarray (d,)
+        The eigenvalues :math:`\\lambda_i` of the Hessian.
+
+    See Also
+    --------
+    effective_temperature, heavy_ball_temperature : return it.
+
+    Examples
+    --------
+    >>> heavy_ball_temperature(0.01, 0.9, [1.0, 2.0], 1.0).curvatures
+    array([1., 2.])
     """
 
     approximation: np.ndarray
@@ -494,6 +570,7 @@ def effective_temperature(method, alpha, beta, hessian, noise_cov=1.0,
     beta : float
         Momentum in [-1, 1), with positive friction.
     hessian : float, 1-D or (d, d) array
+        The Hessian (its eigen-directions are the ones reported).
     noise_cov : float, 1-D or (d, d) array
         Covariance of the gradient noise.
     **hyperparameters
@@ -502,6 +579,12 @@ def effective_temperature(method, alpha, beta, hessian, noise_cov=1.0,
     Returns
     -------
     EffectiveTemperature
+        Approximate and exact temperatures per eigen-direction.
+
+    See Also
+    --------
+    heavy_ball_temperature : the heavy-ball case.
+    momentum_dynamics.stationary_covariance : the exact covariance used.
 
     Examples
     --------
@@ -541,6 +624,26 @@ def heavy_ball_temperature(alpha, beta, hessian, noise_cov=1.0) -> EffectiveTemp
 
     :func:`effective_temperature` for heavy ball: the approximation is
     :math:`T = \\alpha\\sigma^2/(2(1-\\beta))`.
+
+    Parameters
+    ----------
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum in [-1, 1).
+    hessian : float, 1-D or (d, d) array
+        The Hessian.
+    noise_cov : float, 1-D or (d, d) array
+        Covariance of the gradient noise.
+
+    Returns
+    -------
+    EffectiveTemperature
+        Approximate and exact temperatures per eigen-direction.
+
+    See Also
+    --------
+    effective_temperature : any two-state method.
 
     Examples
     --------

@@ -15,7 +15,7 @@ else:
     scipy = lazy_module("scipy")
 
 from .. import symbolic as S
-from .._validation import as_real_array, check_alpha, check_beta
+from .._validation import as_real_array, check_alpha, check_beta, check_nonempty
 from ..methods import get_method
 from ._common import (
     _noise_matrix,
@@ -63,6 +63,17 @@ class LinearSDE(NamedTuple):
     temperature : float or None
         The small-step temperature :math:`\\alpha\\sigma^2/(2(1-\\beta))` for
         :func:`momentum_sgd_sde` (isotropic noise), else None.
+
+    See Also
+    --------
+    ness_decomposition, momentum_sgd_sde : return it.
+
+    Examples
+    --------
+    >>> r = ness_decomposition(-np.eye(2), np.eye(2))
+    >>> r.Sigma, r.temperature
+    (array([[1., 0.],
+           [0., 1.]]), None)
     """
 
     F: np.ndarray
@@ -86,6 +97,18 @@ def ness_decomposition(F, D, *, temperature=None) -> LinearSDE:
         Drift matrix, Hurwitz (all eigenvalues with negative real part).
     D : array_like (n, n)
         Symmetric positive semi-definite diffusion matrix with ``Sigma`` non-singular.
+    temperature : float, optional
+        Stored in the result's ``temperature``.
+
+    Returns
+    -------
+    LinearSDE
+        The stationary covariance, ``Q`` and the current matrix.
+
+    See Also
+    --------
+    momentum_sgd_sde : the SDE of momentum SGD.
+    continuous_detailed_balance : the time-reversal test.
 
     Examples
     --------
@@ -96,8 +119,8 @@ def ness_decomposition(F, D, *, temperature=None) -> LinearSDE:
     (True, array([0.5 , 0.25]))
     """
     F = as_real_array(F, "F")
-    if F.ndim != 2 or F.shape[0] != F.shape[1]:
-        raise ValueError(f"F must be a square matrix; got shape {F.shape}")
+    if F.ndim != 2 or F.shape[0] != F.shape[1] or F.size == 0:
+        raise ValueError(f"F must be a non-empty square matrix; got shape {F.shape}")
     n = F.shape[0]
     D = _noise_matrix(D, n, "D")
     ev = np.linalg.eigvals(F)
@@ -160,6 +183,12 @@ def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0, *, method="heavy_ball"
     Returns
     -------
     LinearSDE
+        The SDE and its stationary state.
+
+    See Also
+    --------
+    ness_decomposition : the decomposition applied.
+    symbolic_drift : the one-dimensional drift in closed form.
 
     Examples
     --------
@@ -191,17 +220,30 @@ def momentum_sgd_sde(alpha, beta, hessian, noise_cov=1.0, *, method="heavy_ball"
     return out._replace(temperature=T)
 
 
+def _check_model(model) -> None:
+    if not isinstance(model, LinearSDE):
+        raise TypeError(f"model must be a LinearSDE (from ness_decomposition or "
+                        f"momentum_sgd_sde); got {type(model).__name__}")
+
+
 def probability_current(model: LinearSDE, points) -> np.ndarray:
     """Stationary probability current :math:`J(s) = (F + D\\Sigma^{-1}) s\\, p(s)`.
 
     Parameters
     ----------
     model : LinearSDE
+        From :func:`ness_decomposition` or :func:`momentum_sgd_sde`.
     points : array_like (..., n)
+        States ``s``.
 
     Returns
     -------
     ndarray (..., n)
+        The current at each point.
+
+    See Also
+    --------
+    phase_space_fields : the current on a 2-D grid.
 
     Examples
     --------
@@ -209,6 +251,7 @@ def probability_current(model: LinearSDE, points) -> np.ndarray:
     >>> probability_current(m, np.zeros(2))
     array([0., 0.])
     """
+    _check_model(model)
     s = as_real_array(points, "points")
     n = model.F.shape[0]
     if s.shape[-1:] != (n,):
@@ -222,7 +265,31 @@ def probability_current(model: LinearSDE, points) -> np.ndarray:
 
 class PhaseSpaceFields(NamedTuple):
     """Drift, current and density on a 2-D phase-space grid (``meshgrid`` 'xy' layout:
-    arrays of shape ``(len(v), len(theta))``)."""
+    arrays of shape ``(len(v), len(theta))``).
+
+    Attributes
+    ----------
+    theta, v : ndarray
+        The grids.
+    drift : ndarray (2, len(v), len(theta))
+        :math:`(F s)_\\theta` and :math:`(F s)_v`.
+    current : ndarray (2, len(v), len(theta))
+        The stationary probability current.
+    density : ndarray (len(v), len(theta))
+        The stationary density.
+    model : LinearSDE
+        The model evaluated.
+
+    See Also
+    --------
+    phase_space_fields : returns it.
+
+    Examples
+    --------
+    >>> f = phase_space_fields(momentum_sgd_sde(0.1, 0.5, 1.0), [0.0, 1.0], [0.0])
+    >>> f.drift[:, 0, 1]
+    array([0. , 0.1])
+    """
 
     theta: np.ndarray
     v: np.ndarray
@@ -235,6 +302,22 @@ class PhaseSpaceFields(NamedTuple):
 def phase_space_fields(model: LinearSDE, theta, v) -> PhaseSpaceFields:
     """Evaluate the drift :math:`F s`, the current and the stationary density on a grid.
 
+    Parameters
+    ----------
+    model : LinearSDE
+        A model with a 2-D phase space (one coordinate and its velocity).
+    theta, v : array_like
+        Non-empty 1-D grids of positions and velocities.
+
+    Returns
+    -------
+    PhaseSpaceFields
+        Drift, current and density on the grid.
+
+    See Also
+    --------
+    numeric_curl, numeric_divergence : differentiate the fields.
+
     Examples
     --------
     >>> m = momentum_sgd_sde(0.1, 0.5, 1.0)
@@ -242,13 +325,15 @@ def phase_space_fields(model: LinearSDE, theta, v) -> PhaseSpaceFields:
     >>> f.drift.shape, f.density.shape
     ((2, 3, 5), (3, 5))
     """
+    _check_model(model)
     if model.F.shape != (2, 2):
         raise ValueError(f"phase_space_fields needs a 2-D phase space (one coordinate); "
                          f"the model has {model.F.shape[0]} states")
-    th = as_real_array(theta, "theta")
-    vv = as_real_array(v, "v")
+    th = check_nonempty(as_real_array(theta, "theta"), "theta")
+    vv = check_nonempty(as_real_array(v, "v"), "v")
     if th.ndim != 1 or vv.ndim != 1:
-        raise ValueError("theta and v must be 1-D grids")
+        raise ValueError(f"theta and v must be 1-D grids; got shapes {th.shape} and "
+                         f"{vv.shape}")
     TH, VV = np.meshgrid(th, vv)
     s = np.stack([TH, VV], axis=-1)
     drift = np.moveaxis(s @ model.F.T, -1, 0)
@@ -274,6 +359,23 @@ def numeric_curl(field, theta, v) -> np.ndarray:
     \\partial v` of a field of shape ``(2, len(v), len(theta))`` (second-order
     differences, :func:`numpy.gradient`).
 
+    Parameters
+    ----------
+    field : array_like (2, len(v), len(theta))
+        The components :math:`(f_\\theta, f_v)`.
+    theta, v : array_like
+        The 1-D grids.
+
+    Returns
+    -------
+    ndarray (len(v), len(theta))
+        The curl at each grid point.
+
+    See Also
+    --------
+    numeric_divergence : the divergence.
+    symbolic_drift : the exact curl of the drift.
+
     Examples
     --------
     >>> th, v = np.linspace(-1, 1, 5), np.linspace(-1, 1, 5)
@@ -288,6 +390,22 @@ def numeric_curl(field, theta, v) -> np.ndarray:
 def numeric_divergence(field, theta, v) -> np.ndarray:
     """Finite-difference divergence :math:`\\partial f_\\theta/\\partial\\theta +
     \\partial f_v/\\partial v` of a field of shape ``(2, len(v), len(theta))``.
+
+    Parameters
+    ----------
+    field : array_like (2, len(v), len(theta))
+        The components :math:`(f_\\theta, f_v)`.
+    theta, v : array_like
+        The 1-D grids.
+
+    Returns
+    -------
+    ndarray (len(v), len(theta))
+        The divergence at each grid point.
+
+    See Also
+    --------
+    numeric_curl : the curl.
 
     Examples
     --------
@@ -306,6 +424,7 @@ class SymbolicDrift(NamedTuple):
     Attributes
     ----------
     theta, v : sympy.Symbol
+        The phase-space coordinates.
     drift : tuple of sympy.Expr
         :math:`(f_\\theta, f_v) = (-v,\\; \\alpha f'(\\theta) - (1-\\beta) v)`.
     curl : sympy.Expr
@@ -314,6 +433,16 @@ class SymbolicDrift(NamedTuple):
     divergence : sympy.Expr
         :math:`-(1-\\beta)`: phase-space volume contracts at the friction rate.
     potential : sympy.Expr
+        The potential ``f``.
+
+    See Also
+    --------
+    symbolic_drift : returns it.
+
+    Examples
+    --------
+    >>> symbolic_drift().divergence
+    beta - 1
     """
 
     theta: sp.Symbol
@@ -326,6 +455,18 @@ class SymbolicDrift(NamedTuple):
 
 theta_symbol = sp.Symbol("theta", real=True)
 v_symbol = sp.Symbol("v", real=True)
+
+
+def _expression(value, name: str) -> sp.Expr:
+    """A SymPy expression from an expression, a number or a string SymPy can parse."""
+    try:
+        expr = sp.sympify(value)
+    except (sp.SympifyError, SyntaxError, TypeError) as exc:
+        raise TypeError(f"{name} must be a SymPy expression (or a string SymPy parses); "
+                        f"got {value!r}") from exc
+    if not isinstance(expr, sp.Expr):
+        raise TypeError(f"{name} must be a SymPy expression; got {value!r}")
+    return expr
 
 
 def symbolic_drift(potential=None) -> SymbolicDrift:
@@ -343,6 +484,16 @@ def symbolic_drift(potential=None) -> SymbolicDrift:
         ``f`` as an expression in :data:`theta_symbol` (default
         :math:`\\lambda\\theta^2/2` with ``lambda`` = ``symbolic.curvature``).
 
+    Returns
+    -------
+    SymbolicDrift
+        The drift, its curl and its divergence.
+
+    See Also
+    --------
+    momentum_sgd_sde : the numeric drift matrix on a quadratic.
+    numeric_curl : the finite-difference curl.
+
     Examples
     --------
     >>> d = symbolic_drift()
@@ -354,7 +505,7 @@ def symbolic_drift(potential=None) -> SymbolicDrift:
     12*alpha*theta**2 - 4*alpha + 1
     """
     th, v = theta_symbol, v_symbol
-    f = S.curvature * th**2 / 2 if potential is None else sp.sympify(potential)
+    f = S.curvature * th**2 / 2 if potential is None else _expression(potential, "potential")
     fprime = sp.diff(f, th)
     new_theta, new_v = get_method("heavy_ball").step(
         (th, v), lambda _x: fprime, alpha=S.alpha, beta=S.beta)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_count
+from .._validation import as_real_array, check_count
 from ..simulate import Quadratic
 from ._common import (
     _scalar,
@@ -43,6 +43,16 @@ class Potential(NamedTuple):
         The constant Hessian of a quadratic; ``None`` otherwise.
     problem : Quadratic or None
         The quadratic itself (:class:`~momentum_dynamics.simulate.Quadratic`), if it is one.
+
+    See Also
+    --------
+    quadratic_potential, double_well_potential : build one.
+
+    Examples
+    --------
+    >>> f = quadratic_potential(2.0)
+    >>> f.name, f.hessian, f.value(np.array([1.0]))
+    ('quadratic', array([[2.]]), 1.0)
     """
 
     name: str
@@ -70,11 +80,17 @@ def quadratic_potential(hessian=1.0) -> Potential:
     Parameters
     ----------
     hessian : float, 1-D (diagonal) or symmetric (d, d) array
+        The Hessian :math:`H`.
 
     Returns
     -------
     Potential
         With ``problem`` the :class:`~momentum_dynamics.simulate.Quadratic`.
+
+    See Also
+    --------
+    momentum_dynamics.simulate.Quadratic : the quadratic itself.
+    double_well_potential : a non-convex potential.
 
     Examples
     --------
@@ -89,6 +105,20 @@ def quadratic_potential(hessian=1.0) -> Potential:
 def double_well_potential(height: float = 1.0) -> Potential:
     """The double well :math:`f(x) = a \\sum_i (x_i^2 - 1)^2`, :math:`\\partial_i f = 4 a x_i
     (x_i^2 - 1)`: minima at :math:`\\pm 1`, barrier :math:`a` at 0 (per coordinate).
+
+    Parameters
+    ----------
+    height : float
+        The barrier height :math:`a > 0`.
+
+    Returns
+    -------
+    Potential
+        Without a Hessian (it is not constant).
+
+    See Also
+    --------
+    quadratic_potential : the convex case.
 
     Examples
     --------
@@ -110,6 +140,15 @@ def double_well_potential(height: float = 1.0) -> Potential:
     return Potential("double well", value, grad, None)
 
 
+def _interval(value, name: str) -> tuple[float, float]:
+    """A finite interval ``(lo, hi)`` with ``lo < hi``."""
+    b = as_real_array(value, name)
+    if b.shape != (2,):
+        raise ValueError(f"{name} must be a pair (lo, hi); got shape {b.shape}")
+    if not b[0] < b[1]:
+        raise ValueError(f"{name} must have lo < hi; got {tuple(b.tolist())}")
+    return float(b[0]), float(b[1])
+
 
 def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5.0, 5.0),
                           points: int = 20001) -> float:
@@ -124,7 +163,18 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     observable : callable, optional
         ``g``; default ``f`` itself (the mean potential energy).
     bounds : (float, float)
-        Integration interval (the density must be negligible outside).
+        Integration interval ``lo < hi`` (the density must be negligible outside).
+    points : int
+        Number of quadrature points (trapezoidal rule), >= 3.
+
+    Returns
+    -------
+    float
+        The Boltzmann average of ``g``.
+
+    See Also
+    --------
+    underdamped_langevin : samples the same distribution.
 
     Examples
     --------
@@ -132,8 +182,15 @@ def boltzmann_expectation(potential, temperature, observable=None, *, bounds=(-5
     0.25
     """
     f = potential.value if isinstance(potential, Potential) else potential
+    if not callable(f):
+        raise TypeError(f"potential must be a Potential or a callable; got "
+                        f"{type(potential).__name__}")
+    if observable is not None and not callable(observable):
+        raise TypeError(f"observable must be callable or None; got "
+                        f"{type(observable).__name__}")
     T = _scalar(temperature, "temperature", positive=True)
-    x = np.linspace(float(bounds[0]), float(bounds[1]), check_count(points, "points", 3))
+    lo, hi = _interval(bounds, "bounds")
+    x = np.linspace(lo, hi, check_count(points, "points", 3))
     fx = np.asarray(f(x[:, None]), dtype=float).reshape(x.shape)
     w = np.exp(-(fx - fx.min()) / T)
     g = fx if observable is None else np.asarray(observable(x), dtype=float)

@@ -15,6 +15,7 @@ from ._common import (
 from ._reading import two_state
 from .ness import (
     LinearSDE,
+    _check_model,
     momentum_sgd_sde,  # noqa: F401 (doctests)
 )
 
@@ -48,6 +49,17 @@ class DetailedBalance(NamedTuple):
         stationary spread (variables scaled by :math:`\\sqrt{\\Sigma_{ii}}`).
     parity : ndarray (n,)
         The time-reversal signs used.
+
+    See Also
+    --------
+    continuous_detailed_balance, discrete_detailed_balance,
+    heavy_ball_detailed_balance : return it.
+
+    Examples
+    --------
+    >>> r = continuous_detailed_balance(momentum_sgd_sde(0.01, 0.9, 1.0), "even")
+    >>> r.parity, bool(r.violation > 0.1)
+    (array([1., 1.]), True)
     """
 
     violation: float
@@ -87,6 +99,23 @@ def continuous_detailed_balance(model: LinearSDE, parity="odd") -> DetailedBalan
     :math:`\\varepsilon(-F - 2D\\Sigma^{-1})\\varepsilon = F`. With all variables even
     (``parity="even"``) the last condition is :math:`Q = 0`.
 
+    Parameters
+    ----------
+    model : LinearSDE
+        From :func:`ness_decomposition` or :func:`momentum_sgd_sde`.
+    parity : {"odd", "even"} or array_like
+        Time-reversal signs: ``"odd"`` makes the second half of the variables (the
+        velocities) odd, ``"even"`` none; or an array of ``n`` signs +-1.
+
+    Returns
+    -------
+    DetailedBalance
+        The violations (0 iff reversible) and the signs used.
+
+    See Also
+    --------
+    discrete_detailed_balance : the same test for a discrete-time chain.
+
     Examples
     --------
     >>> m = momentum_sgd_sde(0.01, 0.9, 1.0)
@@ -95,6 +124,7 @@ def continuous_detailed_balance(model: LinearSDE, parity="odd") -> DetailedBalan
     >>> continuous_detailed_balance(m, "even").violation > 0.1
     True
     """
+    _check_model(model)
     n = model.F.shape[0]
     eps = _parity(parity, n)
     E = np.diag(eps)
@@ -119,6 +149,25 @@ def discrete_detailed_balance(A, P, parity="odd") -> DetailedBalance:
     :math:`K = C_1 - P = (A - I)P`; the violations are measured in units of the stationary
     spread (``P`` and ``K`` scaled by :math:`\\sqrt{P_{ii} P_{jj}}`) and relative to
     :math:`\\|K\\|`, so that a small step does not hide them behind :math:`C_1 \\approx P`.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        State matrix of the chain.
+    P : array_like (n, n)
+        Its stationary covariance (positive diagonal).
+    parity : {"odd", "even"} or array_like
+        Time-reversal signs, as in :func:`continuous_detailed_balance`.
+
+    Returns
+    -------
+    DetailedBalance
+        The violations (0 iff reversible) and the signs used.
+
+    See Also
+    --------
+    heavy_ball_detailed_balance : the test for momentum SGD.
+    continuous_detailed_balance : the test for a linear SDE.
 
     Examples
     --------
@@ -157,6 +206,31 @@ def heavy_ball_detailed_balance(alpha, beta, hessian, noise_cov=1.0, parity="odd
     With ``parity="odd"`` (``v`` odd: it is a velocity) and noise co-diagonal with ``H``
     the violation is the discretisation error, :math:`O(1-\\beta)` as the step shrinks at
     fixed friction; with noise that is not co-diagonal it stays finite (a genuine NESS).
+
+    Parameters
+    ----------
+    alpha : float
+        Learning rate, > 0.
+    beta : float
+        Momentum in [-1, 1].
+    hessian : float, 1-D or (d, d) array
+        Positive definite.
+    noise_cov : float, 1-D or (d, d) array
+        Covariance of the gradient noise.
+    parity : {"odd", "even"} or array_like
+        Time-reversal signs, as in :func:`continuous_detailed_balance`.
+    method : str or Method
+        A two-state method with momentum.
+
+    Returns
+    -------
+    DetailedBalance
+        The violations (0 iff reversible) and the signs used.
+
+    See Also
+    --------
+    discrete_detailed_balance : the test it applies.
+    momentum_dynamics.stationary_covariance : the stationary covariance used.
 
     Examples
     --------
