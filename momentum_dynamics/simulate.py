@@ -38,6 +38,7 @@ from ._validation import (
     check_alpha,
     check_beta,
     check_count,
+    check_hessian_matrix,
     check_hyperparameters,
     check_nonnegative,
     check_scalar,
@@ -46,38 +47,17 @@ from .methods import Method, get_method
 
 __all__ = ["Quadratic", "Trajectory", "simulate", "empirical_rate", "sign_changes"]
 
-# Relative symmetry tolerance for a Hessian: |H - H^T| <= _SYM_RTOL * max|H|.
-_SYM_RTOL = 1e-12
 # Below this norm the error x - x* of a run that started far away is rounding noise
 # or subnormal; empirical_rate and sign_changes ignore it.
 _TINY = 1e-280
 
 
 def _as_hessian(value, name: str) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Validate a Hessian; return (dense, None) or (None, diagonal curvatures)."""
-    arr = as_real_array(value, name)
-    if arr.ndim == 0:
-        return None, arr.reshape(1)
-    if arr.ndim == 1:
-        if arr.size == 0:
-            raise ValueError(f"{name} must have at least one curvature; got an empty array")
-        return None, arr
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
-        raise ValueError(
-            f"{name} must be a scalar, a 1-D array of curvatures or a square (d, d) matrix; "
-            f"got shape {arr.shape}"
-        )
-    asym = np.abs(arr - arr.T)
-    scale = np.abs(arr).max()
-    worst = asym.max()
-    if worst > _SYM_RTOL * scale:
-        i, j = (int(k) for k in np.unravel_index(np.argmax(asym), asym.shape))
-        raise ValueError(
-            f"{name} must be symmetric (a Hessian); got {name}[{i}, {j}]={float(arr[i, j])!r} "
-            f"but {name}[{j}, {i}]={float(arr[j, i])!r} (allowed relative asymmetry "
-            f"{_SYM_RTOL:g})"
-        )
-    return 0.5 * (arr + arr.T), None
+    """Validate a Hessian (the package's one parser); return (dense, None) or (None, diagonal)."""
+    H = check_hessian_matrix(value, name)
+    if H.ndim == 1:
+        return None, H
+    return 0.5 * (H + H.T), None
 
 
 class Quadratic:
