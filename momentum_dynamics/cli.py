@@ -72,6 +72,35 @@ def _number(text: str) -> float:
     return value
 
 
+def _param(text: str) -> tuple[str, float]:
+    """``NAME=VALUE``: an extra hyper-parameter of the method (e.g. ``nu=0.7`` for QHM)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, e.g. nu=0.7; got {text!r}")
+    try:
+        return name, _number(value)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{name}: {exc}") from None
+
+
+def _params(args) -> dict[str, float]:
+    """The --param values as keyword arguments; a name given twice is an error."""
+    out: dict[str, float] = {}
+    for name, value in args.param or ():
+        if name in out:
+            raise ValueError(f"--param {name} given twice")
+        if name in ("alpha", "beta", "curvature"):
+            raise ValueError(f"--param {name}: {name} has its own option or axis")
+        out[name] = value
+    return out
+
+
+def _add_param(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--param", type=_param, action="append", metavar="NAME=VALUE",
+                        help="an extra hyper-parameter of the method, e.g. nu=0.7 for "
+                        "quasi-hyperbolic momentum; repeat for several")
+
+
 def _method(text: str) -> str:
     """A registered method name, or ``module:function`` imported and registered here."""
     from .methods import get_method, register_method
@@ -217,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--log", action="store_true", help="log-scaled alpha*lambda axis")
     r.add_argument("--no-critical", action="store_true",
                    help="skip the critical-damping curves")
+    _add_param(r)
 
     c = sub.add_parser("critical-beta", help="momentum for critical damping",
                        description="Exact critically damped momentum for a learning rate and "
@@ -225,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--curvature", type=_number, required=True, help="Hessian eigenvalue lambda")
     c.add_argument("--method", default="heavy_ball", type=_method,
                    help=f"one of {methods}, or module:function")
+    _add_param(c)
     _add_format(c)
 
     t = sub.add_parser("rates", help="tuned rates versus the condition number",
@@ -514,24 +545,34 @@ def _region(args) -> None:
                                   alpha_lambda_range=None if args.alpha_lambda_range is None
                                   else tuple(args.alpha_lambda_range),
                                   log=args.log,
-                                  critical=False if args.no_critical else None)
+                                  critical=False if args.no_critical else None,
+                                  **_params(args))
     drawn.figure.savefig(out, dpi=args.dpi)
     print(f"wrote {out}")
 
 
 def _critical_beta(args) -> None:
+    import numpy as np
+
     from . import symbolic
     from .methods import get_method
-    from .numeric import continuous_critical_beta, critical_beta, damping_regime, spectral_radius
+    from .numeric import (
+        continuous_critical_beta,
+        critical_beta,
+        damping_regime,
+        poles,
+        spectral_radius,
+    )
 
     m = get_method(args.method)
     a, lam = args.alpha, args.curvature
-    exact = float(critical_beta(m, a, lam))
-    approx = float(continuous_critical_beta(m, a, lam))
+    hp = _params(args)
+    exact = float(critical_beta(m, a, lam, **hp))
+    approx = float(continuous_critical_beta(m, a, lam, **hp))
     sym = symbolic.critical_beta(m)
     h = a * lam
     data: dict[str, Any] = {
-        "method": m.name, "alpha": a, "curvature": lam, "alpha_lambda": h,
+        "method": m.name, "alpha": a, "curvature": lam, "alpha_lambda": h, **hp,
         "critical_beta": exact, "formula": str(sym.stable), "condition": str(sym.condition),
         "continuous_critical_beta": approx, "continuous_formula": str(sym.continuous),
         "double_pole": math.nan, "spectral_radius": math.nan,
@@ -547,11 +588,12 @@ def _critical_beta(args) -> None:
         # would land on the marginally stable beta = 1.
         delta = 1e-3 * max(min(1 + exact, 1 - exact), 1e-12)
         data |= {
-            "double_pole": float(sym.double_pole.subs({symbolic.alpha: a,
-                                                       symbolic.curvature: lam})),
-            "spectral_radius": float(spectral_radius(m, a, exact, lam)),
-            "regime_below": str(damping_regime(m, a, max(exact - delta, -1.0), lam)),
-            "regime_above": str(damping_regime(m, a, min(exact + delta, 1.0), lam))}
+            # From the poles at the returned beta (the branch the numeric layer chose,
+            # which for some rules, e.g. QHM, is not the symbolic default's).
+            "double_pole": float(np.mean(poles(m, a, exact, lam, **hp)).real),
+            "spectral_radius": float(spectral_radius(m, a, exact, lam, **hp)),
+            "regime_below": str(damping_regime(m, a, max(exact - delta, -1.0), lam, **hp)),
+            "regime_above": str(damping_regime(m, a, min(exact + delta, 1.0), lam, **hp))}
 
     def text() -> None:
         print(f"method: {m.title}   alpha = {a:g}   curvature lambda = {lam:g}   "

@@ -354,6 +354,12 @@ def rules_module(tmp_path, monkeypatch):
         def broken(x):
             return x
 
+        def qhm(x, v, grad, alpha, beta, nu):
+            """Quasi-hyperbolic momentum (Ma & Yarats 2019)."""
+            g = grad(x)
+            v = beta * v + (1 - beta) * g
+            return x - alpha * ((1 - nu) * g + nu * v), v
+
         not_a_function = 3
         '''))
     (tmp_path / f"{name}_fails.py").write_text("raise RuntimeError('boom at import')\n")
@@ -401,3 +407,49 @@ def test_method_as_module_function_errors(rules_module, spec, words, capsys):
     assert err.count("\n") == 1
     for word in words:
         assert word in err
+
+
+def test_param_passes_extra_hyperparameters(rules_module, tmp_path, capsys):
+    """QHM at nu = 0.7: the returned beta gives the hand-built state matrix a double
+    eigenvalue, equal to the reported double pole. With g = lam x, h = a lam:
+    v' = b v + (1 - b) lam x and x' = x - a ((1 - nu) g + nu v'), so
+    A = [[1 - h (1 - nu) - h nu (1 - b), -a nu b], [(1 - b) lam, b]]."""
+    a, lam, nu = 2.0, 1.0, 0.7
+    got = _json(["critical-beta", "--alpha", str(a), "--curvature", str(lam), "--method",
+                 f"{rules_module}:qhm", "--param", f"nu={nu}", "--format", "json"], capsys)
+    b = got["critical_beta"]
+    assert got["nu"] == nu
+    h = a * lam
+    A = np.array([[1 - h * (1 - nu) - h * nu * (1 - b), -a * nu * b],
+                  [(1 - b) * lam, b]])
+    ev = np.linalg.eigvals(A)
+    assert abs(ev[0] - ev[1]) < 1e-6
+    assert got["double_pole"] == pytest.approx(ev.real.mean(), abs=1e-7)
+    out = tmp_path / "q.png"
+    assert main(["region", "--method", f"{rules_module}:qhm", "--param", f"nu={nu}",
+                 "--resolution", "20", "--out", str(out), "--dpi", "30"]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("param, words", [
+    ("nu", ["--param", "NAME=VALUE"]),
+    ("nu=abc", ["--param", "nu", "not a number"]),
+    ("1x=2", ["--param", "NAME=VALUE"]),
+])
+def test_param_errors(param, words, capsys):
+    argv = ["critical-beta", "--alpha", "0.1", "--curvature", "1", "--param", param]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    for word in words:
+        assert word in err
+
+
+def test_param_twice_or_unknown(capsys):
+    argv = ["critical-beta", "--alpha", "0.1", "--curvature", "1", "--param", "nu=0.5",
+            "--param", "nu=0.6"]
+    assert main(argv) == 2
+    assert "nu given twice" in capsys.readouterr().err
+    assert main(["critical-beta", "--alpha", "0.1", "--curvature", "1", "--param",
+                 "nu=0.5"]) == 2
+    assert "nu" in capsys.readouterr().err
