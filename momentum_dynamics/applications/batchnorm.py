@@ -37,7 +37,8 @@ stable ``alpha*lambda`` falls from 3.8 (``rho = 0``) to 0.12 at ``rho = 0.5`` an
 0.023 at ``rho = 0.9`` (:func:`bn_lag_max_step`). The claim holds with a caveat: a
 small lag first *widens* the stable range (the EMA low-passes the gradient and pushes
 the flip boundary out), and the Neimark-Sacker boundary takes over only above a
-``rho`` that is small for large ``beta`` (about 0.025 at ``beta = 0.9``); without
+``rho`` that is small for large ``beta`` (0.2 at ``beta = 0.5``, about 0.025 at
+``beta = 0.9``); without
 momentum (``beta = 0``) the lag only widens it. At a drifting optimum the velocity
 trails the true gradient by a phase that grows with both ``beta`` and ``rho``, and
 the part due to the lag grows with ``beta``: at ``omega = 0.05``,
@@ -187,7 +188,12 @@ def bn_lag_method() -> Method:
         existing = None
     if existing is not None and existing.update is heavy_ball_bn_lag:
         return existing
-    return register_method(heavy_ball_bn_lag, BN_LAG_METHOD, title="heavy ball, BN lag")
+    # A reloaded copy of this module registered an equal rule: take its place.
+    ours = existing is not None and (
+        getattr(existing.update, "__module__", None) == heavy_ball_bn_lag.__module__
+        and getattr(existing.update, "__qualname__", None) == heavy_ball_bn_lag.__qualname__)
+    return register_method(heavy_ball_bn_lag, BN_LAG_METHOD, title="heavy ball, BN lag",
+                           overwrite=ours)
 
 
 bn_lag_method()
