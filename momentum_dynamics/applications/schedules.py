@@ -220,11 +220,12 @@ class ScheduleGrowth(NamedTuple):
     transient_growth : float or ndarray
         ``max_{0 <= t <= T} ||A_t ... A_1||_2``: the largest factor by which the state
         of the worst initial condition grows during the schedule (>= 1, the ``t = 0``
-        identity; exactly 1 means never amplified).
+        identity; exactly 1 means never amplified). ``inf`` when it exceeds the
+        float range (a long divergent schedule); ``geometric_rate`` stays finite.
     peak_step : int or ndarray
         The step ``t`` where that maximum is reached (0: never above 1).
     final_norm : float or ndarray
-        ``||A_T ... A_1||_2``.
+        ``||A_T ... A_1||_2`` (0 or ``inf`` beyond the float range).
     geometric_rate : float or ndarray
         ``final_norm ** (1/T)``: the mean contraction (< 1) or growth (> 1) per step.
     tail_radius : float or ndarray
@@ -322,10 +323,10 @@ def schedule_growth(method, alphas, betas=None, curvatures=None,
     peak = np.argmax(log_norms, axis=0)
     peak_log = np.take_along_axis(log_norms, peak[None], axis=0)[0]
     above = peak_log > 0
-    growth = np.where(above, np.exp(np.where(above, peak_log, 0.0)), 1.0)
     peak_step = np.where(above, peak + 1, 0)
     final_log = log_norms[-1]
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # documented: inf beyond the float range
+        growth = np.where(above, np.exp(np.where(above, peak_log, 0.0)), 1.0)
         final = np.exp(final_log)
     rate = np.exp(final_log / T)
     expand = (slice(None),) + (None,) * lam.ndim
