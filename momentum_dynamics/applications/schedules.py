@@ -233,6 +233,20 @@ class ScheduleGrowth(NamedTuple):
         schedule ends in a constant tail that is then held for ever.
     max_frozen_radius : float or ndarray
         ``max_t rho(A_t)``: what a frozen-time analysis of every step would report.
+
+    See Also
+    --------
+    schedule_growth : computes it.
+
+    Examples
+    --------
+    Gradient descent, ``alpha * lambda = 1.5`` then ``0.5``, on two curvatures:
+
+    >>> g = schedule_growth("gd", [1.5, 0.5], curvatures=[1.0, 2.0])
+    >>> g.transient_growth, g.peak_step
+    (array([1., 2.]), array([0, 1]))
+    >>> g.worst_growth, g.worst_curvature
+    (2.0, 2.0)
     """
 
     curvatures: float | np.ndarray
@@ -498,6 +512,16 @@ class AmplificationExample(NamedTuple):
     constant_growth : ndarray (2,)
         ``max_{t <= T} ||A^t||_2`` for each of the two settings held constant: the
         amplification either would give on its own.
+
+    See Also
+    --------
+    transient_amplification_example : computes it.
+
+    Examples
+    --------
+    >>> ex = transient_amplification_example(steps=4)
+    >>> ex.alphas, ex.betas
+    (array([0.5, 3. , 0.5, 3. ]), array([0.9, 0.9, 0.9, 0.9]))
     """
 
     alphas: np.ndarray
