@@ -40,7 +40,7 @@ __all__ = [
 SYMMETRY_RTOL = 1e-12
 
 
-def _describe_bad(arr: np.ndarray, mask: np.ndarray) -> str:
+def describe_bad(arr: np.ndarray, mask: np.ndarray) -> str:
     bad = arr[mask]
     first = bad.flat[0].item()
     if arr.ndim == 0:
@@ -80,7 +80,7 @@ def as_number_array(value, name: str, *, allow_complex: bool = False) -> np.ndar
         arr = arr.astype(np.float64)
     finite = np.isfinite(arr)
     if not np.all(finite):
-        raise ValueError(f"{name} must be finite (no NaN or inf); {_describe_bad(arr, ~finite)}")
+        raise ValueError(f"{name} must be finite (no NaN or inf); {describe_bad(arr, ~finite)}")
     return arr
 
 
@@ -95,7 +95,7 @@ def check_alpha(alpha) -> np.ndarray:
     bad = arr <= 0
     if np.any(bad):
         raise ValueError(
-            "alpha (the learning rate) must be > 0; " + _describe_bad(arr, bad)
+            "alpha (the learning rate) must be > 0; " + describe_bad(arr, bad)
         )
     return arr
 
@@ -114,7 +114,7 @@ def check_beta(beta, method) -> np.ndarray | None:
     arr = as_real_array(beta, "beta")
     bad = (arr < -1) | (arr > 1)
     if np.any(bad):
-        raise ValueError("beta (the momentum) must lie in [-1, 1]; " + _describe_bad(arr, bad))
+        raise ValueError("beta (the momentum) must lie in [-1, 1]; " + describe_bad(arr, bad))
     return arr
 
 
@@ -129,7 +129,7 @@ def check_spectrum(mu, L) -> tuple[np.ndarray, np.ndarray]:
     L_a = as_real_array(L, "L")
     bad = mu_a <= 0
     if np.any(bad):
-        raise ValueError("mu (the smallest curvature) must be > 0; " + _describe_bad(mu_a, bad))
+        raise ValueError("mu (the smallest curvature) must be > 0; " + describe_bad(mu_a, bad))
     broadcast((mu_a, "mu"), (L_a, "L"))
     bad = np.broadcast_to(mu_a > L_a, np.broadcast_shapes(mu_a.shape, L_a.shape))
     if np.any(bad):
@@ -144,7 +144,7 @@ def check_kappa(kappa) -> np.ndarray:
     arr = as_real_array(kappa, "kappa")
     bad = arr < 1
     if np.any(bad):
-        raise ValueError("kappa (= L/mu) must be >= 1; " + _describe_bad(arr, bad))
+        raise ValueError("kappa (= L/mu) must be >= 1; " + describe_bad(arr, bad))
     return arr
 
 
@@ -185,7 +185,7 @@ def check_positive(value, name: str, what: str = "") -> np.ndarray:
     bad = arr <= 0
     if np.any(bad):
         label = f"{name} ({what})" if what else name
-        raise ValueError(f"{label} must be > 0; " + _describe_bad(arr, bad))
+        raise ValueError(f"{label} must be > 0; " + describe_bad(arr, bad))
     return arr
 
 
@@ -194,7 +194,7 @@ def check_nonnegative(value, name: str) -> np.ndarray:
     arr = as_real_array(value, name)
     bad = arr < 0
     if np.any(bad):
-        raise ValueError(f"{name} must be >= 0; " + _describe_bad(arr, bad))
+        raise ValueError(f"{name} must be >= 0; " + describe_bad(arr, bad))
     return arr
 
 

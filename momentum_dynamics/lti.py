@@ -59,7 +59,7 @@ def _evaluate_in_curvature(coeffs, values, curvature):
 
 
 @cache
-def _entry_polynomials(method: Method):
+def entry_polynomials(method: Method):
     """Coefficients (in powers of lambda) of every entry of A and B, compiled."""
     model = S.model(method).state_space
     syms = S.hyperparameter_symbols(method)
@@ -155,7 +155,7 @@ def state_space_matrices(method, alpha, beta=None, curvature=None, *, hessian=No
     H = _hessian_matrix(hessian, curvature)
     d = H.shape[0]
     powers = [np.eye(d)]
-    polyA, polyB = _entry_polynomials(m)
+    polyA, polyB = entry_polynomials(m)
     deg = max(len(c) for row in polyA + polyB for c in row)
     for _ in range(1, deg):
         powers.append(powers[-1] @ H)

@@ -51,9 +51,9 @@ from ._docstrings import fill_doc
 from ._validation import check_hessian, check_noise_cov
 from .lti import (
     _compile_in_curvature,
-    _entry_polynomials,
     _evaluate_in_curvature,
     _scalar_hyperparameters,
+    entry_polynomials,
 )
 from .methods import Method, get_method
 from .numeric import convergence_gap, spectral_radius
@@ -366,7 +366,7 @@ def stationary_covariance(method, alpha, beta=None, hessian=None, noise_cov=1.0,
                                     _evaluate_in_curvature(e, args, lam) * ones,
                                     St, codiagonal)
     else:
-        polyA, polyB = _entry_polynomials(m)
+        polyA, polyB = entry_polynomials(m)
 
         def evaluate(poly):  # (d, rows, cols): the scalar model at every curvature
             return np.stack([np.stack([_evaluate_in_curvature(f, args, lam) * np.ones(d)

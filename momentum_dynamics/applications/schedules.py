@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import _describe_bad, as_real_array, check_count, check_positive, to_output
-from ..lti import _entry_polynomials
+from .._validation import as_real_array, check_count, check_positive, describe_bad, to_output
+from ..lti import entry_polynomials
 from ..methods import Method, get_method
 from ..numeric import spectral_radius
 
@@ -73,14 +73,14 @@ def _schedule(method, alphas, betas, hyperparameters: dict) -> _Schedule:
     a = named["alpha"][1]
     bad = a <= 0
     if np.any(bad):
-        raise ValueError("alphas (the learning rates) must be > 0; " + _describe_bad(a, bad))
+        raise ValueError("alphas (the learning rates) must be > 0; " + describe_bad(a, bad))
     if m.has_momentum:
         if betas is None:
             raise TypeError(f"betas (the momentum schedule) is required for method {m.name!r}")
         b = _per_step(betas, "betas")
         bad = (b < -1) | (b > 1)
         if np.any(bad):
-            raise ValueError("betas (the momenta) must lie in [-1, 1]; " + _describe_bad(b, bad))
+            raise ValueError("betas (the momenta) must lie in [-1, 1]; " + describe_bad(b, bad))
         named["beta"] = ("betas", b)
     elif betas is not None:
         raise ValueError(f"method {m.name!r} has no momentum parameter; pass betas=None "
@@ -122,7 +122,7 @@ def _step_matrices(sch: _Schedule, lam: np.ndarray) -> np.ndarray:
     model :func:`momentum_dynamics.lti.state_space_matrices` evaluates), so the whole
     schedule is evaluated in one vectorised call per coefficient.
     """
-    polyA, _ = _entry_polynomials(sch.method)
+    polyA, _ = entry_polynomials(sch.method)
     n = len(polyA)
     expand = (slice(None),) + (None,) * lam.ndim
     args = [sch.values[h][expand] for h in sch.method.hyperparameters]
