@@ -485,7 +485,64 @@ CORE: dict[str, Spec] = {
         dict(trajectory=TR, coordinate=0, x_star=[0.0, 0.0], rtol=1e-10),
         dict(trajectory="object", coordinate="index", x_star="vector_or_none", rtol="nonneg"),
     ),
-    # applications
+    # applications: batch-norm lag and schedules
+    "bn_lag_method": Spec(applications.bn_lag_method, {}, {}),
+    "check_bn_momentum": Spec(
+        applications.check_bn_momentum, dict(bn_momentum=0.5), dict(bn_momentum="beta01")
+    ),
+    "bn_lag_stability": Spec(
+        applications.bn_lag_stability,
+        dict(alpha_lambda=0.1, beta=0.5, bn_momentum=0.5),
+        dict(alpha_lambda="pos", beta="beta", bn_momentum="beta01"),
+        [("alpha_lambda", "beta")],
+    ),
+    "bn_lag_max_step": Spec(
+        applications.bn_lag_max_step,
+        dict(beta=0.5, bn_momentum=0.5),
+        dict(beta="beta", bn_momentum="beta01"),
+        [("beta", "bn_momentum")],
+    ),
+    "bn_lag_phase": Spec(
+        applications.bn_lag_phase,
+        dict(omega=0.05, alpha_lambda=0.01, beta=0.5, bn_momentum=0.5),
+        dict(omega="pos", alpha_lambda="pos", beta="beta", bn_momentum="beta01"),
+        [("omega", "beta")],
+    ),
+    "transition_product": Spec(
+        applications.transition_product,
+        dict(method="heavy_ball", alphas=[0.1, 0.2], betas=[0.5, 0.9], curvature=1.0),
+        dict(method="method", alphas="pos_grid", betas="grid", curvature="real"),
+        [("alphas", "betas")],
+        True,
+    ),
+    "schedule_growth": Spec(
+        applications.schedule_growth,
+        dict(method="heavy_ball", alphas=[0.1, 0.2], betas=[0.5, 0.9], curvatures=[1.0, 2.0]),
+        dict(method="method", alphas="pos_grid", betas="grid", curvatures="grid"),
+        [("alphas", "betas")],
+        True,
+    ),
+    "linear_warmup": Spec(
+        applications.linear_warmup,
+        dict(alpha=0.1, steps=10, warmup_steps=5),
+        dict(alpha="pos", steps="count", warmup_steps="count0"),
+    ),
+    "beta_ramp": Spec(
+        applications.beta_ramp,
+        dict(start=0.5, stop=0.9, steps=10, ramp_steps=5),
+        dict(start="beta", stop="beta", steps="count", ramp_steps="count0_or_none"),
+    ),
+    "step_decay": Spec(
+        applications.step_decay,
+        dict(alpha=0.1, steps=10, every=3, factor=0.1),
+        dict(alpha="pos", steps="count", every="count", factor="pos"),
+    ),
+    "transient_amplification_example": Spec(
+        applications.transient_amplification_example,
+        dict(beta=0.9, low=0.5, high=3.0, steps=10, curvature=1.0),
+        dict(beta="beta", low="pos", high="pos", steps="count", curvature="pos"),
+    ),
+    # applications: federated
     "server_momentum_model": Spec(
         applications.server_momentum_model,
         dict(
@@ -922,6 +979,7 @@ EXCLUDED = {
     "heavy_ball": "update rule",
     "nesterov": "update rule",
     "ema_momentum": "update rule",
+    "heavy_ball_bn_lag": "update rule",
 }
 
 PUBLIC_MODULES = [

@@ -187,6 +187,7 @@ def test_bad_input_names_the_argument(func, kwargs, exc, words):
     kwargs = dict(kwargs)
     lam = kwargs.pop("curvature", 1.0)
     key = "curvature" if func is transition_product else "curvatures"
+    words = words.replace("curvature must", f"{key} must")  # each names its own argument
     with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
         func("heavy_ball", **kwargs, **{key: lam})
 

@@ -1,4 +1,5 @@
-"""Deep-learning readings built on the core: federated server momentum, ...
+"""Deep-learning readings built on the core: federated server momentum, batch-norm lag,
+learning-rate and momentum schedules, ...
 
 Submodules and names are imported on first use (PEP 562), so importing this package
 costs nothing until a name is used.
@@ -19,6 +20,14 @@ _ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys(["FederatedQuadratic", "OptimalServerBeta", "optimal_server_beta",
                      "server_momentum_model", "server_statespace", "server_variance"],
                     "federated"),
+    **dict.fromkeys(["BN_LAG_METHOD", "heavy_ball_bn_lag", "bn_lag_method",
+                     "check_bn_momentum", "bn_lag_stability", "bn_lag_max_step",
+                     "BNPhaseLag", "bn_lag_phase"],
+                    "batchnorm"),
+    **dict.fromkeys(["transition_product", "ScheduleGrowth", "schedule_growth",
+                     "linear_warmup", "beta_ramp", "step_decay", "AmplificationExample",
+                     "transient_amplification_example"],
+                    "schedules"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -26,6 +35,16 @@ __all__ = list(_ATTRIBUTES)
 __getattr__, __dir__ = lazy_exports(__name__, _ATTRIBUTES, set(_ATTRIBUTES.values()))
 
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
+    from .batchnorm import (
+        BN_LAG_METHOD,
+        BNPhaseLag,
+        bn_lag_max_step,
+        bn_lag_method,
+        bn_lag_phase,
+        bn_lag_stability,
+        check_bn_momentum,
+        heavy_ball_bn_lag,
+    )
     from .federated import (
         FederatedQuadratic,
         OptimalServerBeta,
@@ -33,4 +52,14 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         server_momentum_model,
         server_statespace,
         server_variance,
+    )
+    from .schedules import (
+        AmplificationExample,
+        ScheduleGrowth,
+        beta_ramp,
+        linear_warmup,
+        schedule_growth,
+        step_decay,
+        transient_amplification_example,
+        transition_product,
     )

@@ -27,7 +27,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import as_real_array, check_count, check_positive, describe_bad, to_output
+from .._validation import (
+    as_real_array,
+    check_count,
+    check_nonempty,
+    check_positive,
+    describe_bad,
+    to_output,
+)
 from ..lti import entry_polynomials
 from ..methods import Method, get_method
 from ..numeric import spectral_radius
@@ -108,10 +115,11 @@ def _schedule(method, alphas, betas, hyperparameters: dict) -> _Schedule:
     return _Schedule(m, steps, values)
 
 
-def _curvatures(curvature) -> np.ndarray:
+def _curvatures(curvature, name: str = "curvature") -> np.ndarray:
     if curvature is None:
-        raise TypeError("curvature (a Hessian eigenvalue, or an array of them) is required")
-    return as_real_array(curvature, "curvature")
+        raise TypeError(f"{name} (a Hessian eigenvalue, or an array of them) is required")
+    # A worst case over no curvature has no value.
+    return check_nonempty(as_real_array(curvature, name), name)
 
 
 def _step_matrices(sch: _Schedule, lam: np.ndarray) -> np.ndarray:
@@ -315,7 +323,7 @@ def schedule_growth(method, alphas, betas=None, curvatures=None,
     True
     """
     sch = _schedule(method, alphas, betas, hyperparameters)
-    lam = _curvatures(curvatures)
+    lam = _curvatures(curvatures, "curvatures")
     mats = _step_matrices(sch, lam)
     T, n = sch.steps, mats.shape[-1]
     Q = np.broadcast_to(np.eye(n), mats.shape[1:]).copy()
