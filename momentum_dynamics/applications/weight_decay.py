@@ -36,7 +36,10 @@ What the symbolic core derives from the two rules (:func:`weight_decay_polynomia
   ``0 < alpha wd < 2``); for ``lambda != 0`` a pole independent of ``beta`` exists only
   when ``alpha wd = 1`` (it is ``z = 0``). At equal ``alpha wd`` the largest stable
   ``alpha lambda`` is ``(1 + beta)(2 - alpha wd)`` for SGDW against
-  ``2 (1 + beta) - alpha wd`` for coupled L2: smaller by ``beta alpha wd``.
+  ``2 (1 + beta) - alpha wd`` for coupled L2: smaller by ``beta alpha wd``;
+- SGDW's pole product is ``beta (1 - alpha wd)``, so unlike heavy ball (with or without
+  L2) it stays stable at ``beta = 1`` for ``0 < alpha lambda < 2 (2 - alpha wd)``: the
+  decay damps an otherwise undamped momentum buffer.
 
 References
 ----------
@@ -210,6 +213,8 @@ def register_weight_decay_methods(*, overwrite: bool = False) -> dict[str, Metho
     ['heavy_ball_l2', 'sgdw']
     >>> md.spectral_radius("sgdw", alpha=0.1, beta=0.5, curvature=0.0, weight_decay=1.0)
     0.9
+    >>> for name in ("heavy_ball_l2", "sgdw"):
+    ...     md.unregister_method(name)
     """
     overwrite = check_flag(overwrite, "overwrite")
     taken = []
@@ -486,7 +491,8 @@ def decoupled_decay_poles() -> DecoupledDecayPoles:
         "decay and momentum mix and stability needs "
         "-(1 - beta) alpha*wd < alpha*lambda < (1 + beta)(2 - alpha*wd) (with "
         "|beta (1 - alpha*wd)| < 1), a bound smaller by beta*alpha*wd than coupled "
-        "L2's alpha*lambda < 2 (1 + beta) - alpha*wd."
+        "L2's alpha*lambda < 2 (1 + beta) - alpha*wd. The pole product beta (1 - alpha*wd) "
+        "also keeps SGDW stable at beta = 1 for 0 < alpha*lambda < 2 (2 - alpha*wd)."
     )
     return DecoupledDecayPoles(mod.order, roots, stable0, common, condition, verdict)
 
@@ -580,7 +586,7 @@ def stable_step_interval(method: str | Method, beta, alpha_weight_decay) -> Stab
     -------
     StableStepInterval
         ``lower`` and ``upper`` ends of the open interval, broadcast shape; NaN where
-        no ``alpha*lambda`` is stable (e.g. ``beta = 1``).
+        no ``alpha*lambda`` is stable (e.g. coupled L2 at ``beta = 1``).
 
     Raises
     ------
