@@ -57,6 +57,7 @@ import numpy as np
 import sympy as sp
 
 from .. import symbolic
+from .._compile import compile_numpy
 from .._validation import as_real_array, broadcast, check_flag, check_nonnegative, to_output
 from ..methods import Method, get_method, register_method
 
@@ -543,8 +544,7 @@ def _interval_kernel(m: Method):
                 f"the stability conditions of {m.name!r} are not linear in alpha*lambda "
                 "and alpha*weight_decay; no interval in alpha*lambda")
         parts.append((e.coeff(_h, 0), e.coeff(_h, 1)))
-    f = sp.lambdify((symbolic.beta, _d), [sp.Tuple(*p) for p in parts], "numpy")
-    return f
+    return compile_numpy((symbolic.beta, _d), [list(p) for p in parts])
 
 
 class StableStepInterval(NamedTuple):
