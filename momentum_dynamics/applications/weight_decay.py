@@ -280,6 +280,11 @@ class WeightDecayPolynomials(NamedTuple):
     See Also
     --------
     weight_decay_polynomials : the function that returns it.
+
+    Examples
+    --------
+    >>> weight_decay_polynomials().coupled
+    beta + z**2 + z*(alpha*lambda + alpha*weight_decay - beta - 1)
     """
 
     coupled: sp.Expr
@@ -345,6 +350,11 @@ class CurvatureShift(NamedTuple):
     See Also
     --------
     curvature_shift : the function that returns it.
+
+    Examples
+    --------
+    >>> curvature_shift("heavy_ball_l2").shifted_curvature
+    lambda + weight_decay
     """
 
     method: str
@@ -433,6 +443,12 @@ class DecoupledDecayPoles(NamedTuple):
     See Also
     --------
     decoupled_decay_poles : the function that returns it.
+
+    Examples
+    --------
+    >>> decoupled_decay_poles().stable_at_zero_curvature  # doctest: +NORMALIZE_WHITESPACE
+    (-alpha*weight_decay*(beta - 1) > 0) & (-alpha*beta*weight_decay + beta + 1 > 0) &
+    (alpha*beta*weight_decay - beta + 1 > 0) & (-(beta + 1)*(alpha*weight_decay - 2) > 0)
     """
 
     order: int
@@ -477,7 +493,8 @@ def decoupled_decay_poles() -> DecoupledDecayPoles:
     roots = tuple(sp.roots(sp.Poly(at0, z)))
     # beta first, then the decay pole, for a stable display order.
     roots = tuple(sorted(roots, key=lambda r: (not r.has(b), sp.default_sort_key(r))))
-    stable0 = symbolic.stability_conditions(mod.method).subs(lam, 0)
+    stable0 = sp.And(*[sp.factor(r.lhs - r.rhs) > 0 for r in
+                       symbolic.stability_conditions(mod.method).subs(lam, 0).args])
     p0, p1 = p.coeff(b, 0), p.coeff(b, 1)
     # p1 is linear in z, so its root is the only candidate for a common root.
     (common,) = sp.solve(p1, z)
@@ -558,6 +575,11 @@ class StableStepInterval(NamedTuple):
     See Also
     --------
     stable_step_interval : the function that returns it.
+
+    Examples
+    --------
+    >>> stable_step_interval("sgdw", beta=0.0, alpha_weight_decay=0.5).upper
+    1.5
     """
 
     lower: float | np.ndarray
