@@ -298,3 +298,14 @@ def test_registration_is_idempotent_and_refuses_to_replace_user_methods(register
 def test_bad_input_is_refused_by_name(args, exc, match):
     with pytest.raises(exc, match=match):
         wdm.stable_step_interval(*args)
+
+
+def test_flat_direction_conditions_agree_with_hand_built_matrices():
+    r = wdm.decoupled_decay_poles()
+    wd = symbolic.hyperparameter_symbols(SGDW)["weight_decay"]
+    f = sp.lambdify((symbolic.alpha, symbolic.beta, wd), r.stable_at_zero_curvature)
+    rng = np.random.default_rng(8)
+    for b, d in zip(rng.uniform(-1.5, 1.5, 300), rng.uniform(-0.5, 2.5, 300), strict=True):
+        r0 = rho(a_sgdw(0.0, b, d))
+        if abs(r0 - 1) > 1e-9:
+            assert bool(f(1.0, b, d)) == (r0 < 1)
