@@ -30,7 +30,8 @@ from ._lazy import lazy_exports
 __version__ = "0.1.0"
 
 # Subpackages and submodules exported by name.
-_EXPORTED_MODULES = ("symbolic", "plotting", "applications", "multistep", "physics", "statphys")
+_EXPORTED_MODULES = ("symbolic", "plotting", "applications", "multistep", "physics", "statphys",
+                     "robust")
 
 # Every other public name -> the submodule that defines it.
 _ATTRIBUTES: dict[str, str] = {
@@ -85,7 +86,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
-    from . import applications, multistep, physics, plotting, statphys, symbolic
+    from . import applications, multistep, physics, plotting, robust, statphys, symbolic
     from .conventions import (
         MethodParameters,
         from_keras_sgd,
