@@ -50,6 +50,9 @@ __all__ = [
     "heavy_ball",
     "nesterov",
     "ema_momentum",
+    "quasi_hyperbolic_momentum",
+    "robust_momentum",
+    "triple_momentum",
     "get_method",
     "register_method",
     "unregister_method",
@@ -76,7 +79,7 @@ def _rule_sections(velocity: str | None) -> str:
 
 
 # --------------------------------------------------------------------------
-# The update rules. These four functions are the only place the methods are
+# The update rules. These functions are the only place the methods are
 # written down.
 # --------------------------------------------------------------------------
 
@@ -169,6 +172,159 @@ def ema_momentum(x, v, grad, alpha, beta):
     """
     v = beta * v + (1 - beta) * grad(x)
     return x - alpha * v, v
+
+
+def _zoo_sections(velocity: str, extra: str) -> str:
+    """Parameters and Returns of a rule with hyper-parameters beyond ``alpha, beta``."""
+    return _rule_sections(velocity).replace("\nReturns", extra + "\nReturns")
+
+
+@fill_doc(sections=_zoo_sections(
+    "The moving average :math:`v_{t-1}` of the gradients.",
+    "nu : float or sympy.Expr\n"
+    "    Immediate discount, usually in [0, 1]: ``nu = 0`` is gradient descent, ``nu = 1``\n"
+    "    EMA momentum.\n"))
+def quasi_hyperbolic_momentum(x, v, grad, alpha, beta, nu):
+    r"""Quasi-hyperbolic momentum, QHM (Ma & Yarats 2019).
+
+    A weighted average of a plain gradient step and an EMA-momentum step:
+
+    .. math::
+
+        g_t = \nabla f(x_{t-1}), \qquad v_t = \beta v_{t-1} + (1-\beta) g_t, \qquad
+        x_t = x_{t-1} - \alpha\bigl((1-\nu) g_t + \nu v_t\bigr)
+
+    Registered as ``"qh_momentum"``. ``nu = 1`` is :func:`ema_momentum`, ``nu = beta``
+    is Nesterov's method on the look-ahead point, and every other two-state method
+    with one gradient per step is QHM on a look-ahead point (see
+    :mod:`momentum_dynamics.converters`).
+
+    %(sections)s
+
+    See Also
+    --------
+    ema_momentum : the case ``nu = 1``.
+    momentum_dynamics.converters.to_qhm : QHM parameters of the other methods.
+
+    References
+    ----------
+    J. Ma and D. Yarats, "Quasi-hyperbolic momentum and Adam for deep learning",
+    ICLR 2019.
+
+    Examples
+    --------
+    >>> x, v = quasi_hyperbolic_momentum(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9,
+    ...                                  nu=0.7)
+    >>> round(x, 12), round(v, 12)
+    (0.8945, 0.65)
+    """
+    g = grad(x)
+    v = beta * v + (1 - beta) * g
+    return x - alpha * ((1 - nu) * g + nu * v), v
+
+
+@fill_doc(sections=_zoo_sections(
+    "The velocity :math:`v_{t-1} = x_{t-2} - x_{t-1}`.",
+    "gamma : float or sympy.Expr\n"
+    "    Look-ahead coefficient: the gradient is taken at :math:`x - \\gamma v`\n"
+    "    (``gamma = 0`` is heavy ball, ``gamma = beta`` Nesterov).\n"))
+def robust_momentum(x, v, grad, alpha, beta, gamma):
+    r"""Robust momentum (Cyrus, Hu, Van Scoy & Lessard 2018), in velocity form.
+
+    .. math::
+
+        y_{t-1} = x_{t-1} - \gamma v_{t-1}, \qquad
+        v_t = \beta v_{t-1} + \alpha \nabla f(y_{t-1}), \qquad x_t = x_{t-1} - v_t
+
+    With :math:`v_{t-1} = x_{t-2} - x_{t-1}` this is the paper's
+    :math:`x_{t} = x_{t-1} + \beta(x_{t-1} - x_{t-2}) - \alpha\nabla f(y_{t-1})`,
+    :math:`y_{t-1} = x_{t-1} + \gamma(x_{t-1} - x_{t-2})` (Lessard, Recht & Packard
+    2016 call the same three-parameter family a synthesised Nesterov method). The
+    gradient is evaluated at :math:`y`, not at the iterate. The paper's tuning, a
+    function of ``mu``, ``L`` and the robustness parameter ``rho``, is
+    :func:`momentum_dynamics.designs.robust_momentum_parameters`. Registered as
+    ``"robust_momentum"``.
+
+    %(sections)s
+
+    See Also
+    --------
+    triple_momentum : the fastest member of the family, with an output combination.
+    momentum_dynamics.designs.robust_momentum_parameters : the paper's tuning.
+
+    References
+    ----------
+    S. Cyrus, B. Hu, B. Van Scoy and L. Lessard, "A robust accelerated optimization
+    algorithm for strongly convex functions", ACC 2018.
+
+    Examples
+    --------
+    The gradient is taken at :math:`1 - 0.5 \cdot 0.5 = 0.75`:
+
+    >>> x, v = robust_momentum(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9, gamma=0.5)
+    >>> round(x, 12), round(v, 12)
+    (0.4, 0.6)
+    """
+    y = x - gamma * v
+    v = beta * v + alpha * grad(y)
+    return x - v, v
+
+
+@fill_doc(sections=_zoo_sections(
+    "The velocity :math:`v_{t-1} = \\xi_{t-2} - \\xi_{t-1}` of the inner sequence.",
+    "gamma : float or sympy.Expr\n"
+    "    Look-ahead of the gradient point :math:`y = \\xi - \\gamma v`.\n"
+    "delta : float or sympy.Expr\n"
+    "    Output combination :math:`x = \\xi - \\delta v`.\n"))
+def triple_momentum(x, v, grad, alpha, beta, gamma, delta):
+    r"""Triple momentum (Van Scoy, Freeman & Lynch 2018), iterate first.
+
+    The paper's method runs an inner sequence :math:`\xi` and reads the gradient and
+    the output at two combinations of its last two values:
+
+    .. math::
+
+        \xi_{t} = (1+\beta)\xi_{t-1} - \beta\xi_{t-2} - \alpha\nabla f(y_{t-1}),
+        \quad y_{t} = (1+\gamma)\xi_{t} - \gamma\xi_{t-1},
+        \quad x_{t} = (1+\delta)\xi_{t} - \delta\xi_{t-1}.
+
+    Written with the velocity :math:`v_t = \xi_{t-1} - \xi_t` and the output
+    :math:`x` as the first state variable (so that :math:`x` is what every analysis
+    reports, as in the paper's guarantee): :math:`\xi = x + \delta v`,
+    :math:`y = \xi - \gamma v`, then :math:`v_t = \beta v_{t-1} + \alpha\nabla
+    f(y_{t-1})`, :math:`\xi_t = \xi_{t-1} - v_t` and :math:`x_t = \xi_t - \delta v_t`.
+    ``v = 0`` starts the paper's method at :math:`\xi_{-1} = \xi_0 = x_0`. The
+    tuning as a function of ``mu`` and ``L`` is
+    :func:`momentum_dynamics.designs.triple_momentum_parameters`. Registered as
+    ``"triple_momentum"``.
+
+    %(sections)s
+
+    See Also
+    --------
+    robust_momentum : the same inner sequence without the output combination.
+    momentum_dynamics.designs.triple_momentum_parameters : the paper's tuning.
+
+    References
+    ----------
+    B. Van Scoy, R. A. Freeman and K. M. Lynch, "The fastest known globally convergent
+    first-order method for minimizing strongly convex functions", IEEE Control Systems
+    Letters 2(1), 49-54, 2018.
+
+    Examples
+    --------
+    :math:`\xi = 1 + 0.1 \cdot 0.5 = 1.05`, the gradient is taken at
+    :math:`y = 1.05 - 0.25 = 0.8`:
+
+    >>> x, v = triple_momentum(1.0, 0.5, lambda x: 2 * x, alpha=0.1, beta=0.9,
+    ...                        gamma=0.5, delta=0.1)
+    >>> round(x, 12), round(v, 12)
+    (0.379, 0.61)
+    """
+    xi = x + delta * v
+    v = beta * v + alpha * grad(xi - gamma * v)
+    xi = xi - v
+    return xi - delta * v, v
 
 
 # --------------------------------------------------------------------------
@@ -579,3 +735,10 @@ register_method(
     ema_momentum, "ema_momentum", title="EMA momentum", worst_case_at_endpoints=True,
     tunings={"optimal": "critical_both_ends"},
 )
+
+# The zoo (issue 11). No closed-form tunings are declared: their parameter formulas are
+# the papers' (momentum_dynamics.designs), and their worst case over [mu, L] is not
+# proven to sit at an endpoint, so convergence_rate samples the interval.
+register_method(quasi_hyperbolic_momentum, "qh_momentum", title="QHM")
+register_method(robust_momentum, "robust_momentum", title="robust momentum")
+register_method(triple_momentum, "triple_momentum", title="triple momentum")
