@@ -37,7 +37,8 @@ _EXPORTED_MODULES = ("symbolic", "plotting", "applications", "multistep", "physi
 _ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys(["Method", "available_methods", "get_method", "register_method",
                      "unregister_method", "gradient_descent", "heavy_ball", "nesterov",
-                     "ema_momentum"], "methods"),
+                     "ema_momentum", "quasi_hyperbolic_momentum", "robust_momentum",
+                     "triple_momentum"], "methods"),
     **dict.fromkeys(["REGIMES", "OptimalParameters", "RateRow", "poles", "spectral_radius",
                      "is_stable", "damping_regime", "critical_beta",
                      "continuous_critical_beta", "effective_learning_rate",
@@ -57,11 +58,17 @@ _ATTRIBUTES: dict[str, str] = {
                      "gradient_filter_system", "tracking_lag", "ramp_lag"], "filters"),
     **dict.fromkeys(["mass_spring_damper", "pd_gains"], "physics"),
     **dict.fromkeys(["boundary_locus", "absolute_stability_mask"], "multistep"),
+    **dict.fromkeys(["TripleMomentumParameters", "triple_momentum_parameters",
+                     "RobustMomentumParameters", "robust_momentum_parameters",
+                     "FRONTIER_FAMILIES", "FrontierData", "rate_noise_frontier"], "designs"),
+    **dict.fromkeys(["QHMParameters", "ConvertedParameters", "to_qhm", "from_qhm"],
+                    "converters"),
 }
 
 # Submodules reachable as attributes (``momentum_dynamics.numeric``), exported or not.
 _SUBMODULES = frozenset(_EXPORTED_MODULES) | {
-    "cli", "conventions", "filters", "lti", "methods", "noise", "numeric", "simulate"}
+    "cli", "conventions", "converters", "designs", "filters", "lti", "methods", "noise",
+    "numeric", "simulate"}
 
 # Names that are both a submodule and a different exported object: ``simulate`` is the
 # function (as it has always been), although ``momentum_dynamics/simulate.py`` exists.
@@ -96,6 +103,16 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         to_optax_sgd,
         to_pytorch_sgd,
     )
+    from .converters import ConvertedParameters, QHMParameters, from_qhm, to_qhm
+    from .designs import (
+        FRONTIER_FAMILIES,
+        FrontierData,
+        RobustMomentumParameters,
+        TripleMomentumParameters,
+        rate_noise_frontier,
+        robust_momentum_parameters,
+        triple_momentum_parameters,
+    )
     from .filters import (
         EMAFilter,
         ema_cutoff_frequency,
@@ -117,7 +134,10 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         gradient_descent,
         heavy_ball,
         nesterov,
+        quasi_hyperbolic_momentum,
         register_method,
+        robust_momentum,
+        triple_momentum,
         unregister_method,
     )
     from .multistep import absolute_stability_mask, boundary_locus
