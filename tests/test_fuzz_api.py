@@ -611,6 +611,36 @@ CORE: dict[str, Spec] = {
             progress="flag",
         ),
     ),
+    # the zoo (issue 11): tunings, frontier, QHM converters
+    "triple_momentum_parameters": Spec(
+        md.triple_momentum_parameters, dict(mu=1.0, L=100.0), dict(mu="pos", L="pos"),
+        mismatched=[("mu", "L")],
+    ),
+    "robust_momentum_parameters": Spec(
+        md.robust_momentum_parameters, dict(mu=1.0, L=100.0, rho=0.95),
+        dict(mu="pos", L="pos", rho="real"),
+    ),
+    "rate_noise_frontier": Spec(
+        md.rate_noise_frontier, dict(family="gd", mu=1.0, L=10.0, points=3, samples=5),
+        dict(family="choice", mu="pos", L="pos", points="count", samples="count"),
+    ),
+    "to_qhm": Spec(
+        md.to_qhm, dict(method="heavy_ball", alpha=0.1, beta=0.5),
+        dict(method="method", alpha="pos", beta="beta01"), hyper=True,
+    ),
+    "from_qhm": Spec(
+        md.from_qhm, dict(alpha=0.2, beta=0.5, nu=0.7),
+        dict(alpha="pos", beta="beta01", nu="real"),
+    ),
+    "rate_noise_frontier_data": Spec(
+        plotting.rate_noise_frontier_data,
+        dict(mu=1.0, L=10.0, families=("gd",), points=2, samples=3),
+        dict(mu="pos", L="pos", points="count", samples="count"),
+    ),
+    "plot_rate_noise_frontier": Spec(
+        plotting.plot_rate_noise_frontier, dict(mu=1.0, L=10.0, families=("gd",), points=2),
+        dict(mu="pos", L="pos", points="count"),
+    ),
 }
 
 # Modules being rewritten by other helpers (physics, statphys, plotting): the same
@@ -979,6 +1009,9 @@ EXCLUDED = {
     "heavy_ball": "update rule",
     "nesterov": "update rule",
     "ema_momentum": "update rule",
+    "quasi_hyperbolic_momentum": "update rule",
+    "robust_momentum": "update rule",
+    "triple_momentum": "update rule",
     "heavy_ball_bn_lag": "update rule",
 }
 

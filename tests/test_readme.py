@@ -35,7 +35,8 @@ def run(test: doctest.DocTest) -> tuple[doctest.TestResults, str]:
     return runner.summarize(verbose=False), "".join(report)
 
 
-SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum"}
+SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum", "qh_momentum", "robust_momentum",
+           "triple_momentum"}
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ _ATTRIBUTES: dict[str, str] = {
         "TEXT_WIDTH", "PlotResult",
     ], "_result"),
     **dict.fromkeys([
+        "FrontierPlotData", "plot_rate_noise_frontier", "rate_noise_frontier_data",
+    ], "frontier"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -56,6 +59,11 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from ._result import (
         TEXT_WIDTH,
         PlotResult,
+    )
+    from .frontier import (
+        FrontierPlotData,
+        plot_rate_noise_frontier,
+        rate_noise_frontier_data,
     )
     from .multistep import (
         AbsoluteStabilityPlot,
