@@ -30,6 +30,8 @@ CALLS = {
     "plot_stability_region": lambda **kw: P.plot_stability_region("heavy_ball", resolution=20,
                                                                    **kw),
     "plot_rates_versus_kappa": lambda **kw: P.plot_rates_versus_kappa([1.0, 10.0, 100.0], **kw),
+    "plot_rate_noise_frontier": lambda **kw: P.plot_rate_noise_frontier(1.0, 10.0, points=3,
+                                                                         **kw),
     "bode_compare": lambda **kw: P.bode_compare("heavy_ball", 0.1, 1.0,
                                                 omega=np.geomspace(1e-2, 3, 20), **kw),
     "pole_zero_compare": lambda **kw: P.pole_zero_compare("heavy_ball", 0.1, 1.0, **kw),

@@ -206,7 +206,8 @@ def test_frontier_against_scipy_lyapunov_and_eigenvalues(family):
 
 def test_frontier_fastest_ends_are_the_optimal_tunings():
     hb = rate_noise_frontier("heavy_ball", 1.0, 100.0, points=2)
-    assert hb.rate[0] == pytest.approx(9 / 11, rel=1e-7)  # a double pole: sqrt(eps)  # Polyak: (sqrt k - 1)/(sqrt k + 1)
+    # Polyak's (sqrt k - 1)/(sqrt k + 1); a double pole, hence sqrt(eps) accuracy
+    assert hb.rate[0] == pytest.approx(9 / 11, rel=1e-7)
     assert hb.alpha[0] == pytest.approx(4 / (10 + 1) ** 2, rel=1e-12)
     ne = rate_noise_frontier("nesterov", 1.0, 100.0, points=2)
     assert ne.rate[0] == pytest.approx(1 - 2 / math.sqrt(301), rel=1e-7)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..designs import FRONTIER_FAMILIES, FrontierData, rate_noise_frontier
+from ..designs import FRONTIER_FAMILIES, rate_noise_frontier
 from ..methods import get_method
 from ._result import (
     TEXT_WIDTH,
@@ -32,7 +32,7 @@ class FrontierPlotData(NamedTuple):
     ----------
     mu, L : float
         The spectrum bounds.
-    frontiers : tuple of FrontierData
+    frontiers : tuple of momentum_dynamics.designs.FrontierData
         One per family, in the order asked.
 
     See Also
@@ -48,7 +48,7 @@ class FrontierPlotData(NamedTuple):
 
     mu: float
     L: float
-    frontiers: tuple[FrontierData, ...]
+    frontiers: tuple  # of momentum_dynamics.designs.FrontierData
 
 
 def _families(families) -> tuple[str, ...]:
