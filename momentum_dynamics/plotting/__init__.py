@@ -20,6 +20,12 @@ _ATTRIBUTES: dict[str, str] = {
         "TEXT_WIDTH", "PlotResult",
     ], "_result"),
     **dict.fromkeys([
+        "AdamVsMomentumData", "adam_vs_momentum_data", "plot_adam_vs_momentum",
+    ], "adaptive"),
+    **dict.fromkeys([
+        "WeightDecayRegionData", "plot_weight_decay_region", "weight_decay_region_data",
+    ], "weight_decay"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -56,6 +62,11 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from ._result import (
         TEXT_WIDTH,
         PlotResult,
+    )
+    from .adaptive import (
+        AdamVsMomentumData,
+        adam_vs_momentum_data,
+        plot_adam_vs_momentum,
     )
     from .multistep import (
         AbsoluteStabilityPlot,
@@ -107,4 +118,9 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         plot_energy_traces,
         plot_langevin_bias,
         plot_ness,
+    )
+    from .weight_decay import (
+        WeightDecayRegionData,
+        plot_weight_decay_region,
+        weight_decay_region_data,
     )
