@@ -170,22 +170,22 @@ def test_iterations_to_tolerance_against_a_simulation():
     q = ad.anisotropic_quadratic(100.0, np.pi / 6)
     x0 = np.linalg.eigh(q.hessian)[1].sum(axis=1)
     kw = dict(beta=0.9, beta2=0.999, eps=1e-8)
-    got = ad.iterations_to_tolerance("adam", q, [0.05, 0.1], tol=1e-4, max_steps=1500, **kw)
+    got = ad.steps_to_tolerance("adam", q, [0.05, 0.1], tol=1e-4, max_steps=1500, **kw)
     for alpha, n in zip([0.05, 0.1], got, strict=True):
         tr = md.simulate(ADAM, q, alpha=alpha, steps=1500, x0=x0, **kw)
         err = np.linalg.norm(tr.x, axis=1) / np.linalg.norm(x0)
         above = np.nonzero(err > 1e-4)[0]
         assert n == above[-1] + 1
     p = md.optimal_parameters("heavy_ball", 0.01, 1.0)
-    n_hb = ad.iterations_to_tolerance("heavy_ball", q, p.alpha, p.beta, tol=1e-6)
+    n_hb = ad.steps_to_tolerance("heavy_ball", q, p.alpha, p.beta, tol=1e-6)
     tr = md.simulate("heavy_ball", q, p.alpha, p.beta, steps=300, x0=x0)
     err = np.linalg.norm(tr.x, axis=1) / np.linalg.norm(x0)
     assert n_hb == np.nonzero(err > 1e-6)[0][-1] + 1
-    assert np.isnan(ad.iterations_to_tolerance("heavy_ball", q, 3.0, 0.0, max_steps=50))
+    assert np.isnan(ad.steps_to_tolerance("heavy_ball", q, 3.0, 0.0, max_steps=50))
 
 
 def test_adam_aligned_count_is_scale_invariant_and_rotation_hurts():
-    counts = [ad.iterations_to_tolerance("adam", ad.anisotropic_quadratic(k, 0.0), 0.1, 0.9,
+    counts = [ad.steps_to_tolerance("adam", ad.anisotropic_quadratic(k, 0.0), 0.1, 0.9,
                                          eps=1e-300) for k in (1.0, 100.0, 1e4)]
     assert counts[0] == counts[1] == counts[2]  # exact per-coordinate scale invariance
     c = ad.compare_adam_momentum([10.0, 1000.0], max_steps=3000, alphas=[0.03, 0.1, 0.2])
@@ -209,4 +209,4 @@ def test_adam_aligned_count_is_scale_invariant_and_rotation_hurts():
 def test_iterations_to_tolerance_refuses_bad_input(kwargs, match):
     call = dict(method="adam", problem=[1.0, 2.0], alpha=0.1, beta=0.9) | kwargs
     with pytest.raises(ValueError, match=match):
-        ad.iterations_to_tolerance(**call)
+        ad.steps_to_tolerance(**call)

@@ -40,7 +40,7 @@ _ATTRIBUTES: dict[str, str] = {
                      "FrozenEquivalence", "frozen_equivalence", "frozen_adamw_poles",
                      "frozen_max_stable_step", "preconditioned_condition_number",
                      "anisotropic_quadratic", "effective_step_sizes",
-                     "iterations_to_tolerance", "AdamComparison", "compare_adam_momentum"],
+                     "steps_to_tolerance", "AdamComparison", "compare_adam_momentum"],
                     "adaptive"),
 }
 
@@ -63,8 +63,8 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         frozen_adamw_poles,
         frozen_equivalence,
         frozen_max_stable_step,
-        iterations_to_tolerance,
         preconditioned_condition_number,
+        steps_to_tolerance,
     )
     from .batchnorm import (
         BN_LAG_METHOD,

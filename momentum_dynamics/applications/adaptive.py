@@ -76,7 +76,7 @@ __all__ = [
     "preconditioned_condition_number",
     "anisotropic_quadratic",
     "effective_step_sizes",
-    "iterations_to_tolerance",
+    "steps_to_tolerance",
     "AdamComparison",
     "compare_adam_momentum",
 ]
@@ -393,7 +393,6 @@ _h = sp.Symbol("h", real=True)  # alpha * preconditioner * lambda
 _d = sp.Symbol("d", real=True)  # alpha * weight_decay
 
 
-@cache
 def frozen_max_stable_step(method: str = "adam_frozen") -> sp.Expr:
     """Largest stable ``alpha * p * lambda`` of a frozen rule, solved from its conditions.
 
@@ -427,8 +426,13 @@ def frozen_max_stable_step(method: str = "adam_frozen") -> sp.Expr:
     >>> frozen_max_stable_step("adamw_frozen")
     (beta + 1)*(d - 2)/(beta - 1)
     """
-    if method not in ("adam_frozen", "adamw_frozen"):
+    if not isinstance(method, str) or method not in ("adam_frozen", "adamw_frozen"):
         raise ValueError(f"method must be 'adam_frozen' or 'adamw_frozen'; got {method!r}")
+    return _frozen_bound(method)
+
+
+@cache
+def _frozen_bound(method: str) -> sp.Expr:
     m = ADAPTIVE_METHODS[method]
     a, b = symbolic.alpha, symbolic.beta
     params = symbolic.hyperparameter_symbols(m)
@@ -496,8 +500,8 @@ def preconditioned_condition_number(hessian, preconditioner) -> float:
     d = H.shape[0]
     p = check_positive(preconditioner, "preconditioner")
     if p.ndim > 1 or (p.ndim == 1 and p.shape != (d,)):
-        raise ValueError(f"preconditioner must be a number or have shape ({d},); got shape "
-                         f"{p.shape}")
+        raise ValueError(f"preconditioner must be a number or have shape ({d},) to match "
+                         f"hessian; got shape {p.shape}")
     r = np.sqrt(np.broadcast_to(p, (d,)))
     w = np.linalg.eigvalsh(0.5 * (H + H.T) * np.outer(r, r))
     if w[0] < 0:
@@ -652,7 +656,7 @@ def _first_stay_below(norms: np.ndarray, tol: float) -> np.ndarray:
     return out
 
 
-def iterations_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float = 1e-6,
+def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float = 1e-6,
                             max_steps: int = 3000, x0=None, beta2: float = 0.999,
                             eps: float = 1e-8) -> float | np.ndarray:
     """Steps until ``|x_t - x*| <= tol |x_0 - x*|`` holds for good, for Adam or heavy ball.
@@ -702,7 +706,7 @@ def iterations_to_tolerance(method: str, problem, alpha, beta: float, *, tol: fl
 
     >>> import momentum_dynamics as md
     >>> p = md.optimal_parameters("heavy_ball", mu=0.01, L=1.0)
-    >>> iterations_to_tolerance("heavy_ball", [0.01, 1.0], p.alpha, p.beta)
+    >>> steps_to_tolerance("heavy_ball", [0.01, 1.0], p.alpha, p.beta)
     93.0
     """
     from ..methods import heavy_ball
@@ -723,7 +727,8 @@ def iterations_to_tolerance(method: str, problem, alpha, beta: float, *, tol: fl
     else:
         start = np.atleast_1d(as_real_array(x0, "x0"))
         if start.shape != (q.dim,):
-            raise ValueError(f"x0 must have shape ({q.dim},); got shape {start.shape}")
+            raise ValueError(f"x0 must have shape ({q.dim},) to match problem; got shape "
+                             f"{start.shape}")
     a_col = a.reshape(-1, 1)
     if method == "adam":
         b2 = _check_decay(beta2, "beta2")
@@ -827,7 +832,7 @@ def compare_adam_momentum(kappa=None, *, rotation: float = np.pi / 4, tol: float
 
     See Also
     --------
-    iterations_to_tolerance, preconditioned_condition_number
+    steps_to_tolerance, preconditioned_condition_number
 
     Examples
     --------
@@ -856,9 +861,9 @@ def compare_adam_momentum(kappa=None, *, rotation: float = np.pi / 4, tol: float
             rows["pred"][i] = np.log(t) / np.log(hb.rate) if hb.rate > 0 else 1.0
         for tag, angle in (("a", 0.0), ("r", th)):
             q = anisotropic_quadratic(k[i], angle)
-            rows["hb" + tag][i] = iterations_to_tolerance("heavy_ball", q, hb.alpha, hb.beta,
+            rows["hb" + tag][i] = steps_to_tolerance("heavy_ball", q, hb.alpha, hb.beta,
                                                           tol=t, max_steps=n)
-            its = np.atleast_1d(iterations_to_tolerance("adam", q, al, b, tol=t, max_steps=n,
+            its = np.atleast_1d(steps_to_tolerance("adam", q, al, b, tol=t, max_steps=n,
                                                         beta2=b2, eps=e))
             if np.isfinite(its).any():
                 j = int(np.nanargmin(its))

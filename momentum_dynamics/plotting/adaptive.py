@@ -21,7 +21,7 @@ from ..applications.adaptive import (
     anisotropic_quadratic,
     compare_adam_momentum,
     effective_step_sizes,
-    iterations_to_tolerance,
+    steps_to_tolerance,
 )
 from ..numeric import optimal_parameters
 from ..simulate import simulate
@@ -114,6 +114,8 @@ def adam_vs_momentum_data(kappa=None, *, kappa_shown: float = 100.0, steps: int 
     from .._validation import check_count, check_scalar
 
     ks = check_scalar(kappa_shown, "kappa_shown")
+    if ks < 1:
+        raise ValueError(f"kappa_shown must be >= 1; got {kappa_shown!r}")
     n = check_count(steps, "steps", 1)
     comp = compare_adam_momentum(kappa, rotation=rotation, tol=tol, max_steps=max_steps,
                                  alphas=alphas, beta=beta, beta2=beta2, eps=eps,
@@ -127,7 +129,7 @@ def adam_vs_momentum_data(kappa=None, *, kappa_shown: float = 100.0, steps: int 
         x0 = np.linalg.eigh(q.hessian)[1].sum(axis=1)
         # The learning rate that reached the tolerance fastest at kappa_shown (or the
         # middle of the grid when none did).
-        its = np.atleast_1d(iterations_to_tolerance("adam", q, comp.alphas, tol=comp.tol,
+        its = np.atleast_1d(steps_to_tolerance("adam", q, comp.alphas, tol=comp.tol,
                                                     max_steps=max_steps, **adam_kw))
         a = float(comp.alphas[int(np.nanargmin(its))] if np.isfinite(its).any()
                   else comp.alphas[comp.alphas.size // 2])
