@@ -761,6 +761,7 @@ def _weight_decay(args) -> None:
 
 def _adam_vs_momentum(args) -> None:
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     from .plotting import plot_adam_vs_momentum
@@ -780,7 +781,9 @@ def _adam_vs_momentum(args) -> None:
              "heavy_ball_predicted": float(c.heavy_ball_predicted[i]),
              "adam_aligned": float(c.adam_aligned[i]), "adam_rotated": float(c.adam_rotated[i]),
              "adam_alpha_aligned": float(c.adam_alpha_aligned[i]),
-             "adam_alpha_rotated": float(c.adam_alpha_rotated[i])}
+             "adam_alpha_rotated": float(c.adam_alpha_rotated[i]),
+             "adam_relapsed_aligned": bool(c.adam_relapsed_aligned[i]),
+             "adam_relapsed_rotated": bool(c.adam_relapsed_rotated[i])}
             for i, k in enumerate(c.kappa)]
     plot.figure.savefig(out, dpi=args.dpi)
     settings = {"rotation_degrees": args.rotation, "tolerance": args.tolerance,
@@ -791,14 +794,19 @@ def _adam_vs_momentum(args) -> None:
         return f"> {args.max_steps}" if math.isnan(v) else f"{v:.0f}"
 
     def text() -> None:
-        print(f"iterations until |x - x*| <= {args.tolerance:g} |x0 - x*| for good; Adam "
-              f"(beta {args.beta:g}, beta2 {args.beta2:g}, eps {args.eps:g}) at its best "
-              f"learning rate of {c.alphas.size}; rotated by {args.rotation:g} degrees")
+        print(f"iterations until |x - x*| <= {args.tolerance:g} |x0 - x*|; Adam "
+              f"(beta {args.beta:g}, beta2 {args.beta2:g}, eps {args.eps:g}) at the best "
+              f"of {c.alphas.size} learning rates; rotated by {args.rotation:g} degrees")
         head = (f"{'kappa':>8}{'HB aligned':>12}{'HB rotated':>12}{'Adam aligned':>14}"
                 f"{'Adam rotated':>14}")
         _print_table(head, (f"{r['kappa']:>8g}{n(r['heavy_ball_aligned']):>12}"
                             f"{n(r['heavy_ball_rotated']):>12}{n(r['adam_aligned']):>14}"
                             f"{n(r['adam_rotated']):>14}" for r in rows))
+        relapses = int(c.adam_relapsed_aligned.sum() + c.adam_relapsed_rotated.sum())
+        reached = int(np.isfinite(c.adam_aligned).sum() + np.isfinite(c.adam_rotated).sum())
+        print(f"Adam's error climbed back above the tolerance before step {args.max_steps} in "
+              f"{relapses} of its {reached} converged runs (a constant learning rate does not "
+              "keep it converged).")
         print("Adam is simulated, not analysed (nonlinear); heavy ball is tuned by Polyak's "
               "closed form and is rotation invariant. Adam's per-coordinate steps help only "
               "when the Hessian's eigenvectors are the coordinate axes.")

@@ -166,18 +166,23 @@ def test_preconditioned_condition_number_aligned_and_rotated():
         ad.anisotropic_quadratic(0.5)
 
 
-def test_iterations_to_tolerance_against_a_simulation():
+def test_steps_to_tolerance_against_a_simulation():
     q = ad.anisotropic_quadratic(100.0, np.pi / 6)
-    x0 = np.linalg.eigh(q.hessian)[1].sum(axis=1)
+    x0 = ad.anisotropic_start(np.pi / 6)
     kw = dict(beta=0.9, beta2=0.999, eps=1e-8)
-    got = ad.steps_to_tolerance("adam", q, [0.05, 0.1], tol=1e-4, max_steps=1500, **kw)
-    for alpha, n in zip([0.05, 0.1], got, strict=True):
+    alphas = [0.05, 0.1]
+    first = ad.steps_to_tolerance("adam", q, alphas, tol=1e-4, max_steps=1500, x0=x0, **kw)
+    stay = ad.steps_to_tolerance("adam", q, alphas, tol=1e-4, max_steps=1500, x0=x0,
+                                 criterion="stay", **kw)
+    for alpha, n, m in zip(alphas, first, stay, strict=True):
         tr = md.simulate(ADAM, q, alpha=alpha, steps=1500, x0=x0, **kw)
         err = np.linalg.norm(tr.x, axis=1) / np.linalg.norm(x0)
+        assert n == np.nonzero(err <= 1e-4)[0][0]
         above = np.nonzero(err > 1e-4)[0]
-        assert n == above[-1] + 1
+        assert m == above[-1] + 1 or (np.isnan(m) and above[-1] == 1500)
     p = md.optimal_parameters("heavy_ball", 0.01, 1.0)
-    n_hb = ad.steps_to_tolerance("heavy_ball", q, p.alpha, p.beta, tol=1e-6)
+    n_hb = ad.steps_to_tolerance("heavy_ball", q, p.alpha, p.beta, tol=1e-6, x0=x0,
+                                 criterion="stay")
     tr = md.simulate("heavy_ball", q, p.alpha, p.beta, steps=300, x0=x0)
     err = np.linalg.norm(tr.x, axis=1) / np.linalg.norm(x0)
     assert n_hb == np.nonzero(err > 1e-6)[0][-1] + 1
@@ -185,14 +190,17 @@ def test_iterations_to_tolerance_against_a_simulation():
 
 
 def test_adam_aligned_count_is_scale_invariant_and_rotation_hurts():
+    x0 = ad.anisotropic_start(0.0)
     counts = [ad.steps_to_tolerance("adam", ad.anisotropic_quadratic(k, 0.0), 0.1, 0.9,
-                                         eps=1e-300) for k in (1.0, 100.0, 1e4)]
+                                    eps=1e-300, x0=x0) for k in (1.0, 100.0, 1e4)]
     assert counts[0] == counts[1] == counts[2]  # exact per-coordinate scale invariance
     c = ad.compare_adam_momentum([10.0, 1000.0], max_steps=3000, alphas=[0.03, 0.1, 0.2])
     np.testing.assert_array_equal(c.heavy_ball_aligned, c.heavy_ball_rotated)
     assert c.adam_rotated[1] > 2 * c.adam_aligned[1]
     assert c.adam_rotated[1] > c.heavy_ball_rotated[1]
-    assert np.all(c.heavy_ball_aligned >= c.heavy_ball_predicted)
+    # Heavy ball's first hit is near log(tol)/log(rate); the double pole's t*rate^t and
+    # the oscillating norm put it within a few steps of either side.
+    np.testing.assert_allclose(c.heavy_ball_aligned, c.heavy_ball_predicted, rtol=0.5)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -205,6 +213,7 @@ def test_adam_aligned_count_is_scale_invariant_and_rotation_hurts():
     (dict(eps=0.0), "eps"),
     (dict(max_steps=0), "max_steps"),
     (dict(x0=[1.0, 2.0, 3.0]), "x0"),
+    (dict(criterion="last"), "criterion"),
 ])
 def test_iterations_to_tolerance_refuses_bad_input(kwargs, match):
     call = dict(method="adam", problem=[1.0, 2.0], alpha=0.1, beta=0.9) | kwargs

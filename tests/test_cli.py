@@ -492,7 +492,7 @@ def test_weight_decay_refuses_a_decay_outside_the_diagram(tmp_path, capsys):
 
 def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys):
     """Heavy ball at Polyak's closed-form tuning and Adam (Kingma & Ba, Algorithm 1) run
-    here: the first step after which the error stays below the tolerance."""
+    here from R (1, 1/2): the first step within tolerance, and whether Adam leaves it."""
     out = tmp_path / "adam.png"
     argv = ["adam-vs-momentum", "--kappa", "1", "100", "--kappa-shown", "100",
             "--max-steps", "800", "--tolerance", "1e-4", "--out", str(out), "--dpi", "40",
@@ -503,8 +503,9 @@ def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys
 
     def count(xs, x0):
         err = np.linalg.norm(xs, axis=1) / np.linalg.norm(x0)
-        above = np.nonzero(~(err <= 1e-4))[0]
-        return float(above[-1] + 1) if above[-1] < len(xs) - 1 else math.nan
+        below = np.nonzero(err <= 1e-4)[0]
+        return (float(below[0]), bool(np.any(err[below[0]:] > 1e-4))) if below.size else \
+            (math.nan, False)
 
     for row in got["rows"]:
         k = row["kappa"]
@@ -513,13 +514,13 @@ def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys
         b = ((math.sqrt(k) - 1) / (math.sqrt(k) + 1)) ** 2
         for rot, key in ((np.eye(2), "aligned"), (R, "rotated")):
             H = rot @ np.diag([1 / k, 1.0]) @ rot.T
-            x0 = rot @ np.ones(2)
+            x0 = rot @ np.array([1.0, 0.5])
             x, v, xs = x0.copy(), np.zeros(2), [x0.copy()]
             for _ in range(800):
                 v = b * v + a * (H @ x)
                 x = x - v
                 xs.append(x.copy())
-            assert row["heavy_ball_" + key] == count(np.array(xs), x0)
+            assert row["heavy_ball_" + key] == count(np.array(xs), x0)[0]
             lr = row["adam_alpha_" + key]
             x, m, s, xs = x0.copy(), np.zeros(2), np.zeros(2), [x0.copy()]
             for t in range(1, 801):
@@ -528,7 +529,9 @@ def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys
                 s = 0.999 * s + 0.001 * g * g
                 x = x - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
                 xs.append(x.copy())
-            assert row["adam_" + key] == count(np.array(xs), x0)
+            n, relapsed = count(np.array(xs), x0)
+            assert row["adam_" + key] == n
+            assert row["adam_relapsed_" + key] == relapsed
     (k1, k100) = got["rows"]
     assert k100["adam_rotated"] > k100["adam_aligned"]
     assert out.read_bytes()[:4] == b"\x89PNG"

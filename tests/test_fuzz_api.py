@@ -601,6 +601,8 @@ CORE: dict[str, Spec] = {
     "anisotropic_quadratic": Spec(applications.anisotropic_quadratic,
                                   dict(kappa=10.0, rotation=0.3),
                                   dict(kappa="kappa", rotation="real")),
+    "anisotropic_start": Spec(applications.anisotropic_start, dict(rotation=0.3),
+                              dict(rotation="real")),
     "effective_step_sizes": Spec(
         applications.effective_step_sizes,
         dict(trajectory=TR_ADAM, alpha=0.1, beta=0.9, beta2=0.999, eps=1e-8),

@@ -39,7 +39,8 @@ _ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys(["adam", "adamw", "adam_frozen", "adamw_frozen", "ADAPTIVE_METHODS",
                      "FrozenEquivalence", "frozen_equivalence", "frozen_adamw_poles",
                      "frozen_max_stable_step", "preconditioned_condition_number",
-                     "anisotropic_quadratic", "effective_step_sizes",
+                     "anisotropic_quadratic", "START", "anisotropic_start",
+                     "effective_step_sizes",
                      "steps_to_tolerance", "AdamComparison", "compare_adam_momentum"],
                     "adaptive"),
 }
@@ -51,6 +52,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _ATTRIBUTES, set(_ATTRIBUTES.value
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
     from .adaptive import (
         ADAPTIVE_METHODS,
+        START,
         AdamComparison,
         FrozenEquivalence,
         adam,
@@ -58,6 +60,7 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         adamw,
         adamw_frozen,
         anisotropic_quadratic,
+        anisotropic_start,
         compare_adam_momentum,
         effective_step_sizes,
         frozen_adamw_poles,

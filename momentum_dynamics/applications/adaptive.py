@@ -75,6 +75,8 @@ __all__ = [
     "frozen_max_stable_step",
     "preconditioned_condition_number",
     "anisotropic_quadratic",
+    "START",
+    "anisotropic_start",
     "effective_step_sizes",
     "steps_to_tolerance",
     "AdamComparison",
@@ -545,10 +547,49 @@ def anisotropic_quadratic(kappa, rotation: float = 0.0) -> Quadratic:
     k = check_scalar(kappa, "kappa")
     if k < 1:
         raise ValueError(f"kappa must be >= 1; got {kappa!r}")
-    th = check_scalar(rotation, "rotation")
-    c, s = np.cos(th), np.sin(th)
-    R = np.array([[c, -s], [s, c]])
+    R = _rotation(check_scalar(rotation, "rotation"))
     return Quadratic((R * np.array([1.0 / k, 1.0])) @ R.T)
+
+
+def _rotation(th: float) -> np.ndarray:
+    c, s = np.cos(th), np.sin(th)
+    return np.array([[c, -s], [s, c]])
+
+
+#: Start of the comparison in the Hessian's eigenbasis (flat direction first): unequal
+#: entries, so that Adam's first step (alpha times the gradient's sign per coordinate)
+#: cannot land on the minimiser by accident.
+START = (1.0, 0.5)
+
+
+def anisotropic_start(rotation: float = 0.0) -> np.ndarray:
+    """The start of :func:`compare_adam_momentum`: :data:`START` rotated with the Hessian.
+
+    Parameters
+    ----------
+    rotation : float
+        Angle in radians, as in :func:`anisotropic_quadratic`.
+
+    Returns
+    -------
+    (2,) ndarray
+        ``R START``: the same point in the Hessian's eigenbasis at every angle.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a non-finite or non-numeric angle.
+
+    See Also
+    --------
+    anisotropic_quadratic
+
+    Examples
+    --------
+    >>> anisotropic_start(np.pi / 2).round(12)
+    array([-0.5,  1. ])
+    """
+    return _rotation(check_scalar(rotation, "rotation")) @ np.array(START)
 
 
 def _rotation_of(problem: Quadratic) -> np.ndarray:
@@ -646,6 +687,14 @@ def _run_batch(rule, problem: Quadratic, x0: np.ndarray, steps: int, n_states: i
     return norms
 
 
+def _first_below(norms: np.ndarray, tol: float) -> np.ndarray:
+    """First step with ``norm <= tol * norm_0``; NaN if never."""
+    below = norms <= tol * norms[0]
+    out = np.argmax(below, axis=0).astype(float)
+    out[~below.any(axis=0)] = np.nan
+    return out
+
+
 def _first_stay_below(norms: np.ndarray, tol: float) -> np.ndarray:
     """First step from which ``norm <= tol * norm_0`` holds to the end; NaN if never."""
     steps = norms.shape[0] - 1
@@ -657,13 +706,17 @@ def _first_stay_below(norms: np.ndarray, tol: float) -> np.ndarray:
 
 
 def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float = 1e-6,
-                            max_steps: int = 3000, x0=None, beta2: float = 0.999,
-                            eps: float = 1e-8) -> float | np.ndarray:
-    """Steps until ``|x_t - x*| <= tol |x_0 - x*|`` holds for good, for Adam or heavy ball.
+                       max_steps: int = 3000, x0=None, beta2: float = 0.999,
+                       eps: float = 1e-8, criterion: str = "first") -> float | np.ndarray:
+    """Steps until ``|x_t - x*| <= tol |x_0 - x*|``, for Adam or heavy ball.
 
-    The rule is run as written, vectorised over an array of learning rates. Adam is not
-    monotone, so the count is the first step *after which* the error stays below the
-    tolerance up to ``max_steps``.
+    The rule is run as written, vectorised over an array of learning rates. Adam with a
+    constant learning rate does not stay converged on a quadratic: its second-moment
+    estimate decays with the gradient, the effective step grows, and the error climbs
+    back above the tolerance later (found on the quadratics of
+    :func:`compare_adam_momentum`). Hence two criteria: the first step that reaches the
+    tolerance, or the first step *after which* it is kept up to ``max_steps`` (which then
+    depends on ``max_steps``).
 
     Parameters
     ----------
@@ -680,15 +733,19 @@ def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float =
     max_steps : int
         Longest run, >= 1.
     x0 : (d,) array_like, optional
-        Start (default: ``x* +`` the sum of the Hessian's unit eigenvectors, so every
-        mode is excited equally whatever the rotation).
+        Start (default: ``x* + V c`` with ``V`` the Hessian's unit eigenvectors, ascending
+        curvature, and ``c`` from 1 down to 1/2: every mode excited whatever the rotation).
     beta2, eps : float
         Adam's second-moment decay in [0, 1) and ``eps > 0`` (ignored for heavy ball).
+    criterion : {"first", "stay"}
+        Count to the first step within tolerance, or to the step after which the error
+        stays within it up to ``max_steps``.
 
     Returns
     -------
     float or ndarray
-        One count per learning rate; NaN where the tolerance is not kept by ``max_steps``.
+        One count per learning rate; NaN where the tolerance is not reached (``"first"``)
+        or not kept (``"stay"``) by ``max_steps``.
 
     Raises
     ------
@@ -707,8 +764,17 @@ def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float =
     >>> import momentum_dynamics as md
     >>> p = md.optimal_parameters("heavy_ball", mu=0.01, L=1.0)
     >>> steps_to_tolerance("heavy_ball", [0.01, 1.0], p.alpha, p.beta)
-    93.0
+    91.0
     """
+    if criterion not in ("first", "stay"):
+        raise ValueError(f"criterion must be 'first' or 'stay'; got {criterion!r}")
+    norms, t, scalar = _norms(method, problem, alpha, beta, tol, max_steps, x0, beta2, eps)
+    out = (_first_below if criterion == "first" else _first_stay_below)(norms, t)
+    return float(out[0]) if scalar else out
+
+
+def _norms(method, problem, alpha, beta, tol, max_steps, x0, beta2, eps):
+    """Validated arguments -> (error norms (steps + 1, rates), tol, alpha was a scalar)."""
     from ..methods import heavy_ball
 
     if method not in ("adam", "heavy_ball"):
@@ -723,7 +789,7 @@ def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float =
         raise ValueError(f"tol must lie in (0, 1); got {tol!r}")
     n = check_count(max_steps, "max_steps", 1)
     if x0 is None:
-        start = q.x_star + _rotation_of(q).sum(axis=1)
+        start = q.x_star + _rotation_of(q) @ np.linspace(START[0], START[1], q.dim)
     else:
         start = np.atleast_1d(as_real_array(x0, "x0"))
         if start.shape != (q.dim,):
@@ -736,8 +802,7 @@ def steps_to_tolerance(method: str, problem, alpha, beta: float, *, tol: float =
         norms = _run_batch(adam, q, start, n, 4, alpha=a_col, beta=b, beta2=b2, eps=e)
     else:
         norms = _run_batch(heavy_ball, q, start, n, 2, alpha=a_col, beta=b)
-    out = _first_stay_below(norms, t)
-    return float(out[0]) if a.ndim == 0 else out
+    return norms, t, a.ndim == 0
 
 
 class AdamComparison(NamedTuple):
@@ -753,6 +818,9 @@ class AdamComparison(NamedTuple):
         Adam with the best learning rate of ``alphas`` (NaN: no rate reached ``tol``).
     adam_alpha_aligned, adam_alpha_rotated : ndarray
         Those best learning rates.
+    adam_relapsed_aligned, adam_relapsed_rotated : ndarray of bool
+        Whether that Adam run's error went back above the tolerance before
+        ``max_steps`` (Adam with a constant learning rate does not stay converged).
     heavy_ball_predicted : ndarray
         ``log(tol) / log(rate)``, the tuned rate (a lower estimate: it ignores the
         polynomial factor of the double pole).
@@ -781,6 +849,8 @@ class AdamComparison(NamedTuple):
     adam_rotated: np.ndarray
     adam_alpha_aligned: np.ndarray
     adam_alpha_rotated: np.ndarray
+    adam_relapsed_aligned: np.ndarray
+    adam_relapsed_rotated: np.ndarray
     heavy_ball_predicted: np.ndarray
     rotation: float
     alphas: np.ndarray
@@ -798,8 +868,10 @@ def compare_adam_momentum(kappa=None, *, rotation: float = np.pi / 4, tol: float
 
     For each ``kappa``, the Hessian ``diag(1/kappa, 1)`` aligned with the axes and the
     same Hessian rotated: heavy ball with Polyak's optimal ``(alpha, beta)``
-    (:func:`momentum_dynamics.optimal_parameters`) and Adam with the best learning rate
-    of a grid, each started at ``x* +`` the sum of the unit eigenvectors. Heavy ball
+    (:func:`momentum_dynamics.optimal_parameters`) and Adam with the learning rate of a
+    grid that first reaches the tolerance, each started at :data:`START` in the
+    eigenbasis (rotated with the Hessian). Counts are to the first step within
+    tolerance; whether Adam's error later climbs back above it is reported. Heavy ball
     is rotation invariant; Adam is not: aligned, it is invariant to the coordinates'
     scales (for ``eps -> 0``) and needs about as many steps at every ``kappa``;
     rotated, its count grows with ``kappa`` and falls behind heavy ball's.
@@ -855,19 +927,24 @@ def compare_adam_momentum(kappa=None, *, rotation: float = np.pi / 4, tol: float
     n = check_count(max_steps, "max_steps", 1)
     rows = {name: np.full(k.shape, np.nan) for name in
             ("hba", "hbr", "ada", "adr", "aa", "ar", "pred")}
+    relapsed = {"a": np.zeros(k.shape, bool), "r": np.zeros(k.shape, bool)}
     for i in tqdm(range(k.size), disable=not progress, desc="adam vs momentum", leave=False):
         hb = optimal_parameters("heavy_ball", 1.0 / k[i], 1.0)
         with np.errstate(divide="ignore"):
             rows["pred"][i] = np.log(t) / np.log(hb.rate) if hb.rate > 0 else 1.0
         for tag, angle in (("a", 0.0), ("r", th)):
             q = anisotropic_quadratic(k[i], angle)
+            x0 = anisotropic_start(angle)
             rows["hb" + tag][i] = steps_to_tolerance("heavy_ball", q, hb.alpha, hb.beta,
-                                                          tol=t, max_steps=n)
-            its = np.atleast_1d(steps_to_tolerance("adam", q, al, b, tol=t, max_steps=n,
-                                                        beta2=b2, eps=e))
+                                                     tol=t, max_steps=n, x0=x0)
+            norms = _norms("adam", q, al, b, t, n, x0, b2, e)[0]
+            its = _first_below(norms, t)
             if np.isfinite(its).any():
                 j = int(np.nanargmin(its))
                 rows["ad" + tag][i] = its[j]
                 rows["a" + tag][i] = al[j]
+                kept = _first_stay_below(norms[:, j:j + 1], t)[0]
+                relapsed[tag][i] = not kept == its[j]
     return AdamComparison(k, rows["hba"], rows["hbr"], rows["ada"], rows["adr"], rows["aa"],
-                          rows["ar"], rows["pred"], th, al, t, b, b2, e)
+                          rows["ar"], relapsed["a"], relapsed["r"], rows["pred"], th, al, t,
+                          b, b2, e)

@@ -19,6 +19,7 @@ from ..applications.adaptive import (
     ADAPTIVE_METHODS,
     AdamComparison,
     anisotropic_quadratic,
+    anisotropic_start,
     compare_adam_momentum,
     effective_step_sizes,
     steps_to_tolerance,
@@ -126,11 +127,11 @@ def adam_vs_momentum_data(kappa=None, *, kappa_shown: float = 100.0, steps: int 
     adam_kw = dict(beta=comp.beta, beta2=comp.beta2, eps=comp.eps)
     trajectories, step_sizes, adam_alpha = {}, {}, {}
     for tag, q in shown.items():
-        x0 = np.linalg.eigh(q.hessian)[1].sum(axis=1)
-        # The learning rate that reached the tolerance fastest at kappa_shown (or the
+        x0 = anisotropic_start(0.0 if tag == "aligned" else comp.rotation)
+        # The learning rate that reached the tolerance first at kappa_shown (or the
         # middle of the grid when none did).
         its = np.atleast_1d(steps_to_tolerance("adam", q, comp.alphas, tol=comp.tol,
-                                                    max_steps=max_steps, **adam_kw))
+                                               max_steps=max_steps, x0=x0, **adam_kw))
         a = float(comp.alphas[int(np.nanargmin(its))] if np.isfinite(its).any()
                   else comp.alphas[comp.alphas.size // 2])
         adam_alpha[tag] = a
