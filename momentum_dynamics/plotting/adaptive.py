@@ -143,7 +143,7 @@ def adam_vs_momentum_data(kappa=None, *, kappa_shown: float = 100.0, steps: int 
     return AdamVsMomentumData(comp, ks, trajectories, step_sizes, adam_alpha)
 
 
-def plot_adam_vs_momentum(kappa=None, axes=None, *, kappa_shown: float = 100.0,
+def plot_adam_vs_momentum(kappa=None, ax=None, *, kappa_shown: float = 100.0,
                           steps: int = 300, rotation: float = np.pi / 4, tol: float = 1e-6,
                           max_steps: int = 4000, alphas=None, beta: float = 0.9,
                           beta2: float = 0.999, eps: float = 1e-8, progress: bool = False,
@@ -163,7 +163,7 @@ def plot_adam_vs_momentum(kappa=None, axes=None, *, kappa_shown: float = 100.0,
     ----------
     kappa, kappa_shown, steps, rotation, tol, max_steps, alphas, beta, beta2, eps, progress
         As in :func:`adam_vs_momentum_data`.
-    axes : sequence of four matplotlib Axes, optional
+    ax : sequence of four matplotlib Axes, optional
         Created (2 x 2) when not given.
     figsize, title, legend_loc
         Size of a new figure, title ('' for none), legend location (False: none).
@@ -191,7 +191,7 @@ def plot_adam_vs_momentum(kappa=None, axes=None, *, kappa_shown: float = 100.0,
     d = adam_vs_momentum_data(kappa, kappa_shown=kappa_shown, steps=steps, rotation=rotation,
                               tol=tol, max_steps=max_steps, alphas=alphas, beta=beta,
                               beta2=beta2, eps=eps, progress=progress)
-    fig, axs, _ = figure_axes(axes, 4, figsize, (TEXT_WIDTH, 6.4), name="axes", rows=2)
+    fig, axs, _ = figure_axes(ax, 4, figsize, (TEXT_WIDTH, 6.4), rows=2)
     c = d.comparison
     blue, orange = "#08519c", "#d94801"
     lines = []
