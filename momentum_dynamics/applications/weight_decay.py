@@ -51,7 +51,7 @@ USSR Computational Mathematics and Mathematical Physics 4(5), 1-17.
 from __future__ import annotations
 
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -60,7 +60,10 @@ from .. import symbolic
 from .._compile import compile_numpy
 from .._validation import as_real_array, broadcast, check_flag, check_nonnegative, to_output
 from ..methods import Method, get_method, register_method
-from ..numeric import OptimalParameters, optimal_parameters
+from ..numeric import optimal_parameters
+
+if TYPE_CHECKING:
+    import momentum_dynamics.numeric
 
 __all__ = [
     "heavy_ball_l2",
@@ -803,7 +806,7 @@ class WeightDecayTuning(NamedTuple):
 
     Attributes
     ----------
-    heavy_ball, coupled, decoupled : OptimalParameters
+    heavy_ball, coupled, decoupled : momentum_dynamics.numeric.OptimalParameters
         Heavy ball without decay, :func:`heavy_ball_l2` and :func:`sgdw` at the given
         ``weight_decay``. Rates are towards each rule's own fixed point (the
         regularised minimiser), not the unregularised one.
@@ -819,9 +822,11 @@ class WeightDecayTuning(NamedTuple):
     0.0
     """
 
-    heavy_ball: OptimalParameters
-    coupled: OptimalParameters
-    decoupled: OptimalParameters
+    # Spelled out: the name is exported twice (package and numeric), which Sphinx cannot
+    # resolve from the short form.
+    heavy_ball: momentum_dynamics.numeric.OptimalParameters
+    coupled: momentum_dynamics.numeric.OptimalParameters
+    decoupled: momentum_dynamics.numeric.OptimalParameters
 
 
 def weight_decay_tuning(mu, L, weight_decay) -> WeightDecayTuning:
