@@ -151,9 +151,12 @@ def _linearise(method: Method) -> tuple[tuple[sp.Symbol, ...], sp.ImmutableMatri
     if residual != sp.zeros(len(state), 1) or any(
         e.has(*state, xi) for e in list(A) + list(B)
     ):
+        seen = sorted(str(s) for s in sp.Matrix.hstack(A, B).free_symbols & {*state, xi})
         raise ValueError(
             f"the update rule of {method.name!r} is not linear in its state and gradient "
-            "on a quadratic; it has no state-space model"
+            "on a quadratic" + (f" (its Jacobian depends on {', '.join(seen)})" if seen else "")
+            + "; it has no state-space model. "
+            + getattr(method.update, "linear_model_hint", "")
         )
     return state, sp.ImmutableMatrix(A), sp.ImmutableMatrix(B), new
 

@@ -176,7 +176,8 @@ def test_every_help_shows_every_default(capsys):
     """Each option with a default (not a flag, not 'none') shows it in its verb's --help."""
     _, verbs = _subparsers()
     assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
-                          "multistep-region", "equivalents"}
+                          "multistep-region", "equivalents", "weight-decay",
+                          "adam-vs-momentum"}
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping
@@ -453,3 +454,84 @@ def test_param_twice_or_unknown(capsys):
     assert main(["critical-beta", "--alpha", "0.1", "--curvature", "1", "--param",
                  "nu=0.5"]) == 2
     assert "nu" in capsys.readouterr().err
+
+
+def test_weight_decay_json_against_closed_forms(tmp_path, capsys):
+    """Jury on z^2 - (1+b-h-d) z + b(1-d) (SGDW) and heavy ball at lambda + wd (L2):
+    largest stable h = (1+b)(2-d) and 2(1+b) - d; critical momenta from a double
+    eigenvalue of the hand-built state matrices; L2's tuning is Polyak's on the shift."""
+    out = tmp_path / "wd.png"
+    argv = ["weight-decay", "--alpha-wd", "0.3", "--beta", "0", "0.9", "--alpha", "0.1",
+            "--curvature", "2", "--weight-decay", "0.5", "--kappa", "50", "--out", str(out),
+            "--dpi", "40", "--format", "json"]
+    got = _json(argv, capsys)
+    for row in got["max_stable_step"]:
+        b = row["beta"]
+        assert row["max_alpha_lambda_coupled"] == pytest.approx(2 * (1 + b) - 0.3, rel=1e-12)
+        assert row["max_alpha_lambda_decoupled"] == pytest.approx((1 + b) * 1.7, rel=1e-12)
+    c = got["critical_beta"]
+    h, d = 0.1 * 2, 0.1 * 0.5
+    assert c["heavy_ball"] == pytest.approx((1 - math.sqrt(h)) ** 2, rel=1e-12)
+    assert c["coupled"] == pytest.approx((1 - math.sqrt(h + d)) ** 2, rel=1e-12)
+    b = c["decoupled"]
+    ev = np.linalg.eigvals(np.array([[1 - h - d, -b], [h, b]]))
+    assert abs(ev[0] - ev[1]) < 1e-6
+    t = got["tuning"]
+    k = (1 + 0.5) / (1 / 50 + 0.5)
+    assert t["coupled"]["rate"] == pytest.approx((math.sqrt(k) - 1) / (math.sqrt(k) + 1),
+                                                 rel=1e-12)
+    assert t["heavy_ball"]["rate"] == pytest.approx((math.sqrt(50) - 1) / (math.sqrt(50) + 1),
+                                                    rel=1e-12)
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_weight_decay_refuses_a_decay_outside_the_diagram(tmp_path, capsys):
+    assert main(["weight-decay", "--alpha-wd", "2.5", "--out", str(tmp_path / "x.png")]) == 2
+    assert "alpha_weight_decay" in capsys.readouterr().err
+
+
+def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys):
+    """Heavy ball at Polyak's closed-form tuning and Adam (Kingma & Ba, Algorithm 1) run
+    here from R (1, 1/2): the first step within tolerance, and whether Adam leaves it."""
+    out = tmp_path / "adam.png"
+    argv = ["adam-vs-momentum", "--kappa", "1", "100", "--kappa-shown", "100",
+            "--max-steps", "800", "--tolerance", "1e-4", "--out", str(out), "--dpi", "40",
+            "--format", "json"]
+    got = _json(argv, capsys)
+    th = math.pi / 4
+    R = np.array([[math.cos(th), -math.sin(th)], [math.sin(th), math.cos(th)]])
+
+    def count(xs, x0):
+        err = np.linalg.norm(xs, axis=1) / np.linalg.norm(x0)
+        below = np.nonzero(err <= 1e-4)[0]
+        return (float(below[0]), bool(np.any(err[below[0]:] > 1e-4))) if below.size else \
+            (math.nan, False)
+
+    for row in got["rows"]:
+        k = row["kappa"]
+        assert row["heavy_ball_aligned"] == row["heavy_ball_rotated"]
+        a = 4 / (1 + 1 / math.sqrt(k)) ** 2
+        b = ((math.sqrt(k) - 1) / (math.sqrt(k) + 1)) ** 2
+        for rot, key in ((np.eye(2), "aligned"), (R, "rotated")):
+            H = rot @ np.diag([1 / k, 1.0]) @ rot.T
+            x0 = rot @ np.array([1.0, 0.5])
+            x, v, xs = x0.copy(), np.zeros(2), [x0.copy()]
+            for _ in range(800):
+                v = b * v + a * (H @ x)
+                x = x - v
+                xs.append(x.copy())
+            assert row["heavy_ball_" + key] == count(np.array(xs), x0)[0]
+            lr = row["adam_alpha_" + key]
+            x, m, s, xs = x0.copy(), np.zeros(2), np.zeros(2), [x0.copy()]
+            for t in range(1, 801):
+                g = H @ x
+                m = 0.9 * m + 0.1 * g
+                s = 0.999 * s + 0.001 * g * g
+                x = x - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
+                xs.append(x.copy())
+            n, relapsed = count(np.array(xs), x0)
+            assert row["adam_" + key] == n
+            assert row["adam_relapsed_" + key] == relapsed
+    (k1, k100) = got["rows"]
+    assert k100["adam_rotated"] > k100["adam_aligned"]
+    assert out.read_bytes()[:4] == b"\x89PNG"

@@ -168,6 +168,14 @@ KINDS = {
         empty_bad=True,
         none_ok=True,
     ),
+    "kappa_or_none": Kind((0.5, NAN, INF, "0.1", [[1.0], [1.0, 2.0]], []), _outside(1, INF),
+                          empty_bad=True, none_ok=True),
+    "pos_grid_or_none": Kind(
+        ([], [NAN, 1.0], [-0.1, 0.2], [0.0, 0.1], "0.1", [[1.0], [1.0, 2.0]]),
+        _outside(0, INF, True),
+        empty_bad=True,
+        none_ok=True,
+    ),
     "time": Kind((0.0, -1.0, NAN, INF, "1", None), _outside(0, INF, True)),
     "time_or_none": Kind((0.0, -1.0, NAN, INF, "1"), _outside(0, INF, True)),
     "sym_expr": Kind(("z**", object(), [1, 2]), numeric=False),
@@ -210,8 +218,16 @@ def _unregister_fuzz_rule():
             md.unregister_method(name)
 
 
+def _unregister_weight_decay():
+    for name in ("heavy_ball_l2", "sgdw"):
+        if name in md.available_methods():
+            md.unregister_method(name)
+
+
 FQ = applications.server_momentum_model([1.0, 0.1], 1.0, clients_per_round=10)
 TR = md.simulate("heavy_ball", [1.0, 2.0], alpha=0.1, beta=0.5, steps=60)
+TR_ADAM = md.simulate(applications.ADAPTIVE_METHODS["adam"], [1.0, 2.0], alpha=0.1, beta=0.9,
+                      steps=5, beta2=0.999, eps=1e-8)
 
 HB = dict(method="heavy_ball", alpha=0.1, beta=0.5)
 HB_K = dict(method="method", alpha="pos", beta="beta")
@@ -542,6 +558,71 @@ CORE: dict[str, Spec] = {
         dict(beta=0.9, low=0.5, high=3.0, steps=10, curvature=1.0),
         dict(beta="beta", low="pos", high="pos", steps="count", curvature="pos"),
     ),
+    # applications: weight decay
+    "register_weight_decay_methods": Spec(
+        applications.register_weight_decay_methods, dict(overwrite=True), dict(overwrite="flag"),
+        cleanup=_unregister_weight_decay,
+    ),
+    "weight_decay_polynomials": Spec(applications.weight_decay_polynomials, {}, {}),
+    "curvature_shift": Spec(applications.curvature_shift, dict(method="sgdw"),
+                            dict(method="method")),
+    "decoupled_decay_poles": Spec(applications.decoupled_decay_poles, dict(method="sgdw"),
+                                  dict(method="method")),
+    "weight_decay_stability_conditions": Spec(
+        applications.weight_decay_stability_conditions, {}, {}),
+    "stable_step_interval": Spec(
+        applications.stable_step_interval,
+        dict(method="sgdw", beta=0.5, alpha_weight_decay=0.1),
+        dict(method="method", beta="beta", alpha_weight_decay="nonneg"),
+        [("beta", "alpha_weight_decay")],
+    ),
+    "max_stable_step": Spec(
+        applications.max_stable_step,
+        dict(method="heavy_ball_l2", beta=0.5, alpha_weight_decay=0.1),
+        dict(method="method", beta="beta", alpha_weight_decay="nonneg"),
+        [("beta", "alpha_weight_decay")],
+    ),
+    "weight_decay_critical_beta": Spec(applications.weight_decay_critical_beta, {}, {}),
+    "weight_decay_tuning": Spec(
+        applications.weight_decay_tuning,
+        dict(mu=0.1, L=1.0, weight_decay=0.1),
+        dict(mu="pos", L="pos", weight_decay="nonneg"),
+    ),
+    # applications: Adam and AdamW
+    "frozen_equivalence": Spec(applications.frozen_equivalence, {}, {}),
+    "frozen_adamw_poles": Spec(applications.frozen_adamw_poles, {}, {}),
+    "frozen_max_stable_step": Spec(applications.frozen_max_stable_step,
+                                   dict(method="adam_frozen"), dict(method="choice")),
+    "preconditioned_condition_number": Spec(
+        applications.preconditioned_condition_number,
+        dict(hessian=[[2.0, 0.5], [0.5, 1.0]], preconditioner=[1.0, 2.0]),
+        dict(hessian="hessian", preconditioner="pos"),
+    ),
+    "anisotropic_quadratic": Spec(applications.anisotropic_quadratic,
+                                  dict(kappa=10.0, rotation=0.3),
+                                  dict(kappa="kappa", rotation="real")),
+    "anisotropic_start": Spec(applications.anisotropic_start, dict(rotation=0.3),
+                              dict(rotation="real")),
+    "effective_step_sizes": Spec(
+        applications.effective_step_sizes,
+        dict(trajectory=TR_ADAM, alpha=0.1, beta=0.9, beta2=0.999, eps=1e-8),
+        dict(trajectory="object", alpha="pos", beta="beta01", beta2="beta01", eps="pos"),
+    ),
+    "steps_to_tolerance": Spec(
+        applications.steps_to_tolerance,
+        dict(method="adam", problem=[1.0, 2.0], alpha=0.1, beta=0.9, tol=1e-2, max_steps=30,
+             x0=[1.0, 1.0], beta2=0.999, eps=1e-8),
+        dict(method="choice", problem="hessian", alpha="pos", beta="beta01", tol="unit_open",
+             max_steps="count", x0="vector_or_none", beta2="beta01", eps="pos"),
+    ),
+    "compare_adam_momentum": Spec(
+        applications.compare_adam_momentum,
+        dict(kappa=[10.0], rotation=0.5, tol=1e-2, max_steps=20, alphas=[0.1], beta=0.9,
+             beta2=0.999, eps=1e-8, progress=False),
+        dict(kappa="kappa_or_none", rotation="real", tol="unit_open", max_steps="count",
+             alphas="pos_grid_or_none", beta="beta01", beta2="beta01", eps="pos",
+             progress="flag"),
+    ),
     # applications: federated
     "server_momentum_model": Spec(
         applications.server_momentum_model,
@@ -663,6 +744,8 @@ DATA_COMPANIONS = {
     "plot_pole_trajectories": "pole_trajectories_data",
     "pole_zero_compare": "pole_zero_compare_data",
     "plot_rates_versus_kappa": "rates_versus_kappa_data",
+    "plot_weight_decay_region": "weight_decay_region_data",
+    "plot_adam_vs_momentum": "adam_vs_momentum_data",
 }
 
 
@@ -997,6 +1080,18 @@ def _rewritten_specs() -> dict[str, Spec]:
             dict(method="heavy_ball", resolution=5),
             dict(method="method", resolution="count"),
         ),
+        "plot_weight_decay_region": Spec(
+            plotting.plot_weight_decay_region,
+            dict(alpha_weight_decay=0.3, resolution=20),
+            dict(alpha_weight_decay="nonneg", resolution="count"),
+        ),
+        "plot_adam_vs_momentum": Spec(
+            plotting.plot_adam_vs_momentum,
+            dict(kappa=[10.0], kappa_shown=10.0, steps=10, max_steps=20, alphas=[0.1],
+                 tol=1e-2),
+            dict(kappa="kappa_or_none", kappa_shown="kappa", steps="count", max_steps="count",
+                 alphas="pos_grid_or_none", tol="unit_open"),
+        ),
     }
 
 
@@ -1013,6 +1108,12 @@ EXCLUDED = {
     "robust_momentum": "update rule",
     "triple_momentum": "update rule",
     "heavy_ball_bn_lag": "update rule",
+    "heavy_ball_l2": "update rule",
+    "sgdw": "update rule",
+    "adam": "update rule",
+    "adamw": "update rule",
+    "adam_frozen": "update rule",
+    "adamw_frozen": "update rule",
 }
 
 PUBLIC_MODULES = [
@@ -1235,6 +1336,8 @@ REWRITTEN_KEYS = [
     "plot_rates_versus_kappa",
     "plot_stability_region",
     "stability_region_data",
+    "plot_weight_decay_region",
+    "plot_adam_vs_momentum",
     *DATA_COMPANIONS.values(),
 ]
 

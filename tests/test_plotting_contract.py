@@ -51,6 +51,10 @@ CALLS = {
     "plot_ness": lambda **kw: P.plot_ness(resolution=12, **kw),
     "plot_langevin_bias": lambda **kw: P.plot_langevin_bias(steps=np.array([0.01, 0.1]),
                                                             **kw),
+    "plot_weight_decay_region": lambda **kw: P.plot_weight_decay_region(0.3, resolution=20,
+                                                                        **kw),
+    "plot_adam_vs_momentum": lambda **kw: P.plot_adam_vs_momentum(
+        [10.0], kappa_shown=10.0, steps=10, max_steps=50, alphas=[0.1], tol=1e-2, **kw),
 }
 
 

@@ -309,3 +309,65 @@ def test_flat_direction_conditions_agree_with_hand_built_matrices():
         r0 = rho(a_sgdw(0.0, b, d))
         if abs(r0 - 1) > 1e-9:
             assert bool(f(1.0, b, d)) == (r0 < 1)
+
+
+# --------------------------------------------------------------------------
+# Critical momentum and tuned rates with decay
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, hand", [("heavy_ball_l2", a_coupled), ("sgdw", a_sgdw)])
+@pytest.mark.parametrize("h, d", [(0.01, 0.001), (0.3, 0.1), (1.2, 0.5)])
+def test_critical_beta_gives_a_double_eigenvalue_of_the_hand_built_matrix(name, hand, h, d):
+    c = wdm.weight_decay_critical_beta()
+    beta_c, pole_c = ((c.coupled, c.coupled_double_pole) if name == "heavy_ball_l2"
+                      else (c.decoupled, c.decoupled_double_pole))
+    wd = sp.Symbol("weight_decay", real=True)
+    at = {symbolic.alpha: 1, symbolic.curvature: h, wd: d}
+    b, p = float(beta_c.subs(at)), float(pole_c.subs(at))
+    ev = np.linalg.eigvals(hand(h, b, d))
+    # A double eigenvalue is only resolved to the square root of rounding.
+    np.testing.assert_allclose(ev, [p, p], atol=1e-7)
+
+
+def test_critical_beta_of_l2_is_heavy_ball_at_the_shifted_curvature():
+    c = wdm.weight_decay_critical_beta()
+    assert c.coupled_is_shifted_heavy_ball
+    wd = sp.Symbol("weight_decay", real=True)
+    # Polyak's closed form (1 - sqrt(alpha (lambda + wd)))^2, typed here as the reference.
+    for h, d in [(0.04, 0.05), (0.5, 0.25)]:
+        at = {symbolic.alpha: 1, symbolic.curvature: h, wd: d}
+        assert float(c.coupled.subs(at)) == pytest.approx((1 - np.sqrt(h + d)) ** 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("wd", [0.0, 0.01, 0.2])
+def test_tuned_rates_against_brute_force_spectral_radii(wd):
+    mu, L = 0.01, 1.0
+    t = wdm.weight_decay_tuning(mu, L, wd)
+    lams = np.linspace(mu, L, 801)
+    for res, hand in ((t.coupled, a_coupled), (t.decoupled, a_sgdw)):
+        worst = max(rho(hand(res.alpha * lam, res.beta, res.alpha * wd)) for lam in lams)
+        assert worst == pytest.approx(float(res.rate), rel=1e-6)
+    # Polyak on [mu + wd, L + wd] for L2 (closed form typed here), decay never slows it.
+    k = (L + wd) / (mu + wd)
+    assert float(t.coupled.rate) == pytest.approx((np.sqrt(k) - 1) / (np.sqrt(k) + 1), rel=1e-12)
+    assert float(t.coupled.rate) <= float(t.heavy_ball.rate) + 1e-12
+    # The numeric minimax over SGDW is no worse than SGDW at L2's tuning.
+    at_l2 = max(rho(a_sgdw(t.coupled.alpha * lam, t.coupled.beta, t.coupled.alpha * wd))
+                for lam in lams)
+    assert float(t.decoupled.rate) <= at_l2 + 1e-9
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(mu=0.0, L=1.0, weight_decay=0.1), "mu"),
+    (dict(mu=0.1, L=1.0, weight_decay=-0.1), "weight_decay"),
+    (dict(mu=0.1, L=1.0, weight_decay=[0.1, 0.2]), "weight_decay"),
+])
+def test_tuning_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        wdm.weight_decay_tuning(**kwargs)
+
+
+def test_decay_poles_refuse_a_rule_without_weight_decay():
+    with pytest.raises(ValueError, match="weight_decay"):
+        wdm.decoupled_decay_poles("heavy_ball")

@@ -1,5 +1,5 @@
 """Deep-learning readings built on the core: federated server momentum, batch-norm lag,
-learning-rate and momentum schedules, ...
+learning-rate and momentum schedules, weight decay, Adam and AdamW, ...
 
 Submodules and names are imported on first use (PEP 562), so importing this package
 costs nothing until a name is used.
@@ -28,6 +28,21 @@ _ATTRIBUTES: dict[str, str] = {
                      "linear_warmup", "beta_ramp", "step_decay", "AmplificationExample",
                      "transient_amplification_example"],
                     "schedules"),
+    **dict.fromkeys(["heavy_ball_l2", "sgdw", "WEIGHT_DECAY_METHODS",
+                     "register_weight_decay_methods", "WeightDecayPolynomials",
+                     "weight_decay_polynomials", "CurvatureShift", "curvature_shift",
+                     "DecoupledDecayPoles", "decoupled_decay_poles",
+                     "weight_decay_stability_conditions", "StableStepInterval",
+                     "stable_step_interval", "max_stable_step", "WeightDecayCriticalBeta",
+                     "weight_decay_critical_beta", "WeightDecayTuning", "weight_decay_tuning"],
+                    "weight_decay"),
+    **dict.fromkeys(["adam", "adamw", "adam_frozen", "adamw_frozen", "ADAPTIVE_METHODS",
+                     "FrozenEquivalence", "frozen_equivalence", "frozen_adamw_poles",
+                     "frozen_max_stable_step", "preconditioned_condition_number",
+                     "anisotropic_quadratic", "START", "anisotropic_start",
+                     "effective_step_sizes",
+                     "steps_to_tolerance", "AdamComparison", "compare_adam_momentum"],
+                    "adaptive"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -35,6 +50,25 @@ __all__ = list(_ATTRIBUTES)
 __getattr__, __dir__ = lazy_exports(__name__, _ATTRIBUTES, set(_ATTRIBUTES.values()))
 
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
+    from .adaptive import (
+        ADAPTIVE_METHODS,
+        START,
+        AdamComparison,
+        FrozenEquivalence,
+        adam,
+        adam_frozen,
+        adamw,
+        adamw_frozen,
+        anisotropic_quadratic,
+        anisotropic_start,
+        compare_adam_momentum,
+        effective_step_sizes,
+        frozen_adamw_poles,
+        frozen_equivalence,
+        frozen_max_stable_step,
+        preconditioned_condition_number,
+        steps_to_tolerance,
+    )
     from .batchnorm import (
         BN_LAG_METHOD,
         BNPhaseLag,
@@ -62,4 +96,24 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         step_decay,
         transient_amplification_example,
         transition_product,
+    )
+    from .weight_decay import (
+        WEIGHT_DECAY_METHODS,
+        CurvatureShift,
+        DecoupledDecayPoles,
+        StableStepInterval,
+        WeightDecayCriticalBeta,
+        WeightDecayPolynomials,
+        WeightDecayTuning,
+        curvature_shift,
+        decoupled_decay_poles,
+        heavy_ball_l2,
+        max_stable_step,
+        register_weight_decay_methods,
+        sgdw,
+        stable_step_interval,
+        weight_decay_critical_beta,
+        weight_decay_polynomials,
+        weight_decay_stability_conditions,
+        weight_decay_tuning,
     )

@@ -51,7 +51,7 @@ USSR Computational Mathematics and Mathematical Physics 4(5), 1-17.
 from __future__ import annotations
 
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -60,6 +60,10 @@ from .. import symbolic
 from .._compile import compile_numpy
 from .._validation import as_real_array, broadcast, check_flag, check_nonnegative, to_output
 from ..methods import Method, get_method, register_method
+from ..numeric import optimal_parameters
+
+if TYPE_CHECKING:
+    import momentum_dynamics.numeric
 
 __all__ = [
     "heavy_ball_l2",
@@ -76,6 +80,10 @@ __all__ = [
     "StableStepInterval",
     "stable_step_interval",
     "max_stable_step",
+    "WeightDecayCriticalBeta",
+    "weight_decay_critical_beta",
+    "WeightDecayTuning",
+    "weight_decay_tuning",
 ]
 
 
@@ -459,20 +467,32 @@ class DecoupledDecayPoles(NamedTuple):
     verdict: str
 
 
-@cache
-def decoupled_decay_poles() -> DecoupledDecayPoles:
+def decoupled_decay_poles(method: str | Method = "sgdw") -> DecoupledDecayPoles:
     """Test the claim that decoupled decay "adds an extra, always stable pole
-    independent of momentum", from SGDW's polynomial.
+    independent of momentum", from a rule's polynomial (SGDW by default).
 
-    SGDW's polynomial is linear in ``beta``: ``p = p0(z) + beta * p1(z)``. A pole is
+    The polynomial is linear in ``beta``: ``p = p0(z) + beta * p1(z)``. A pole is
     independent of ``beta`` exactly where ``p0`` and ``p1`` share a root; SymPy solves
     that system: the root of ``p1`` and the condition that ``p0`` vanishes there.
+
+    Parameters
+    ----------
+    method : str or Method
+        ``"sgdw"`` (default) or any two-state Method with hyper-parameters ``beta`` and
+        ``weight_decay`` whose polynomial is linear in ``beta`` (e.g. frozen AdamW,
+        :func:`momentum_dynamics.applications.adaptive.frozen_adamw_poles`).
 
     Returns
     -------
     DecoupledDecayPoles
         Order, poles and stability at ``lambda = 0``, the ``beta``-independent poles
         and the verdict.
+
+    Raises
+    ------
+    ValueError
+        For a method without ``beta`` and ``weight_decay``, with more than two states,
+        or whose polynomial is not linear in ``beta``.
 
     See Also
     --------
@@ -486,9 +506,25 @@ def decoupled_decay_poles() -> DecoupledDecayPoles:
     >>> r.beta_independent_pole, r.beta_independent_condition
     (-alpha*weight_decay + 1, -alpha*lambda*(alpha*weight_decay - 1))
     """
-    mod = symbolic.model(WEIGHT_DECAY_METHODS["sgdw"])
+    if isinstance(method, str) and method in WEIGHT_DECAY_METHODS:
+        m = WEIGHT_DECAY_METHODS[method]
+    else:
+        m = get_method(method)
+    if not {"beta", "weight_decay"} <= set(m.hyperparameters) or m.order != 2:
+        raise ValueError(
+            f"method must be a two-state method with hyper-parameters 'beta' and "
+            f"'weight_decay' (e.g. 'sgdw'); got {m.name!r} with {m.hyperparameters} and "
+            f"{m.order} state(s)")
+    return _decay_poles(m)
+
+
+@cache
+def _decay_poles(m: Method) -> DecoupledDecayPoles:
+    mod = symbolic.model(m)
     z, lam, b = symbolic.z, symbolic.curvature, symbolic.beta
     p = sp.expand(mod.charpoly.as_expr())
+    if sp.degree(p, b) != 1:
+        raise ValueError(f"the polynomial of {m.name!r} is not linear in beta: {p}")
     at0 = sp.factor(p.subs(lam, 0))
     roots = tuple(sp.roots(sp.Poly(at0, z)))
     # beta first, then the decay pole, for a stable display order.
@@ -499,20 +535,27 @@ def decoupled_decay_poles() -> DecoupledDecayPoles:
     # p1 is linear in z, so its root is the only candidate for a common root.
     (common,) = sp.solve(p1, z)
     condition = sp.factor(p0.subs(z, common))
-    verdict = (
-        "Only in flat directions. SGDW has two poles, like heavy ball (no extra pole): "
-        "z**2 - (1 + beta - alpha*lambda - alpha*wd) z + beta (1 - alpha*wd). At "
-        "lambda = 0 they are beta and 1 - alpha*wd; the decay pole is independent of "
-        "beta and inside the unit circle iff 0 < alpha*wd < 2, so for |beta| < 1 and "
-        "0 < alpha*wd < 2 the flat directions are stable. For lambda != 0 a pole "
-        "independent of beta exists only at alpha*wd = 1 (the pole z = 0); otherwise "
-        "decay and momentum mix and stability needs "
-        "-(1 - beta) alpha*wd < alpha*lambda < (1 + beta)(2 - alpha*wd) (with "
-        "|beta (1 - alpha*wd)| < 1), a bound smaller by beta*alpha*wd than coupled "
-        "L2's alpha*lambda < 2 (1 + beta) - alpha*wd. The pole product beta (1 - alpha*wd) "
-        "also keeps SGDW stable at beta = 1 for 0 < alpha*lambda < 2 (2 - alpha*wd)."
-    )
+    if m == WEIGHT_DECAY_METHODS["sgdw"]:
+        verdict = _SGDW_VERDICT
+    else:
+        verdict = (f"{m.name} has {mod.order} poles; at lambda = 0 they are {roots}. A pole "
+                   f"independent of beta is {common}, where {condition} = 0.")
     return DecoupledDecayPoles(mod.order, roots, stable0, common, condition, verdict)
+
+
+_SGDW_VERDICT = (
+    "Only in flat directions. SGDW has two poles, like heavy ball (no extra pole): "
+    "z**2 - (1 + beta - alpha*lambda - alpha*wd) z + beta (1 - alpha*wd). At "
+    "lambda = 0 they are beta and 1 - alpha*wd; the decay pole is independent of "
+    "beta and inside the unit circle iff 0 < alpha*wd < 2, so for |beta| < 1 and "
+    "0 < alpha*wd < 2 the flat directions are stable. For lambda != 0 a pole "
+    "independent of beta exists only at alpha*wd = 1 (the pole z = 0); otherwise "
+    "decay and momentum mix and stability needs "
+    "-(1 - beta) alpha*wd < alpha*lambda < (1 + beta)(2 - alpha*wd) (with "
+    "|beta (1 - alpha*wd)| < 1), a bound smaller by beta*alpha*wd than coupled "
+    "L2's alpha*lambda < 2 (1 + beta) - alpha*wd. The pole product beta (1 - alpha*wd) "
+    "also keeps SGDW stable at beta = 1 for 0 < alpha*lambda < 2 (2 - alpha*wd)."
+)
 
 
 def weight_decay_stability_conditions() -> dict[str, sp.Basic]:
@@ -679,3 +722,157 @@ def max_stable_step(method: str | Method, beta, alpha_weight_decay):
     array([1.5 , 2.85])
     """
     return stable_step_interval(method, beta, alpha_weight_decay).upper
+
+
+# --------------------------------------------------------------------------
+# How the decay moves the critical momentum and the tuned rate
+# --------------------------------------------------------------------------
+
+
+class WeightDecayCriticalBeta(NamedTuple):
+    """Critically damping momentum of the two rules, from the symbolic core.
+
+    Attributes
+    ----------
+    coupled : sympy.Expr
+        :func:`momentum_dynamics.symbolic.critical_beta` of :func:`heavy_ball_l2`.
+    decoupled : sympy.Expr
+        The same for :func:`sgdw`.
+    coupled_double_pole, decoupled_double_pole : sympy.Expr
+        The double pole each gives.
+    coupled_is_shifted_heavy_ball : bool
+        Whether ``coupled`` equals heavy ball's critical beta at ``lambda + wd``.
+
+    See Also
+    --------
+    weight_decay_critical_beta : the function that returns it.
+
+    Examples
+    --------
+    >>> weight_decay_critical_beta().coupled_is_shifted_heavy_ball
+    True
+    """
+
+    coupled: sp.Expr
+    decoupled: sp.Expr
+    coupled_double_pole: sp.Expr
+    decoupled_double_pole: sp.Expr
+    coupled_is_shifted_heavy_ball: bool
+
+
+@cache
+def weight_decay_critical_beta() -> WeightDecayCriticalBeta:
+    """How weight decay moves the critical momentum, derived from the two rules.
+
+    Coupled L2 critically damps at heavy ball's :math:`(1 - \\sqrt{\\alpha(\\lambda +
+    \\mathrm{wd})})^2`: the decay is a larger curvature, so less momentum is needed.
+    SGDW's critical momentum is
+    :math:`(\\sqrt{1 - \\alpha\\mathrm{wd}} - \\sqrt{\\alpha\\lambda})^2`, with double
+    pole :math:`\\sqrt{1 - \\alpha\\mathrm{wd}}\\,
+    (\\sqrt{1 - \\alpha\\mathrm{wd}} - \\sqrt{\\alpha\\lambda})`
+    (the forms the core returns, printed expanded).
+
+    Returns
+    -------
+    WeightDecayCriticalBeta
+        Both critical momenta, their double poles and whether the coupled one is
+        heavy ball's on the shifted curvature.
+
+    See Also
+    --------
+    momentum_dynamics.symbolic.critical_beta, weight_decay_tuning
+
+    Examples
+    --------
+    >>> c = weight_decay_critical_beta()
+    >>> c.coupled
+    alpha*lambda + alpha*weight_decay - 2*sqrt(alpha*lambda + alpha*weight_decay) + 1
+    >>> c.decoupled  # doctest: +NORMALIZE_WHITESPACE
+    -2*sqrt(alpha)*sqrt(lambda)*sqrt(-alpha*weight_decay + 1)
+    + alpha*lambda - alpha*weight_decay + 1
+    """
+    c = symbolic.critical_beta(WEIGHT_DECAY_METHODS["heavy_ball_l2"])
+    d = symbolic.critical_beta(WEIGHT_DECAY_METHODS["sgdw"])
+    wd = _wd_symbol(WEIGHT_DECAY_METHODS["sgdw"])
+    hb = symbolic.critical_beta("heavy_ball").stable.subs(
+        symbolic.curvature, symbolic.curvature + wd)
+    same = sp.simplify(c.stable - hb) == 0
+    return WeightDecayCriticalBeta(c.stable, d.stable, c.double_pole, d.double_pole,
+                                   bool(same))
+
+
+class WeightDecayTuning(NamedTuple):
+    """Tuned ``(alpha, beta, rate)`` over ``[mu, L]`` without decay, with L2 and SGDW.
+
+    Attributes
+    ----------
+    heavy_ball, coupled, decoupled : momentum_dynamics.numeric.OptimalParameters
+        Heavy ball without decay, :func:`heavy_ball_l2` and :func:`sgdw` at the given
+        ``weight_decay``. Rates are towards each rule's own fixed point (the
+        regularised minimiser), not the unregularised one.
+
+    See Also
+    --------
+    weight_decay_tuning : the function that returns it.
+
+    Examples
+    --------
+    >>> t = weight_decay_tuning(0.01, 1.0, 0.0)
+    >>> round(t.coupled.rate - t.heavy_ball.rate, 12)
+    0.0
+    """
+
+    # Spelled out: the name is exported twice (package and numeric), which Sphinx cannot
+    # resolve from the short form.
+    heavy_ball: momentum_dynamics.numeric.OptimalParameters
+    coupled: momentum_dynamics.numeric.OptimalParameters
+    decoupled: momentum_dynamics.numeric.OptimalParameters
+
+
+def weight_decay_tuning(mu, L, weight_decay) -> WeightDecayTuning:
+    """Tuned worst-case rates with coupled L2 and decoupled decay at fixed ``wd``.
+
+    Coupled L2 is heavy ball on ``[mu + wd, L + wd]`` (:func:`curvature_shift`), so its
+    tuning is Polyak's closed form (from the core) on the shifted spectrum: the
+    condition number falls to ``(L + wd)/(mu + wd)``. SGDW is no shift; it is tuned by
+    the core's numeric minimax search (:func:`momentum_dynamics.optimal_parameters`,
+    ``alpha`` and ``beta`` free, ``wd`` fixed, so ``alpha*wd`` moves with ``alpha``).
+
+    Parameters
+    ----------
+    mu, L : float
+        Curvature bounds of the loss, ``0 < mu <= L``.
+    weight_decay : float
+        ``wd >= 0``.
+
+    Returns
+    -------
+    WeightDecayTuning
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad bounds, a negative or non-scalar decay.
+
+    See Also
+    --------
+    weight_decay_critical_beta, max_stable_step
+
+    Examples
+    --------
+    >>> t = weight_decay_tuning(0.01, 1.0, 0.1)
+    >>> round(float(t.heavy_ball.rate), 4), round(float(t.coupled.rate), 4)
+    (0.8182, 0.5195)
+    """
+    from .._validation import check_scalar, check_spectrum
+
+    mu_a, L_a = check_spectrum(mu, L)
+    mu_f, L_f = check_scalar(mu_a, "mu"), check_scalar(L_a, "L")
+    wd = float(check_nonnegative(check_scalar(weight_decay, "weight_decay"), "weight_decay"))
+    shift = curvature_shift("heavy_ball_l2").shifted_curvature
+    lam, wd_sym = symbolic.curvature, _wd_symbol(WEIGHT_DECAY_METHODS["heavy_ball_l2"])
+    lo, hi = (float(shift.subs({lam: v, wd_sym: wd})) for v in (mu_f, L_f))
+    hb = optimal_parameters("heavy_ball", mu_f, L_f)
+    coupled = optimal_parameters("heavy_ball", lo, hi)
+    decoupled = optimal_parameters(WEIGHT_DECAY_METHODS["sgdw"], mu_f, L_f, weight_decay=wd)
+    return WeightDecayTuning(hb, coupled, decoupled)

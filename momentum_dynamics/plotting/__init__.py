@@ -20,6 +20,12 @@ _ATTRIBUTES: dict[str, str] = {
         "TEXT_WIDTH", "PlotResult",
     ], "_result"),
     **dict.fromkeys([
+        "AdamVsMomentumData", "adam_vs_momentum_data", "plot_adam_vs_momentum",
+    ], "adaptive"),
+    **dict.fromkeys([
+        "WeightDecayRegionData", "plot_weight_decay_region", "weight_decay_region_data",
+    ], "weight_decay"),
+    **dict.fromkeys([
         "FrontierPlotData", "plot_rate_noise_frontier", "rate_noise_frontier_data",
     ], "frontier"),
     **dict.fromkeys([
@@ -59,6 +65,11 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from ._result import (
         TEXT_WIDTH,
         PlotResult,
+    )
+    from .adaptive import (
+        AdamVsMomentumData,
+        adam_vs_momentum_data,
+        plot_adam_vs_momentum,
     )
     from .frontier import (
         FrontierPlotData,
@@ -115,4 +126,9 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         plot_energy_traces,
         plot_langevin_bias,
         plot_ness,
+    )
+    from .weight_decay import (
+        WeightDecayRegionData,
+        plot_weight_decay_region,
+        weight_decay_region_data,
     )
