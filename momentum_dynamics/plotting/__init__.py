@@ -20,6 +20,10 @@ _ATTRIBUTES: dict[str, str] = {
         "TEXT_WIDTH", "PlotResult",
     ], "_result"),
     **dict.fromkeys([
+        "GameRegionData", "GameTrajectoriesData", "game_region_data",
+        "game_trajectories_data", "plot_game_region", "plot_game_trajectories",
+    ], "games"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -56,6 +60,14 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from ._result import (
         TEXT_WIDTH,
         PlotResult,
+    )
+    from .games import (
+        GameRegionData,
+        GameTrajectoriesData,
+        game_region_data,
+        game_trajectories_data,
+        plot_game_region,
+        plot_game_trajectories,
     )
     from .multistep import (
         AbsoluteStabilityPlot,
