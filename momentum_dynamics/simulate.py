@@ -776,7 +776,7 @@ def _owner(name: str, players: tuple[str, ...]) -> str | None:
 
 def _game_problem(m: Method, problem) -> tuple[QuadraticGame | None, tuple]:
     players = m.players
-    if isinstance(problem, tuple | list):
+    if isinstance(problem, tuple | list) and any(callable(g) for g in problem):
         if len(problem) != len(players) or not all(callable(g) for g in problem):
             raise ValueError(f"problem for the game {m.name!r} must be a QuadraticGame, a "
                              f"coupling matrix or a tuple of {len(players)} oracles "

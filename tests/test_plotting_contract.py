@@ -49,6 +49,8 @@ CALLS = {
     "plot_ness": lambda **kw: P.plot_ness(resolution=12, **kw),
     "plot_langevin_bias": lambda **kw: P.plot_langevin_bias(steps=np.array([0.01, 0.1]),
                                                             **kw),
+    "plot_game_region": lambda **kw: P.plot_game_region(resolution=15, best_points=3, **kw),
+    "plot_game_trajectories": lambda **kw: P.plot_game_trajectories(steps=10, **kw),
 }
 
 

@@ -25,6 +25,7 @@ from ._result import (
     TEXT_WIDTH,
     PlotResult,
     check_count,
+    check_legend_loc,
     figure_axes,
     finish,
     label_panel,
@@ -134,7 +135,8 @@ def game_region_data(panels: Sequence = DEFAULT_PANELS, *, max_alpha_sigma: floa
 def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
                      max_alpha_sigma: float = 2.2, resolution: int = 241,
                      best_points: int = 40, figsize: tuple[float, float] | None = None,
-                     title: str | None = None) -> PlotResult:
+                     title: str | None = None,
+                     legend_loc: str | int | None = "upper right") -> PlotResult:
     """Draw the spectral radius of game rules over the ``(alpha*sigma, beta)`` plane.
 
     Colour is the spectral radius (blue converges, red diverges, white on the unit
@@ -149,8 +151,9 @@ def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
         As in :func:`game_region_data`.
     ax : sequence of matplotlib Axes, optional
         One per panel; created when not given.
-    figsize, title
-        Size of a new figure; figure title ('' for none).
+    figsize, title, legend_loc
+        Size of a new figure; figure title ('' for none); legend location in the last
+        panel (False: none).
 
     Returns
     -------
@@ -175,10 +178,11 @@ def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
 
     d = game_region_data(panels, max_alpha_sigma=max_alpha_sigma, resolution=resolution,
                          best_points=best_points)
+    show_legend, loc = check_legend_loc(legend_loc)
     n = len(d.regions)
     fig, axes, _ = figure_axes(ax, n, figsize, (TEXT_WIDTH, 2.9), sharey=True)
     norm = TwoSlopeNorm(vmin=0.5, vcenter=1.0, vmax=1.5)
-    meshes, bounds, lines = [], [], []
+    meshes, bounds, lines, legend = [], [], [], None
     with style():
         for i, (a_, r, best) in enumerate(zip(axes, d.regions, d.best, strict=True)):
             mesh = a_.pcolormesh(r.alpha_sigma, r.beta, np.clip(r.rho, 0.5, 1.5), norm=norm,
@@ -196,13 +200,15 @@ def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
                     else f"a = {r.a:g}, c = {r.c:g} (x sigma)")
             # "alternating GDA, heavy ball" -> two short lines that fit a third of 7 in
             head, _, tail = get_method(r.method).title.partition(", ")
-            label_panel(a_, show_legend=bool(best) and i == n - 1, loc="upper right",
+            leg = label_panel(a_, show_legend=show_legend and bool(best) and i == n - 1,
+                        loc=loc,
                         xlabel="alpha * sigma", ylabel="beta" if i == 0 else None,
                         title=f"{head}\n{tail}\n{game}" if tail else f"{head}\n{game}",
                         grid=None)
+            legend = leg if leg is not None else legend
         cb = fig.colorbar(meshes[0], ax=axes, shrink=0.9, label="spectral radius",
                           extend="both")
-    out = PlotResult(fig, axes, lines, None, colorbar=cb, data=d, meshes=meshes,
+    out = PlotResult(fig, axes, lines, legend, colorbar=cb, data=d, meshes=meshes,
                      boundaries=bounds)
     return finish(out, title, "", suptitle=True)
 
@@ -289,7 +295,8 @@ def game_trajectories_data(alpha_sigma: float = 0.5, *, steps: int = 60
 
 def plot_game_trajectories(alpha_sigma: float = 0.5, ax=None, *, steps: int = 60,
                            figsize: tuple[float, float] | None = None,
-                           title: str | None = None) -> PlotResult:
+                           title: str | None = None,
+                           legend_loc: str | int | None = None) -> PlotResult:
     """Phase portraits (x, y) of GDA on :math:`xy`: cycling, converging and diverging.
 
     Parameters
@@ -298,8 +305,9 @@ def plot_game_trajectories(alpha_sigma: float = 0.5, ax=None, *, steps: int = 60
         As in :func:`game_trajectories_data`.
     ax : sequence of three matplotlib Axes, optional
         Created when not given.
-    figsize, title
-        Size of a new figure; figure title (None: the default, '' for none).
+    figsize, title, legend_loc
+        Size of a new figure; figure title (None: the default, '' for none); legend
+        location (False: none; the default draws none, the panel titles say it all).
 
     Returns
     -------
@@ -320,6 +328,7 @@ def plot_game_trajectories(alpha_sigma: float = 0.5, ax=None, *, steps: int = 60
     (3, 6)
     """
     d = game_trajectories_data(alpha_sigma, steps=steps)
+    check_legend_loc(legend_loc)
     fig, axes, _ = figure_axes(ax, 3, figsize, (TEXT_WIDTH, 2.7))
     lines, starts = [], []
     colors = ("#636363", "#08519c", "#d94801")
