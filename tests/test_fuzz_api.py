@@ -485,7 +485,7 @@ CORE: dict[str, Spec] = {
         md.simulate,
         dict(method="gda_alternating_heavy_ball", problem=1.0, alpha=0.5, beta=-0.3, steps=5,
              initial_state={"x": [1.0], "y": [1.0], "vx": [0.0], "vy": [0.0]}),
-        dict(HB_K, steps="count0", initial_state="object"),
+        dict(HB_K, steps="count0"),
     ),
     "bilinear_game": Spec(applications.bilinear_game, dict(method="gda_alternating"), MK),
     "game_stability_region": Spec(

@@ -35,7 +35,9 @@ def run(test: doctest.DocTest) -> tuple[doctest.TestResults, str]:
     return runner.summarize(verbose=False), "".join(report)
 
 
-SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum"}
+SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum", "gda_simultaneous",
+           "gda_alternating", "gda_simultaneous_heavy_ball", "gda_alternating_heavy_ball",
+           "gda_simultaneous_nesterov", "gda_alternating_nesterov"}
 
 
 @pytest.fixture
