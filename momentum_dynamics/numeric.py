@@ -419,6 +419,10 @@ class _Args(NamedTuple):
 
 def _prepare(method, alpha, beta, curvature, params, *, allow_complex=True) -> _Args:
     m = get_method(method)
+    if m.is_game:
+        raise TypeError(f"method {m.name!r} is a game rule (one oracle per player): poles, "
+                        "spectral_radius and is_stable take it, with sigma, a and c by name; "
+                        "this function takes one-player methods only")
     a = check_alpha(alpha)
     b = check_beta(beta, m)
     if curvature is None:

@@ -268,11 +268,14 @@ class StateSpaceModel(NamedTuple):
     A : ImmutableMatrix
         State matrix, ``order x order``, :math:`\\partial s[k+1] / \\partial s[k]`.
     B : ImmutableMatrix
-        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`.
+        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`
+        (``order x 2`` for a game rule: one column per player's noise, see
+        :func:`game_noise_symbols`).
     C : ImmutableMatrix
-        Output matrix, ``1 x order``, selecting the iterate.
+        Output matrix, ``1 x order``, selecting the iterate (one row per player's
+        iterate for a game rule).
     D : ImmutableMatrix
-        Feed-through, ``1 x 1``, zero.
+        Feed-through, zero, ``C.rows x B.cols``.
 
     See Also
     --------
@@ -506,7 +509,9 @@ class SymbolicModel:
     state : tuple of Symbol
         The state symbols (``x_prev``, ``v_prev``, ...), iterate first.
     new_state : tuple of Expr
-        The update rule applied to ``state`` with gradient ``lambda*x + xi``.
+        The update rule applied to ``state`` with gradient ``lambda*x + xi`` (for a
+        game rule, the oracles of :func:`game_symbols`' quadratic game, with noise
+        ``xi_x``, ``xi_y``).
     A, B, C, D : ImmutableMatrix
         :math:`s[k+1] = A s[k] + B\\xi[k]`, :math:`x[k] = C s[k] + D\\xi[k]`.
     charpoly : Poly
@@ -740,7 +745,8 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     -------
     Expr
         A rational function of ``z``; the denominator is the characteristic
-        polynomial (unless a pole cancels for all parameter values). A pole-zero
+        polynomial (unless a pole cancels for all parameter values); for a game
+        rule, from the first player's noise ``xi_x``. A pole-zero
         cancellation that happens only at special values (e.g. ``z = 1`` in the
         velocity's transfer function at ``lambda = 0``) is not performed; apply
         :func:`sympy.cancel` after substituting numbers.

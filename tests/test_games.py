@@ -157,6 +157,8 @@ def test_bad_game_input_names_the_argument():
         md.poles("gda_alternating_heavy_ball", alpha=0.5, beta=-0.3, sigma=1.0, nu=0.5)
     with pytest.raises(ValueError, match="beta"):
         md.poles("gda_alternating_heavy_ball", alpha=0.5, beta=1.5, sigma=1.0)
+    with pytest.raises(TypeError, match="game rule"):
+        md.convergence_gap("gda_alternating_heavy_ball", alpha=0.5, beta=0.0, curvature=1.0)
     with pytest.raises(ValueError, match="alpha_sigma"):
         app.best_game_momentum(0.0)
     with pytest.raises(ValueError, match="game rule"):
