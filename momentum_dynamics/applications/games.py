@@ -91,7 +91,7 @@ class BilinearGame(NamedTuple):
     --------
     >>> g = bilinear_game("gda_alternating_heavy_ball")
     >>> g.at_beta_zero
-    z**2*(z**2 + z*(h**2 - 2) + 1)
+    z**2*(h**2*z + z**2 - 2*z + 1)
     >>> g.modulus_at_beta_zero
     1
     """
@@ -189,7 +189,7 @@ class GameRegion(NamedTuple):
 
     Examples
     --------
-    >>> r = game_stability_region("gda_alternating_heavy_ball", [0.5, 1.0], [-0.5, 0.0])
+    >>> r = game_stability_region("gda_alternating_heavy_ball", [0.5, 1.0], [-0.3, 0.0])
     >>> r.rho.shape, r.stable.tolist()
     ((2, 2), [[True, True], [False, False]])
     """

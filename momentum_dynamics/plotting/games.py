@@ -111,9 +111,9 @@ def game_region_data(panels: Sequence = DEFAULT_PANELS, *, max_alpha_sigma: floa
     Examples
     --------
     >>> d = game_region_data([("gda_alternating_heavy_ball", 0.0, 0.0)], resolution=11,
-    ...                      best_points=2)
+    ...                      best_points=2)  # at alpha*sigma = 1.1 and 2.2 (> 2: diverges)
     >>> bool(d.regions[0].stable.any()), len(d.best[0])
-    (True, 2)
+    (True, 1)
     """
     ps = _panels(panels)
     hmax = float(check_scalar(max_alpha_sigma, "max_alpha_sigma"))
