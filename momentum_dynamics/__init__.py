@@ -45,7 +45,7 @@ _ATTRIBUTES: dict[str, str] = {
                      "convergence_rate", "optimal_parameters", "iterations_to_tolerance",
                      "tuned_rates", "hidden_modes", "convergence_gap", "worst_case_gap"],
                     "numeric"),
-    **dict.fromkeys(["Quadratic", "Trajectory", "simulate", "empirical_rate",
+    **dict.fromkeys(["Quadratic", "QuadraticGame", "Trajectory", "simulate", "empirical_rate",
                      "sign_changes"], "simulate"),
     **dict.fromkeys(["MethodParameters", "from_pytorch_sgd", "from_optax_sgd",
                      "from_keras_sgd", "to_pytorch_sgd", "to_optax_sgd", "to_keras_sgd"],
@@ -162,4 +162,11 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         worst_case_gap,
     )
     from .physics import mass_spring_damper, pd_gains
-    from .simulate import Quadratic, Trajectory, empirical_rate, sign_changes, simulate
+    from .simulate import (
+        Quadratic,
+        QuadraticGame,
+        Trajectory,
+        empirical_rate,
+        sign_changes,
+        simulate,
+    )

@@ -384,6 +384,22 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("--no-progress", action="store_true",
                     help="hide the progress bar (shown only when stderr is a terminal)")
     _add_format(ad)
+    gr = sub.add_parser(
+        "game-region", help="momentum in the bilinear min-max game (PNG and table)",
+        description="Gradient descent-ascent with momentum on the game x^T A y, per "
+        "singular value sigma: the spectral radius over the (alpha*sigma, beta) plane "
+        "(simultaneous and alternating heavy ball, and alternating with self-curvature "
+        "a = c), trajectories that cycle, converge and diverge, and the best momentum "
+        "and rate at one alpha*sigma (Gidel et al. 2019).")
+    gr.add_argument("--alpha-sigma", type=_number, default=0.5,
+                    help="step size times singular value for the table (> 0)")
+    gr.add_argument("--self-curvature", type=_number, default=0.25,
+                    help="a = c (in units of sigma) of the self-curvature panel and row")
+    gr.add_argument("--resolution", type=int, default=241, help="grid points per axis")
+    gr.add_argument("--out", default="game_region.png",
+                    help="output file; the trajectories go beside it (*_trajectories)")
+    gr.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
+    _add_format(gr)
     return p
 
 
@@ -815,12 +831,66 @@ def _adam_vs_momentum(args) -> None:
     _emit(args, {"settings": settings, "rows": rows, "figure": str(out)}, rows, text)
     if args.format != "text":
         print(f"wrote {out}", file=sys.stderr)
+def _game_region(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .applications import best_game_momentum, bilinear_game
+    from .plotting import plot_game_region, plot_game_trajectories
+
+    out = _out_path(args.out)
+    traj = out.with_name(out.stem + "_trajectories" + out.suffix)
+    h, k = args.alpha_sigma, args.self_curvature
+    if not h > 0:
+        raise ValueError(f"--alpha-sigma must be > 0; got {h:g}")
+    if not 11 <= args.resolution <= 4000:
+        raise ValueError(f"--resolution must be in [11, 4000]; got {args.resolution}")
+    if args.dpi < 10:
+        raise ValueError(f"--dpi must be >= 10; got {args.dpi}")
+    settings = (("gda_simultaneous_heavy_ball", 0.0), ("gda_alternating_heavy_ball", 0.0),
+                ("gda_simultaneous_nesterov", 0.0), ("gda_alternating_nesterov", 0.0),
+                ("gda_alternating_heavy_ball", k))
+    rows = []
+    for name, curv in settings:
+        best = best_game_momentum(h, name, a=curv, c=curv)
+        rows.append({"method": name, "a": curv, "c": curv, "alpha_sigma": h,
+                     "best_beta": best.beta, "best_rate": best.rate,
+                     "rate_at_beta_zero": best.rate_at_zero, "converges": best.rate < 1})
+    region = plot_game_region((("gda_simultaneous_heavy_ball", 0.0, 0.0),
+                               ("gda_alternating_heavy_ball", 0.0, 0.0),
+                               ("gda_alternating_heavy_ball", k, k)),
+                              resolution=args.resolution)
+    paths = plot_game_trajectories(min(h, 1.99)) if h < 2 else None
+    region.figure.savefig(out, dpi=args.dpi)
+    written = [str(out)]
+    if paths is not None:
+        paths.figure.savefig(traj, dpi=args.dpi)
+        written.append(str(traj))
+    exact = {n: str(bilinear_game(n).modulus_at_beta_zero)
+             for n in ("gda_simultaneous", "gda_alternating")}
+    data = {"alpha_sigma": h, "rows": rows, "modulus_at_beta_zero": exact, "files": written}
+
+    def text() -> None:
+        for path in written:
+            print(f"wrote {path}")
+        print(f"bilinear game, alpha*sigma = {h:g}; modulus at beta = 0 (exact): "
+              f"simultaneous {exact['gda_simultaneous']}, alternating "
+              f"{exact['gda_alternating']}")
+        _print_table(f"{'method':<30} {'a = c':>6} {'best beta':>10} {'rate':>10} "
+                     f"{'rate(0)':>10}  verdict",
+                     (f"{r['method']:<30} {r['a']:>6g} {r['best_beta']:>10.6f} "
+                      f"{r['best_rate']:>10.6f} {r['rate_at_beta_zero']:>10.6f}  "
+                      + ("converges" if r["converges"] else "diverges for every beta in "
+                         "(-1, 1)") for r in rows))
+
+    _emit(args, data, rows, text)
 
 
 _VERBS = {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
           "bode": _bode, "poles": _poles, "variance": _variance,
           "multistep-region": _multistep_region, "equivalents": _equivalents,
           "weight-decay": _weight_decay, "adam-vs-momentum": _adam_vs_momentum}
+          "game-region": _game_region}
 
 
 def main(argv: list[str] | None = None) -> int:

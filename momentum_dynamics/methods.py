@@ -53,6 +53,12 @@ __all__ = [
     "quasi_hyperbolic_momentum",
     "robust_momentum",
     "triple_momentum",
+    "gda_simultaneous",
+    "gda_alternating",
+    "gda_simultaneous_heavy_ball",
+    "gda_alternating_heavy_ball",
+    "gda_simultaneous_nesterov",
+    "gda_alternating_nesterov",
     "get_method",
     "register_method",
     "unregister_method",
@@ -328,6 +334,197 @@ def triple_momentum(x, v, grad, alpha, beta, gamma, delta):
 
 
 # --------------------------------------------------------------------------
+# Two-player games: gradient descent-ascent (x minimises, y maximises).
+# Each player has one oracle taking the joint point, grad_x(x, y) and grad_y(x, y);
+# both players share alpha and beta so that every generic analysis (the beta
+# checks, the numeric kernels, the (alpha*sigma, beta) regions) reads them as it
+# reads a one-player rule's. Per-player values are a user rule with extra
+# hyper-parameters (see docs/deep_learning.rst).
+# --------------------------------------------------------------------------
+
+
+def _game_sections(momentum: bool) -> str:
+    v = ("vx, vy : float, ndarray or sympy.Expr\n"
+         "    The players' velocities.\n") if momentum else ""
+    b = ("beta : float or sympy.Expr\n"
+         "    Momentum of both players, in [-1, 1] (negative allowed).\n") if momentum else ""
+    state = "``(x_t, y_t, vx_t, vy_t)``" if momentum else "``(x_t, y_t)``"
+    return ("Parameters\n----------\n"
+            "x : float, ndarray or sympy.Expr\n    The minimising player's iterate.\n"
+            "y : float, ndarray or sympy.Expr\n    The maximising player's iterate.\n"
+            + v +
+            "grad_x, grad_y : callable\n"
+            "    The players' gradient oracles :math:`\\nabla_x f(x, y)` and\n"
+            "    :math:`\\nabla_y f(x, y)`, each taking the joint point.\n"
+            "alpha : float or sympy.Expr\n    Step size of both players, > 0.\n"
+            + b + f"\nReturns\n-------\ntuple\n    {state}, the new state.\n")
+
+
+# f(x, y) = x*y: grad_x = y, grad_y = x, for the examples.
+@fill_doc(sections=_game_sections(False))
+def gda_simultaneous(x, y, grad_x, grad_y, alpha):
+    r"""Simultaneous gradient descent-ascent: both players use the old point.
+
+    .. math:: x_t = x_{t-1} - \alpha \nabla_x f(x_{t-1}, y_{t-1}), \qquad
+              y_t = y_{t-1} + \alpha \nabla_y f(x_{t-1}, y_{t-1})
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_alternating : y sees the new x.
+
+    Examples
+    --------
+    On :math:`f(x, y) = xy` from :math:`(1, 1)`:
+
+    >>> gda_simultaneous(1.0, 1.0, lambda x, y: y, lambda x, y: x, alpha=0.5)
+    (0.5, 1.5)
+    """
+    gx, gy = grad_x(x, y), grad_y(x, y)
+    return x - alpha * gx, y + alpha * gy
+
+
+@fill_doc(sections=_game_sections(False))
+def gda_alternating(x, y, grad_x, grad_y, alpha):
+    r"""Alternating gradient descent-ascent: x moves first, y answers the new x.
+
+    .. math:: x_t = x_{t-1} - \alpha \nabla_x f(x_{t-1}, y_{t-1}), \qquad
+              y_t = y_{t-1} + \alpha \nabla_y f(x_t, y_{t-1})
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_simultaneous : both players use the old point.
+
+    Examples
+    --------
+    >>> gda_alternating(1.0, 1.0, lambda x, y: y, lambda x, y: x, alpha=0.5)
+    (0.5, 1.25)
+    """
+    x = x - alpha * grad_x(x, y)
+    return x, y + alpha * grad_y(x, y)
+
+
+@fill_doc(sections=_game_sections(True))
+def gda_simultaneous_heavy_ball(x, y, vx, vy, grad_x, grad_y, alpha, beta):
+    r"""Simultaneous gradient descent-ascent with heavy-ball momentum (Gidel et al. 2019).
+
+    .. math:: v^x_t = \beta v^x_{t-1} + \alpha \nabla_x f(x_{t-1}, y_{t-1}),\quad
+              v^y_t = \beta v^y_{t-1} - \alpha \nabla_y f(x_{t-1}, y_{t-1}),\quad
+              (x_t, y_t) = (x_{t-1} - v^x_t, y_{t-1} - v^y_t)
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_alternating_heavy_ball : y sees the new x.
+
+    Examples
+    --------
+    >>> gda_simultaneous_heavy_ball(1.0, 1.0, 0.0, 0.0, lambda x, y: y, lambda x, y: x,
+    ...                             alpha=0.5, beta=-0.5)
+    (0.5, 1.5, 0.5, -0.5)
+    """
+    gx, gy = grad_x(x, y), grad_y(x, y)
+    vx = beta * vx + alpha * gx
+    vy = beta * vy - alpha * gy
+    return x - vx, y - vy, vx, vy
+
+
+@fill_doc(sections=_game_sections(True))
+def gda_alternating_heavy_ball(x, y, vx, vy, grad_x, grad_y, alpha, beta):
+    r"""Alternating gradient descent-ascent with heavy-ball momentum (Gidel et al. 2019).
+
+    .. math:: v^x_t = \beta v^x_{t-1} + \alpha \nabla_x f(x_{t-1}, y_{t-1}),\quad
+              x_t = x_{t-1} - v^x_t,\quad
+              v^y_t = \beta v^y_{t-1} - \alpha \nabla_y f(x_t, y_{t-1}),\quad
+              y_t = y_{t-1} - v^y_t
+
+    Negative momentum makes it converge on bilinear games, where it only cycles at
+    ``beta = 0`` (Gidel et al. 2019).
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_simultaneous_heavy_ball : both players use the old point.
+
+    Examples
+    --------
+    >>> gda_alternating_heavy_ball(1.0, 1.0, 0.0, 0.0, lambda x, y: y, lambda x, y: x,
+    ...                            alpha=0.5, beta=-0.5)
+    (0.5, 1.25, 0.5, -0.25)
+    """
+    vx = beta * vx + alpha * grad_x(x, y)
+    x = x - vx
+    vy = beta * vy - alpha * grad_y(x, y)
+    return x, y - vy, vx, vy
+
+
+@fill_doc(sections=_game_sections(True))
+def gda_simultaneous_nesterov(x, y, vx, vy, grad_x, grad_y, alpha, beta):
+    r"""Simultaneous gradient descent-ascent with Nesterov momentum.
+
+    Both gradients are taken at the joint look-ahead point
+    :math:`(\tilde x, \tilde y) = (x_{t-1} - \beta v^x_{t-1}, y_{t-1} - \beta v^y_{t-1})`
+    (Nesterov's method on the game's vector field):
+
+    .. math:: v^x_t = \beta v^x_{t-1} + \alpha \nabla_x f(\tilde x, \tilde y),\quad
+              v^y_t = \beta v^y_{t-1} - \alpha \nabla_y f(\tilde x, \tilde y)
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_alternating_nesterov : y answers the new x.
+
+    Examples
+    --------
+    >>> gda_simultaneous_nesterov(1.0, 1.0, 0.0, 0.0, lambda x, y: y, lambda x, y: x,
+    ...                           alpha=0.5, beta=-0.5)
+    (0.5, 1.5, 0.5, -0.5)
+    """
+    xl, yl = x - beta * vx, y - beta * vy
+    gx, gy = grad_x(xl, yl), grad_y(xl, yl)
+    vx = beta * vx + alpha * gx
+    vy = beta * vy - alpha * gy
+    return x - vx, y - vy, vx, vy
+
+
+@fill_doc(sections=_game_sections(True))
+def gda_alternating_nesterov(x, y, vx, vy, grad_x, grad_y, alpha, beta):
+    r"""Alternating gradient descent-ascent with Nesterov momentum.
+
+    x queries the joint look-ahead point
+    :math:`(\tilde x, \tilde y) = (x_{t-1} - \beta v^x_{t-1}, y_{t-1} - \beta v^y_{t-1})`;
+    y then queries :math:`(x_t, \tilde y)`, the new x and its own look-ahead:
+
+    .. math:: v^x_t = \beta v^x_{t-1} + \alpha \nabla_x f(\tilde x, \tilde y),\quad
+              x_t = x_{t-1} - v^x_t,\quad
+              v^y_t = \beta v^y_{t-1} - \alpha \nabla_y f(x_t, \tilde y)
+
+    %(sections)s
+
+    See Also
+    --------
+    gda_simultaneous_nesterov : both at the old look-ahead point.
+
+    Examples
+    --------
+    >>> gda_alternating_nesterov(1.0, 1.0, 0.0, 0.0, lambda x, y: y, lambda x, y: x,
+    ...                          alpha=0.5, beta=-0.5)
+    (0.5, 1.25, 0.5, -0.25)
+    """
+    yl = y - beta * vy
+    vx = beta * vx + alpha * grad_x(x - beta * vx, yl)
+    x = x - vx
+    vy = beta * vy - alpha * grad_y(x, yl)
+    return x, y - vy, vx, vy
+
+
+# --------------------------------------------------------------------------
 # Method objects and the registry
 # --------------------------------------------------------------------------
 
@@ -432,6 +629,10 @@ class Method:
         :func:`momentum_dynamics.optimal_parameters` then optimises numerically.
         The conditions belong to the update rule, not to its name: a rule
         re-registered under a shipped name does not inherit them.
+    oracles : tuple of str
+        Names of the gradient oracles (read off the signature): ``("grad",)`` for a
+        one-player rule; ``("grad_x", "grad_y")`` for a two-player game, one oracle
+        per player, each taking the full joint point ``grad_x(x, y)``.
 
     See Also
     --------
@@ -456,9 +657,11 @@ class Method:
     # Part of equality and hash, so caches keyed by Method tell rules with different
     # tunings apart (stored as a read-only, hashable mapping).
     tunings: Mapping[str, str] = field(default_factory=dict, repr=False)
+    oracles: tuple[str, ...] = ("grad",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tunings", _check_tunings(self.tunings))
+        object.__setattr__(self, "oracles", tuple(self.oracles))
 
     @classmethod
     def from_update(
@@ -474,13 +677,17 @@ class Method:
             raise TypeError(f"update must be callable; got {type(update).__name__}")
         params = list(inspect.signature(update).parameters.values())
         names = [p.name for p in params]
-        if "grad" not in names:
+        oracle_at = [i for i, n in enumerate(names) if n == "grad" or n.startswith("grad_")]
+        if not oracle_at:
             raise ValueError(
                 f"update rule {getattr(update, '__name__', update)!r} must take an argument "
-                f"named 'grad' between the state and the hyper-parameters; got {names}"
+                f"named 'grad' (or one 'grad_<player>' per player of a game) between the "
+                f"state and the hyper-parameters; got {names}"
             )
-        k = names.index("grad")
-        state, hyper = tuple(names[:k]), tuple(names[k + 1 :])
+        k, last = oracle_at[0], oracle_at[-1]
+        oracles = tuple(names[k:last + 1])
+        state, hyper = tuple(names[:k]), tuple(names[last + 1:])
+        _check_oracles(oracles, state, names)
         if not state:
             raise ValueError("update rule must take at least one state argument (x) before grad")
         if "alpha" not in hyper:
@@ -499,7 +706,21 @@ class Method:
             title=title or name.replace("_", " "),
             worst_case_at_endpoints=worst_case_at_endpoints,
             tunings=tunings,
+            oracles=oracles,
         )
+
+    @property
+    def is_game(self) -> bool:
+        """Whether the rule has one gradient oracle per player (a game)."""
+        return self.oracles != ("grad",)
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """The players' names: ``("x", "y")`` for oracles ``grad_x, grad_y``; for a
+        one-player rule the iterate's name alone."""
+        if not self.is_game:
+            return (self.state[0],)
+        return tuple(o[len("grad_"):] for o in self.oracles)
 
     @property
     def order(self) -> int:
@@ -516,9 +737,24 @@ class Method:
         """Hyper-parameters other than ``alpha`` and ``beta`` (e.g. ``nu`` for QHM)."""
         return tuple(h for h in self.hyperparameters if h not in ("alpha", "beta"))
 
-    def step(self, state: tuple, grad: Callable, **hyperparameters) -> tuple:
-        """Apply the update rule once and return the new state as a tuple."""
-        out = self.update(*state, grad, **hyperparameters)
+    def step(self, state: tuple, grad: Callable | tuple, **hyperparameters) -> tuple:
+        """Apply the update rule once and return the new state as a tuple.
+
+        ``grad`` is the gradient oracle; for a game, a sequence with one oracle per
+        player (in the order of :attr:`oracles`), each taking the joint point.
+        """
+        if self.is_game:
+            grads = tuple(grad) if isinstance(grad, (tuple, list)) else None
+            if grads is None or len(grads) != len(self.oracles) or not all(
+                    callable(g) for g in grads):
+                raise TypeError(
+                    f"method {self.name!r} is a game: grad must be a tuple of "
+                    f"{len(self.oracles)} callables, one per oracle {self.oracles}; got "
+                    f"{type(grad).__name__}"
+                )
+            out = self.update(*state, *grads, **hyperparameters)
+        else:
+            out = self.update(*state, grad, **hyperparameters)
         if not isinstance(out, tuple):
             out = (out,)
         if len(out) != self.order:
@@ -527,6 +763,25 @@ class Method:
                 f"expected {self.order} (one per state variable {self.state})"
             )
         return out
+
+
+def _check_oracles(oracles: tuple[str, ...], state: tuple[str, ...], names: list) -> None:
+    """One ``grad``, or two or more ``grad_<player>`` whose players open the state."""
+    if oracles == ("grad",):
+        return
+    bad = [o for o in oracles if o == "grad" or not o.startswith("grad_") or o == "grad_"]
+    if bad or len(oracles) < 2:
+        raise ValueError(
+            f"the gradient oracles of an update rule are either one argument 'grad' or, for "
+            f"a game, two or more consecutive arguments 'grad_<player>' (e.g. grad_x, "
+            f"grad_y); got {list(oracles)} in {names}"
+        )
+    players = tuple(o[len("grad_"):] for o in oracles)
+    if len(set(players)) != len(players) or state[:len(players)] != players:
+        raise ValueError(
+            f"a game's state must open with the players' iterates, named as their oracles "
+            f"({list(players)} for {list(oracles)}); got the state {list(state)}"
+        )
 
 
 _REGISTRY: dict[str, Method] = {}
@@ -742,3 +997,15 @@ register_method(
 register_method(quasi_hyperbolic_momentum, "qh_momentum", title="QHM")
 register_method(robust_momentum, "robust_momentum", title="robust momentum")
 register_method(triple_momentum, "triple_momentum", title="triple momentum")
+
+# The game zoo (Gidel et al. 2019): x minimises, y maximises; shared alpha and beta.
+for _rule, _title in (
+    (gda_simultaneous, "simultaneous GDA"),
+    (gda_alternating, "alternating GDA"),
+    (gda_simultaneous_heavy_ball, "simultaneous GDA, heavy ball"),
+    (gda_alternating_heavy_ball, "alternating GDA, heavy ball"),
+    (gda_simultaneous_nesterov, "simultaneous GDA, Nesterov"),
+    (gda_alternating_nesterov, "alternating GDA, Nesterov"),
+):
+    register_method(_rule, title=_title)
+del _rule, _title

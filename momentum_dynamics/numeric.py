@@ -419,6 +419,10 @@ class _Args(NamedTuple):
 
 def _prepare(method, alpha, beta, curvature, params, *, allow_complex=True) -> _Args:
     m = get_method(method)
+    if m.is_game:
+        raise TypeError(f"method {m.name!r} is a game rule (one oracle per player): poles, "
+                        "spectral_radius and is_stable take it, with sigma, a and c by name; "
+                        "this function takes one-player methods only")
     a = check_alpha(alpha)
     b = check_beta(beta, m)
     if curvature is None:
@@ -434,6 +438,13 @@ def _prepare(method, alpha, beta, curvature, params, *, allow_complex=True) -> _
     values.append(lam)
     values += [extra[h] for h in m.extra_hyperparameters]
     return _Args(m, k, values, shape, lam.dtype.kind == "c")
+
+
+def _game(method) -> Method | None:
+    """The method if it is a game rule (one oracle per player), else None: those take
+    the game's sigma, a, c by name and are evaluated in :mod:`momentum_dynamics._games`."""
+    m = get_method(method)
+    return m if m.is_game else None
 
 
 def _coeff_arrays(args: _Args, values: list[np.ndarray] | None = None) -> list[np.ndarray]:
@@ -722,6 +733,9 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     >>> poles("heavy_ball", alpha=0.25, beta=0.25, curvature=1.0)
     array([0.5+0.j, 0.5+0.j])
     """
+    if (game := _game(method)) is not None:
+        from . import _games
+        return _games.poles(game, alpha, beta, curvature, hyperparameters)
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     vals = [np.broadcast_to(v, args.shape) for v in args.values]
     return _poles_of(args._replace(values=vals))
@@ -756,6 +770,9 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     >>> spectral_radius("gd", alpha=[0.5, 1.0, 2.5], curvature=1.0)
     array([0.5, 0. , 1.5])
     """
+    if (game := _game(method)) is not None:
+        from . import _games
+        return _games.spectral_radius(game, alpha, beta, curvature, hyperparameters)
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     k = args.kernel
     if k.degree == 2 and not args.complex_:
@@ -980,6 +997,9 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     >>> bool(is_stable("gd", alpha=0.02, curvature=1e-15))
     True
     """
+    if (game := _game(method)) is not None:
+        from . import _games
+        return _games.is_stable(game, alpha, beta, curvature, hyperparameters)
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
     # The radius is accurate to far better than 2**-16 (about sqrt(eps) at a double

@@ -45,7 +45,8 @@ from ._validation import (
 )
 from .methods import Method, get_method
 
-__all__ = ["Quadratic", "Trajectory", "simulate", "empirical_rate", "sign_changes"]
+__all__ = ["Quadratic", "QuadraticGame", "Trajectory", "simulate", "empirical_rate",
+           "sign_changes"]
 
 # Below this norm the error x - x* of a run that started far away is rounding noise
 # or subnormal; empirical_rate and sign_changes ignore it.
@@ -204,6 +205,104 @@ class Quadratic:
         return f"Quadratic(dim={self.dim}, mu={self.mu:g}, L={self.L:g})"
 
 
+class QuadraticGame:
+    r"""The two-player quadratic game :math:`\min_x \max_y f(x, y)`,
+
+    .. math:: f(x, y) = \tfrac{a}{2}\lVert x\rVert^2 + x^\top A y - \tfrac{c}{2}\lVert y\rVert^2,
+              \qquad \nabla_x f = a x + A y, \quad \nabla_y f = A^\top x - c y .
+
+    ``a = c = 0`` is the bilinear game of Gidel et al. (2019); ``a, c > 0`` adds
+    self-curvature (strongly convex in x, strongly concave in y). Along the singular
+    vectors of ``A`` it splits into the scalar games
+    :math:`a x^2/2 + \sigma x y - c y^2/2`, one per singular value :math:`\sigma`, on
+    which :mod:`momentum_dynamics.symbolic` linearises the game rules. The origin is an
+    equilibrium (the unique one when ``a, c > 0`` or ``A`` is square and invertible).
+
+    Parameters
+    ----------
+    coupling : float or (m, n) array
+        The coupling matrix :math:`A` (a scalar is the 1 x 1 game), finite, real.
+    a : float
+        Self-curvature of the minimising player x (default 0).
+    c : float
+        Self-curvature of the maximising player y (default 0).
+
+    Attributes
+    ----------
+    coupling : (m, n) ndarray
+        :math:`A` (read-only).
+    dims : tuple of int
+        ``(m, n)``, the players' dimensions.
+    singular_values : (min(m, n),) ndarray
+        Singular values of :math:`A`, ascending.
+    a, c : float
+        The self-curvatures.
+
+    See Also
+    --------
+    simulate : runs game rules on it.
+    momentum_dynamics.applications.bilinear_game : the per-singular-value analysis.
+
+    Examples
+    --------
+    >>> g = QuadraticGame([[1.0, 0.0], [0.0, 2.0]])
+    >>> g.dims, g.singular_values
+    ((2, 2), array([1., 2.]))
+    >>> g.grad_x([1.0, 1.0], [1.0, -1.0]), g.grad_y([1.0, 1.0], [1.0, -1.0])
+    (array([ 1., -2.]), array([1., 2.]))
+    """
+
+    def __init__(self, coupling: ArrayLike, a: float = 0.0, c: float = 0.0) -> None:
+        A = as_real_array(coupling, "coupling")
+        if A.ndim == 0:
+            A = A.reshape(1, 1)
+        if A.ndim != 2 or 0 in A.shape:
+            raise ValueError(f"coupling must be a scalar or a non-empty (m, n) matrix; got "
+                             f"shape {A.shape}")
+        A = A.astype(float)
+        A.setflags(write=False)
+        self.coupling = A
+        self.dims = (int(A.shape[0]), int(A.shape[1]))
+        sv = np.sort(np.linalg.svd(A, compute_uv=False))
+        sv.setflags(write=False)
+        self.singular_values = sv
+        self.a = check_scalar(a, "a")
+        self.c = check_scalar(c, "c")
+
+    @property
+    def x_star(self) -> np.ndarray:
+        """The equilibrium (0, 0) as one joint vector of length ``m + n``."""
+        return np.zeros(sum(self.dims))
+
+    def _point(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        m, n = self.dims
+        if x.ndim == 0 or x.shape[-1] != m or y.ndim == 0 or y.shape[-1] != n:
+            raise ValueError(f"x must have shape ({m},) or (..., {m}) and y ({n},) or (..., {n}); "
+                             f"got shapes {x.shape} and {y.shape}")
+        return x, y
+
+    def grad_x(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
+        r""":math:`\nabla_x f = a x + A y`."""
+        x, y = self._point(x, y)
+        return self.a * x + y @ self.coupling.T
+
+    def grad_y(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
+        r""":math:`\nabla_y f = A^\top x - c y`."""
+        x, y = self._point(x, y)
+        return x @ self.coupling - self.c * y
+
+    def value(self, x: ArrayLike, y: ArrayLike) -> float | np.ndarray:
+        """:math:`f(x, y)`; a float for single points, an array for stacked ones."""
+        x, y = self._point(x, y)
+        out = (0.5 * self.a * np.sum(x * x, axis=-1) + np.sum((y @ self.coupling.T) * x, axis=-1)
+               - 0.5 * self.c * np.sum(y * y, axis=-1))
+        return float(out) if np.ndim(out) == 0 else out
+
+    def __repr__(self) -> str:
+        return f"QuadraticGame(dims={self.dims}, a={self.a:g}, c={self.c:g})"
+
+
 @dataclass(frozen=True, eq=False)
 class Trajectory:
     """The record of one run of :func:`simulate`.
@@ -212,12 +311,14 @@ class Trajectory:
     ----------
     x : (records, d) or (records, ..., d) ndarray
         The iterates :math:`x_0, x_1, \\dots, x_{steps}` (``x_0`` included; every
-        ``record_every``-th one; leading axes of ``x0`` after the first).
+        ``record_every``-th one; leading axes of ``x0`` after the first). For a game
+        rule, the joint point: the players' iterates concatenated, ``(x, y)``.
     states : dict of str to ndarray shaped like ``x``
         Every state variable by the name in the update rule's signature
         (``states["x"]`` is ``x``; ``states["v"]`` the momentum buffer).
     loss : (steps + 1,) ndarray or None
-        :math:`f(x_t)` for a :class:`Quadratic` problem, else None.
+        :math:`f(x_t)` for a :class:`Quadratic` problem, :math:`f(x_t, y_t)` for a
+        :class:`QuadraticGame`, else None.
     method : str
         The method's registry name.
     alpha : float or None
@@ -226,8 +327,9 @@ class Trajectory:
         The momentum parameter (None for a method without one).
     hyperparameters : dict of str to float
         Extra hyper-parameters (e.g. ``nu`` for QHM); empty for the shipped methods.
-    problem : Quadratic or callable
-        The problem (a :class:`Quadratic` or the user's gradient function).
+    problem : Quadratic, QuadraticGame, callable or tuple of callables
+        The problem (a :class:`Quadratic`, a :class:`QuadraticGame`, the user's
+        gradient function or, for a game, the user's oracles).
     record_every : int
         Steps between two records.
 
@@ -253,7 +355,8 @@ class Trajectory:
     alpha: float | None
     beta: float | None
     hyperparameters: dict[str, float] = field(default_factory=dict)
-    problem: Quadratic | Callable | None = field(default=None, repr=False)
+    problem: Quadratic | QuadraticGame | Callable | tuple | None = field(default=None,
+                                                                         repr=False)
     record_every: int = 1
 
     @property
@@ -263,8 +366,10 @@ class Trajectory:
 
     @property
     def x_star(self) -> np.ndarray | None:
-        """The problem's minimiser for a :class:`Quadratic`, else None."""
-        return self.problem.x_star if isinstance(self.problem, Quadratic) else None
+        """The problem's minimiser for a :class:`Quadratic` (the joint equilibrium for a
+        :class:`QuadraticGame`), else None."""
+        return (self.problem.x_star if isinstance(self.problem, Quadratic | QuadraticGame)
+                else None)
 
     @property
     def diverged(self) -> bool:
@@ -389,6 +494,7 @@ def simulate(
     schedule: dict | Callable[[int], dict] | None = None,
     rng: np.random.Generator | int | None = None,
     record_every: int = 1,
+    initial_state: dict[str, ArrayLike] | None = None,
     **hyperparameters: float,
 ) -> Trajectory:
     r"""Run a method's update rule for ``steps`` steps and record the trajectory.
@@ -402,12 +508,16 @@ def simulate(
     ----------
     method : str or Method
         A registered name (``"gd"``, ``"heavy_ball"``, ``"nesterov"``,
-        ``"ema_momentum"``, ...) or a :class:`~momentum_dynamics.methods.Method`.
-    problem : Quadratic, callable, float or array
+        ``"ema_momentum"``, ``"gda_alternating_heavy_ball"``, ...) or a
+        :class:`~momentum_dynamics.methods.Method`.
+    problem : Quadratic, QuadraticGame, callable, tuple of callables, float or array
         A :class:`Quadratic`; or a gradient function ``grad(x)`` returning an array
         shaped like ``x`` (then ``x0`` is required and ``loss`` is None); or a Hessian
         (scalar, 1-D curvatures or symmetric matrix) turned into ``Quadratic(problem)``
-        with minimiser 0.
+        with minimiser 0. For a game rule (one oracle per player): a
+        :class:`QuadraticGame`, a coupling matrix turned into ``QuadraticGame(problem)``,
+        or a tuple of oracles ``(grad_x, grad_y)``, each taking the joint point
+        (then ``initial_state`` is required).
     alpha : float
         The learning rate, finite and > 0 (None only when ``schedule`` sets it).
     beta : float, optional
@@ -436,6 +546,11 @@ def simulate(
         The random source of ``noise``.
     record_every : int
         Keep every ``record_every``-th state (the first record is ``x0``).
+    initial_state : dict of str to array, optional
+        The full initial state, every state variable of the update rule by name
+        (e.g. ``{"x": ..., "y": ..., "vx": ..., "vy": ...}``); excludes ``x0`` and
+        ``v0``. For a game rule on a :class:`QuadraticGame` the default is ones for
+        the iterates and zeros for the other state variables.
     **hyperparameters
         Extra hyper-parameters of the method (e.g. ``nu`` for QHM), scalars.
 
@@ -489,6 +604,15 @@ def simulate(
     >>> tr = simulate("gd", 1.0, 0.1, steps=500, x0=np.zeros((1000, 1)), noise=1.0, rng=0)
     >>> round(float(np.var(tr.x[-1])), 2)  # alpha/(2 - alpha) = 0.053 (Lyapunov)
     0.05
+
+    A game: alternating gradient descent-ascent with negative momentum on the bilinear
+    game :math:`xy` (Gidel et al. 2019), from a full initial state:
+
+    >>> tr = simulate("gda_alternating_heavy_ball", QuadraticGame(1.0), alpha=0.5,
+    ...               beta=-0.3, steps=200,
+    ...               initial_state={"x": [1.0], "y": [1.0], "vx": [0.0], "vy": [0.0]})
+    >>> sorted(tr.states), tr.x.shape, bool(np.abs(tr.x[-1]).max() < 1e-3)
+    (['vx', 'vy', 'x', 'y'], (201, 2), True)
     """
     m = get_method(method)
     if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
@@ -514,6 +638,18 @@ def simulate(
         for k, v in check_hyperparameters(m, {**missing_ok, **given}).items()
     }
     every = check_count(record_every, "record_every", 1)
+    init = _initial_state(initial_state, m)
+    if init is not None and (x0 is not None or v0 is not None):
+        raise ValueError("initial_state gives every state variable; pass x0 and v0 only "
+                         "without it")
+    if m.is_game:
+        if x0 is not None or v0 is not None:
+            raise ValueError(f"method {m.name!r} is a game: give its state with "
+                             f"initial_state={{...}} over {list(m.state)}, not x0/v0")
+        return _simulate_game(m, problem, alpha_f, beta_f, extra, steps, noise, params_at,
+                              _rng(rng), every, init)
+    if init is not None:
+        x0 = init[m.state[0]]
 
     if isinstance(problem, Quadratic) or not callable(problem):
         quad = Quadratic.coerce(problem)
@@ -561,6 +697,15 @@ def simulate(
             raise ValueError(f"v0 must have shape {shape} (or ({d},) for every run) to match "
                              f"x0 (state variable {m.state[1]!r}); got shape {v.shape}")
         state[1] = np.broadcast_to(v, shape).astype(float)
+    if init is not None:
+        for i, name in enumerate(m.state[1:], start=1):
+            try:
+                state[i] = np.broadcast_to(init[name], shape).astype(float)
+            except ValueError:
+                raise ValueError(
+                    f"initial_state[{name!r}] must have shape {shape} (or broadcast to it) to "
+                    f"match the iterate; got shape {init[name].shape}"
+                ) from None
 
     hyper = {"alpha": alpha_f, **extra}
     if beta_f is not None or m.has_momentum:
@@ -599,6 +744,142 @@ def simulate(
         record_every=every,
     )
 
+
+
+def _initial_state(initial_state, m: Method) -> dict[str, np.ndarray] | None:
+    """Every state variable by name, as float arrays (at least 1-D), or None."""
+    if initial_state is None:
+        return None
+    if not isinstance(initial_state, dict):
+        raise TypeError(f"initial_state must be a dict of state variable -> array over "
+                        f"{list(m.state)}; got {type(initial_state).__name__}")
+    unknown = sorted(set(initial_state) - set(m.state), key=str)
+    missing = [n for n in m.state if n not in initial_state]
+    if unknown or missing:
+        raise ValueError(f"initial_state must give every state variable of {m.name!r}, "
+                         f"{list(m.state)}; missing {missing}, unknown {unknown}")
+    out = {}
+    for n in m.state:
+        arr = np.atleast_1d(as_real_array(initial_state[n], f"initial_state[{n!r}]"))
+        if arr.size == 0:
+            raise ValueError(f"initial_state[{n!r}] must not be empty; got shape {arr.shape}")
+        out[n] = arr.astype(float)
+    return out
+
+
+def _owner(name: str, players: tuple[str, ...]) -> str | None:
+    """The player a state variable belongs to: its name ends with the player's
+    (``vx`` is x's velocity); None when no or several players match."""
+    hits = [p for p in players if name.endswith(p)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _game_problem(m: Method, problem) -> tuple[QuadraticGame | None, tuple]:
+    players = m.players
+    if isinstance(problem, tuple | list) and any(callable(g) for g in problem):
+        if len(problem) != len(players) or not all(callable(g) for g in problem):
+            raise ValueError(f"problem for the game {m.name!r} must be a QuadraticGame, a "
+                             f"coupling matrix or a tuple of {len(players)} oracles "
+                             f"{m.oracles}, each taking the joint point; got {problem!r}")
+        return None, tuple(problem)
+    if callable(problem) and not isinstance(problem, QuadraticGame):
+        raise TypeError(f"problem for the game {m.name!r} must be a QuadraticGame, a coupling "
+                        f"matrix or a tuple of oracles {m.oracles}; got one gradient function")
+    if len(players) != 2:
+        raise ValueError(f"a QuadraticGame has two players; {m.name!r} has {list(players)}: "
+                         "pass a tuple of oracles")
+    game = problem if isinstance(problem, QuadraticGame) else QuadraticGame(problem)
+    return game, (game.grad_x, game.grad_y)
+
+
+def _game_noise(noise, gen: np.random.Generator) -> Callable | None:
+    """``draw(t, point) -> xi`` for one player's gradient, or None."""
+    if noise is None:
+        return None
+    if callable(noise):
+        def draw(t, point):
+            xi = np.asarray(noise(t, point, gen), dtype=float)
+            try:
+                return np.broadcast_to(xi, np.shape(point))
+            except ValueError:
+                raise ValueError(f"noise (the callable) returned shape {xi.shape} for a point "
+                                 f"of shape {np.shape(point)}") from None
+        return draw
+    var = as_real_array(noise, "noise")
+    if var.ndim != 0 or var < 0:
+        raise ValueError(f"noise for a game must be a variance >= 0 (every player's gradient, "
+                         f"independent draws) or a callable; got {noise!r}")
+    std = float(np.sqrt(var))
+    return lambda t, point: std * gen.standard_normal(np.shape(point))
+
+
+def _simulate_game(m: Method, problem, alpha_f, beta_f, extra, steps, noise, params_at,
+                   gen, every, init) -> Trajectory:
+    players = m.players
+    game, oracles = _game_problem(m, problem)
+    if init is None:
+        if game is None:
+            raise TypeError(f"initial_state (every state variable of {m.name!r}, "
+                            f"{list(m.state)}) is required when problem is a tuple of oracles")
+        dims = dict(zip(players, game.dims, strict=True))
+        init = {}
+        for name in m.state:
+            owner = name if name in players else _owner(name, players)
+            if owner is None and len(set(dims.values())) > 1:
+                raise ValueError(f"cannot tell which player the state variable {name!r} "
+                                 f"belongs to; pass initial_state")
+            d = dims[owner] if owner is not None else game.dims[0]
+            init[name] = np.ones(d) if name in players else np.zeros(d)
+    elif game is not None:
+        for p, d in zip(players, game.dims, strict=True):
+            if init[p].shape[-1] != d:
+                raise ValueError(f"initial_state[{p!r}] must have shape ({d},) or (..., {d}) "
+                                 f"to match the game; got shape {init[p].shape}")
+    draw = _game_noise(noise, gen)
+    k = len(players)
+
+    def checked(i, g):
+        def grad(*point):
+            out = np.asarray(g(*point), dtype=float)
+            if out.shape != np.shape(point[i]):
+                raise ValueError(f"problem (the oracle {m.oracles[i]}) returned shape "
+                                 f"{out.shape} for {players[i]} of shape {np.shape(point[i])}; "
+                                 "it must return the player's shape")
+            return out
+        return grad
+
+    base = [checked(i, g) for i, g in enumerate(oracles)]
+    hyper = {"alpha": alpha_f, **extra}
+    if beta_f is not None or m.has_momentum:
+        hyper["beta"] = beta_f
+    records = steps // every + 1
+    record = {n: np.empty((records,) + init[n].shape) for n in m.state}
+    for n in m.state:
+        record[n][0] = init[n]
+    with np.errstate(over="ignore", invalid="ignore"):
+        st = tuple(init[n] for n in m.state)
+        for t in range(1, steps + 1):
+            now = hyper if params_at is None else {**hyper, **params_at(t)}
+            grads = base
+            if draw is not None:
+                grads = [(lambda *pt, g=g, i=i, t=t: g(*pt) + draw(t, pt[i]))
+                         for i, g in enumerate(base)]
+            st = m.step(st, tuple(grads), **now)
+            if t % every == 0:
+                for n, v in zip(m.state, st, strict=True):
+                    record[n][t // every] = v
+        joint = np.concatenate([record[p] for p in players[:k]], axis=-1)
+        loss = game.value(record[players[0]], record[players[1]]) if game is not None else None
+    joint.setflags(write=False)
+    for arr in record.values():
+        arr.setflags(write=False)
+    if loss is not None:
+        loss = np.asarray(loss)
+        loss.setflags(write=False)
+    return Trajectory(x=joint, states=record, loss=loss, method=m.name, alpha=alpha_f,
+                      beta=beta_f, hyperparameters=extra,
+                      problem=game if game is not None else tuple(oracles),
+                      record_every=every)
 
 def _rtol(rtol) -> float:
     """The relative rounding tolerance: a single finite number >= 0."""

@@ -75,6 +75,11 @@ __all__ = [
     "rate_approximation",
     "sigma",
     "stationary_covariance",
+    "singular_value",
+    "game_a",
+    "game_c",
+    "game_symbols",
+    "game_noise_symbols",
 ]
 
 alpha = sp.Symbol("alpha", positive=True)
@@ -87,6 +92,11 @@ L = sp.Symbol("L", positive=True)
 kappa = sp.Symbol("kappa", positive=True)
 gradient = sp.Symbol("g", real=True)
 sigma = sp.Symbol("sigma", positive=True)  # standard deviation of the gradient noise
+# The quadratic game f(x, y) = a x**2/2 + sigma x y - c y**2/2 (per singular value sigma
+# of the coupling of x^T A y); a separate symbol from the noise level above.
+singular_value = sp.Symbol("sigma", nonnegative=True)
+game_a = sp.Symbol("a", real=True)
+game_c = sp.Symbol("c", real=True)
 
 
 @fill_doc()
@@ -130,13 +140,100 @@ def _require_polynomial(expr, what: str, method: Method):
     return expr
 
 
+def game_symbols() -> dict[str, sp.Symbol]:
+    """The symbols of the quadratic game on which a game rule is linearised.
+
+    .. math:: f(x, y) = \\tfrac{a}{2} x^2 + \\sigma x y - \\tfrac{c}{2} y^2,
+              \\qquad \\nabla_x f = a x + \\sigma y, \\quad \\nabla_y f = \\sigma x - c y,
+
+    the game :math:`x^\\top A y` (plus self-curvature) along one singular value
+    :math:`\\sigma \\ge 0` of :math:`A`; ``x`` minimises, ``y`` maximises.
+
+    Returns
+    -------
+    dict of str to Symbol
+        ``{"sigma": singular_value, "a": game_a, "c": game_c}``; ``sigma`` is
+        non-negative, ``a`` and ``c`` real (0 for the bilinear game).
+
+    See Also
+    --------
+    game_noise_symbols : the noise input of each player.
+    model : the linearisation of a game rule.
+
+    Examples
+    --------
+    >>> game_symbols()
+    {'sigma': sigma, 'a': a, 'c': c}
+    """
+    return {"sigma": singular_value, "a": game_a, "c": game_c}
+
+
+@fill_doc()
+def game_noise_symbols(method: str | Method) -> tuple[sp.Symbol, ...]:
+    """The gradient-noise symbols of a game rule, one per player (``xi_x``, ``xi_y``).
+
+    Parameters
+    ----------
+    %(method)s
+
+    Returns
+    -------
+    tuple of Symbol
+        One real symbol per player, in the order of the oracles: the columns of
+        the model's ``B``.
+
+    Raises
+    ------
+    ValueError
+        For a one-player rule (its noise is :data:`xi`).
+
+    See Also
+    --------
+    game_symbols : the game's parameters.
+
+    Examples
+    --------
+    >>> game_noise_symbols("gda_alternating")
+    (xi_x, xi_y)
+    """
+    m = get_method(method)
+    if not m.is_game:
+        raise ValueError(f"method {m.name!r} has one gradient oracle; its noise symbol is xi, "
+                         "game_noise_symbols is for game rules (grad_x, grad_y)")
+    return tuple(sp.Symbol(f"xi_{p}", real=True) for p in m.players)
+
+
+def _game_oracles(method: Method, noise: tuple[sp.Symbol, ...]) -> tuple:
+    """The linear oracles of the quadratic game, each taking the joint point (x, y)."""
+    if len(method.players) != 2:
+        raise ValueError(
+            f"the quadratic game is defined for two players; {method.name!r} has "
+            f"{len(method.players)} ({list(method.players)})"
+        )
+    nx, ny = noise
+
+    def grad_x(x, y):
+        return game_a * x + singular_value * y + nx
+
+    def grad_y(x, y):
+        return singular_value * x - game_c * y + ny
+
+    return grad_x, grad_y
+
+
 @cache
 def _linearise(method: Method) -> tuple[tuple[sp.Symbol, ...], sp.ImmutableMatrix,
                                          sp.ImmutableMatrix, tuple[sp.Expr, ...]]:
     state = tuple(sp.Symbol(f"{n}_prev") for n in method.state)
     params = hyperparameter_symbols(method)
+    if method.is_game:
+        noise = game_noise_symbols(method)
+        oracle = _game_oracles(method, noise)
+    else:
+        noise = (xi,)
+        oracle = lambda x: curvature * x + xi  # noqa: E731 - the quadratic's gradient
     try:
-        new = method.step(state, lambda x: curvature * x + xi, **params)
+        new = method.step(state, oracle, **params)
     except Exception as exc:  # noqa: BLE001 - a user rule that cannot take symbols
         raise TypeError(
             f"the update rule of {method.name!r} could not be evaluated on SymPy symbols "
@@ -146,10 +243,10 @@ def _linearise(method: Method) -> tuple[tuple[sp.Symbol, ...], sp.ImmutableMatri
                 for e, n in zip(new, method.state, strict=True))
     M = sp.Matrix(new)
     A = M.jacobian(state)
-    B = M.jacobian([xi])
-    residual = sp.expand(M - A * sp.Matrix(state) - B * xi)
+    B = M.jacobian(list(noise))
+    residual = sp.expand(M - A * sp.Matrix(state) - B * sp.Matrix(noise))
     if residual != sp.zeros(len(state), 1) or any(
-        e.has(*state, xi) for e in list(A) + list(B)
+        e.has(*state, *noise) for e in list(A) + list(B)
     ):
         seen = sorted(str(s) for s in sp.Matrix.hstack(A, B).free_symbols & {*state, xi})
         raise ValueError(
@@ -174,11 +271,14 @@ class StateSpaceModel(NamedTuple):
     A : ImmutableMatrix
         State matrix, ``order x order``, :math:`\\partial s[k+1] / \\partial s[k]`.
     B : ImmutableMatrix
-        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`.
+        Noise input matrix, ``order x 1``, :math:`\\partial s[k+1] / \\partial \\xi[k]`
+        (``order x 2`` for a game rule: one column per player's noise, see
+        :func:`game_noise_symbols`).
     C : ImmutableMatrix
-        Output matrix, ``1 x order``, selecting the iterate.
+        Output matrix, ``1 x order``, selecting the iterate (one row per player's
+        iterate for a game rule).
     D : ImmutableMatrix
-        Feed-through, ``1 x 1``, zero.
+        Feed-through, zero, ``C.rows x B.cols``.
 
     See Also
     --------
@@ -412,7 +512,9 @@ class SymbolicModel:
     state : tuple of Symbol
         The state symbols (``x_prev``, ``v_prev``, ...), iterate first.
     new_state : tuple of Expr
-        The update rule applied to ``state`` with gradient ``lambda*x + xi``.
+        The update rule applied to ``state`` with gradient ``lambda*x + xi`` (for a
+        game rule, the oracles of :func:`game_symbols`' quadratic game, with noise
+        ``xi_x``, ``xi_y``).
     A, B, C, D : ImmutableMatrix
         :math:`s[k+1] = A s[k] + B\\xi[k]`, :math:`x[k] = C s[k] + D\\xi[k]`.
     charpoly : Poly
@@ -536,9 +638,13 @@ class SymbolicModel:
 def _model(method: Method) -> SymbolicModel:
     state, A, B, new = _linearise(method)
     n = len(state)
-    C = sp.ImmutableMatrix([[1] + [0] * (n - 1)])
+    # The output is each player's iterate (the first state variables): one row per
+    # player, one column of B per player's noise.
+    p = len(method.players)
+    C = sp.ImmutableMatrix([[int(i == j) for i in range(n)] for j in range(p)])
+    D = sp.ImmutableMatrix.zeros(p, B.shape[1])
     poly = sp.Poly(sp.expand((z * sp.eye(n) - A).det()), z)
-    return SymbolicModel(method, state, new, A, B, C, sp.ImmutableMatrix([[0]]), poly)
+    return SymbolicModel(method, state, new, A, B, C, D, poly)
 
 
 @fill_doc()
@@ -642,7 +748,8 @@ def transfer_function(method: str | Method, output: str = "x") -> sp.Expr:
     -------
     Expr
         A rational function of ``z``; the denominator is the characteristic
-        polynomial (unless a pole cancels for all parameter values). A pole-zero
+        polynomial (unless a pole cancels for all parameter values); for a game
+        rule, from the first player's noise ``xi_x``. A pole-zero
         cancellation that happens only at special values (e.g. ``z = 1`` in the
         velocity's transfer function at ``lambda = 0``) is not performed; apply
         :func:`sympy.cancel` after substituting numbers.

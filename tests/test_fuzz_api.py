@@ -479,6 +479,55 @@ CORE: dict[str, Spec] = {
         f"symbolic.{n}": Spec(getattr(S, n), dict(M, tuning="optimal"), dict(MK, tuning="choice"))
         for n in ("optimal_parameters", "tuned_rate", "rate_approximation")
     },
+    # games (one oracle per player)
+    "game_symbols": Spec(S.game_symbols, {}, {}),
+    "game_noise_symbols": Spec(S.game_noise_symbols, dict(method="gda_alternating"), MK),
+    **{
+        f"{f.__name__}_game": Spec(
+            f,
+            dict(method="gda_alternating_heavy_ball", alpha=0.5, beta=-0.3, sigma=1.0, a=0.1,
+                 c=0.2),
+            dict(HB_K, sigma="nonneg", a="real", c="real"),
+            mismatched=[("alpha", "sigma")],
+            hyper=True,
+        )
+        for f in (md.poles, md.spectral_radius, md.is_stable)
+    },
+    "QuadraticGame": Spec(
+        md.QuadraticGame, dict(coupling=[[1.0, 0.0], [0.0, 2.0]], a=0.1, c=0.2),
+        dict(coupling="vector", a="real", c="real"),
+    ),
+    "simulate_game": Spec(
+        md.simulate,
+        dict(method="gda_alternating_heavy_ball", problem=1.0, alpha=0.5, beta=-0.3, steps=5,
+             initial_state={"x": [1.0], "y": [1.0], "vx": [0.0], "vy": [0.0]}),
+        dict(HB_K, steps="count0"),
+    ),
+    "bilinear_game": Spec(applications.bilinear_game, dict(method="gda_alternating"), MK),
+    "game_stability_region": Spec(
+        applications.game_stability_region,
+        dict(method="gda_alternating_heavy_ball", alpha_sigma=[0.5, 1.0], beta=[-0.5, 0.0],
+             a=0.0, c=0.0),
+        dict(MK, alpha_sigma="pos_grid", beta="grid", a="real", c="real"),
+    ),
+    "best_game_momentum": Spec(
+        applications.best_game_momentum,
+        dict(alpha_sigma=0.5, method="gda_alternating_heavy_ball", a=0.0, c=0.0, xtol=1e-9),
+        dict(alpha_sigma="pos", method="method", a="real", c="real", xtol="pos"),
+    ),
+    **{
+        name: Spec(
+            getattr(plotting, name),
+            dict(max_alpha_sigma=2.0, resolution=11, best_points=2),
+            dict(max_alpha_sigma="pos", resolution="count", best_points="count"),
+        )
+        for name in ("plot_game_region", "game_region_data")
+    },
+    **{
+        name: Spec(getattr(plotting, name), dict(alpha_sigma=0.5, steps=5),
+                   dict(alpha_sigma="pos", steps="count"))
+        for name in ("plot_game_trajectories", "game_trajectories_data")
+    },
     # simulate
     "Quadratic": Spec(
         md.Quadratic,
@@ -1114,6 +1163,9 @@ EXCLUDED = {
     "adamw": "update rule",
     "adam_frozen": "update rule",
     "adamw_frozen": "update rule",
+    **dict.fromkeys(["gda_simultaneous", "gda_alternating", "gda_simultaneous_heavy_ball",
+                     "gda_alternating_heavy_ball", "gda_simultaneous_nesterov",
+                     "gda_alternating_nesterov"], "update rule"),
 }
 
 PUBLIC_MODULES = [

@@ -36,7 +36,9 @@ def run(test: doctest.DocTest) -> tuple[doctest.TestResults, str]:
 
 
 SHIPPED = {"gd", "heavy_ball", "nesterov", "ema_momentum", "qh_momentum", "robust_momentum",
-           "triple_momentum"}
+           "triple_momentum", "gda_simultaneous", "gda_alternating",
+           "gda_simultaneous_heavy_ball", "gda_alternating_heavy_ball",
+           "gda_simultaneous_nesterov", "gda_alternating_nesterov"}
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Deep-learning readings built on the core: federated server momentum, batch-norm lag,
-learning-rate and momentum schedules, weight decay, Adam and AdamW, ...
+learning-rate and momentum schedules, weight decay, Adam and AdamW, momentum in min-max
+games (GANs), ...
 
 Submodules and names are imported on first use (PEP 562), so importing this package
 costs nothing until a name is used.
@@ -43,6 +44,9 @@ _ATTRIBUTES: dict[str, str] = {
                      "effective_step_sizes",
                      "steps_to_tolerance", "AdamComparison", "compare_adam_momentum"],
                     "adaptive"),
+    **dict.fromkeys(["alpha_sigma", "BilinearGame", "bilinear_game", "GameRegion",
+                     "game_stability_region", "BestGameMomentum", "best_game_momentum"],
+                    "games"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -86,6 +90,15 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         server_momentum_model,
         server_statespace,
         server_variance,
+    )
+    from .games import (
+        BestGameMomentum,
+        BilinearGame,
+        GameRegion,
+        alpha_sigma,
+        best_game_momentum,
+        bilinear_game,
+        game_stability_region,
     )
     from .schedules import (
         AmplificationExample,

@@ -29,6 +29,10 @@ _ATTRIBUTES: dict[str, str] = {
         "FrontierPlotData", "plot_rate_noise_frontier", "rate_noise_frontier_data",
     ], "frontier"),
     **dict.fromkeys([
+        "GameRegionData", "GameTrajectoriesData", "game_region_data",
+        "game_trajectories_data", "plot_game_region", "plot_game_trajectories",
+    ], "games"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -75,6 +79,14 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         FrontierPlotData,
         plot_rate_noise_frontier,
         rate_noise_frontier_data,
+    )
+    from .games import (
+        GameRegionData,
+        GameTrajectoriesData,
+        game_region_data,
+        game_trajectories_data,
+        plot_game_region,
+        plot_game_trajectories,
     )
     from .multistep import (
         AbsoluteStabilityPlot,
