@@ -889,7 +889,7 @@ def _game_region(args) -> None:
 _VERBS = {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
           "bode": _bode, "poles": _poles, "variance": _variance,
           "multistep-region": _multistep_region, "equivalents": _equivalents,
-          "weight-decay": _weight_decay, "adam-vs-momentum": _adam_vs_momentum}
+          "weight-decay": _weight_decay, "adam-vs-momentum": _adam_vs_momentum,
           "game-region": _game_region}
 
 
