@@ -176,7 +176,7 @@ def test_every_help_shows_every_default(capsys):
     """Each option with a default (not a flag, not 'none') shows it in its verb's --help."""
     _, verbs = _subparsers()
     assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
-                          "multistep-region", "equivalents"}
+                          "multistep-region", "equivalents", "witness"}
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping

@@ -49,6 +49,7 @@ CALLS = {
     "plot_ness": lambda **kw: P.plot_ness(resolution=12, **kw),
     "plot_langevin_bias": lambda **kw: P.plot_langevin_bias(steps=np.array([0.01, 0.1]),
                                                             **kw),
+    "plot_witness": lambda **kw: P.plot_witness(period=3, **kw),
 }
 
 

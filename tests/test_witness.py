@@ -264,3 +264,55 @@ def test_piecewise_quadratic_refuses_bad_knots():
         PiecewiseQuadratic([0.0, 1.0], [0.0, 1.0, 2.0])
     with pytest.raises(TypeError, match="left_slope"):
         PiecewiseQuadratic([0.0], [0.0])
+
+
+# --------------------------------------------------------------------------
+# The figure and the command line
+# --------------------------------------------------------------------------
+
+
+def test_plot_and_data(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from momentum_dynamics.plotting import plot_witness, witness_data
+
+    d = witness_data("heavy_ball", ALPHA, BETA, MU, L, period=3)
+    # the drawn gradient is the witness function's, and lies between mu x and L x
+    assert np.all(d.grad * np.sign(d.x) >= MU * np.abs(d.x) - 1e-12)
+    assert np.all(d.grad * np.sign(d.x) <= L * np.abs(d.x) + 1e-12)
+    assert d.distance.min() > 0.1 * np.ptp(d.witness.points)  # never near the minimiser
+    out = plot_witness("heavy_ball", ALPHA, BETA, MU, L, legend_loc=False, figsize=(6.0, 3.0),
+                       title="T")
+    assert len(out.axes) == 3 and out.legend is None
+    assert [t.get_text() for t in out.figure.texts] == ["T"]
+    fig, axes = plt.subplots(1, 3)
+    assert plot_witness("gd", 0.1, None, MU, L, ax=axes, period=2).figure is fig
+    plt.close("all")
+
+
+def test_cli_witness(tmp_path, capsys):
+    import json
+
+    from momentum_dynamics.cli import main
+
+    png = tmp_path / "w.png"
+    assert main(["witness", "--alpha", repr(ALPHA), "--beta", repr(BETA), "--mu", "1",
+                 "--L", "25", "--max-period", "3", "--out", str(png),
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["quadratic_rate"] == pytest.approx(2 / 3, rel=1e-12)
+    assert data["verdict"] == "witness found: 3-cycle" and data["extends"] is False
+    assert png.stat().st_size > 0
+    # the printed gradients are those of the printed piecewise-linear gradient
+    f = PiecewiseQuadratic(data["knots"], data["knot_gradients"])
+    np.testing.assert_allclose(f.grad(data["points"]), data["gradients"], atol=1e-12)
+    assert main(["witness", "--method", "gd", "--alpha", "0.1", "--mu", "1", "--L", "10",
+                 "--max-period", "2", "--out", str(tmp_path / "none.png")]) == 0
+    text = capsys.readouterr().out
+    assert "no witness for p in 2..2" in text and not (tmp_path / "none.png").exists()
+    assert main(["witness", "--alpha", "0.1", "--beta", "0.4", "--mu", "25", "--L",
+                 "25"]) == 2
+    assert "mu must be < L" in capsys.readouterr().err
