@@ -1,5 +1,5 @@
 """Command line: ``momentum-dynamics region | critical-beta | rates | bode | poles |
-variance | multistep-region | equivalents``.
+variance | multistep-region | equivalents | witness``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
 exit status 2; never a traceback, and never part of a table on stdout: each verb checks
@@ -400,6 +400,24 @@ def build_parser() -> argparse.ArgumentParser:
                     help="output file; the trajectories go beside it (*_trajectories)")
     gr.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     _add_format(gr)
+    w = sub.add_parser(
+        "witness", help="a function of F(mu, L) on which the quadratic rate fails (PNG)",
+        description="The quadratic rate, and a search for a p-cycle of the method on a 1-D "
+        "L-smooth, mu-strongly convex piecewise quadratic (Lessard, Recht & Packard 2016, "
+        "section 4.6; Goujaud, Taylor & Dieuleveut 2023); a witness found is verified and "
+        "drawn.")
+    w.add_argument("--method", default="heavy_ball", type=_method,
+                   help=f"one of {methods}, or module:function")
+    w.add_argument("--alpha", type=_number, required=True, help="learning rate (> 0)")
+    w.add_argument("--beta", type=_number, default=None,
+                   help="momentum in [-1, 1] (leave out for a method without one)")
+    w.add_argument("--mu", type=_number, required=True, help="strong convexity, 0 < mu < L")
+    w.add_argument("--L", type=_number, required=True, help="smoothness, > mu")
+    w.add_argument("--max-period", type=int, default=5, help="largest period searched (2..8)")
+    w.add_argument("--out", default="witness.png", help="output file (PNG, PDF, SVG)")
+    w.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
+    _add_param(w)
+    _add_format(w)
     return p
 
 
@@ -886,7 +904,66 @@ def _game_region(args) -> None:
     _emit(args, data, rows, text)
 
 
-_VERBS = {"region": _region, "critical-beta": _critical_beta, "rates": _rates,
+# One verb per line (branches that add verbs then merge without conflicts).
+_VERBS = {
+    "region": _region,
+    "critical-beta": _critical_beta,
+    "rates": _rates,
+    "bode": _bode,
+    "poles": _poles,
+    "variance": _variance,
+    "multistep-region": _multistep_region,
+    "equivalents": _equivalents,
+    "weight-decay": _weight_decay,
+    "adam-vs-momentum": _adam_vs_momentum,
+    "game-region": _game_region,
+    "witness": _witness,
+}
+    if w is not None:
+        # The figure before any output: a failure leaves nothing half-written.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plotting import plot_witness
+
+        fig = plot_witness(args.method, args.alpha, args.beta, args.mu, args.L,
+                           period=w.period, **hp).figure
+        fig.savefig(out, dpi=args.dpi)
+        data |= {"figure": str(out), "period": w.period, "x": w.states[:, 0],
+                 "points": w.points, "gradients": w.gradients, "values": w.values,
+                 "knots": w.function.knots, "knot_gradients": w.function.gradients,
+                 "interpolation_violation": w.interpolation_violation,
+                 "curvature_min": w.curvature_bounds[0], "curvature_max": w.curvature_bounds[1],
+                 "cycle_error": w.cycle_error, "return_map_radius": w.return_map_radius,
+                 "converges_nearby": w.converges_nearby}
+
+    def text() -> None:
+        print(f"method: {args.method}   alpha = {args.alpha:g}   beta = {args.beta}   "
+              f"class F(mu={args.mu:g}, L={args.L:g})")
+        print(f"quadratic rate (worst case over quadratics): {check.quadratic_rate:.12g}")
+        print(f"verdict: {check.verdict}")
+        if w is None:
+            if check.extends is None:
+                print("no cycle found; this does not prove the rate extends to the class "
+                      "(that needs a certificate). No figure written.")
+            return
+        print("the quadratic rate does NOT extend to smooth strongly convex functions:")
+        _print_table(f"{'step':>4}{'query point':>16}{'gradient':>16}{'f':>16}",
+                     (f"{i + 1:>4}{y:>16.10g}{g:>16.10g}{f:>16.10g}" for i, (y, g, f)
+                      in enumerate(zip(w.points, w.gradients, w.values, strict=True))))
+        print(f"function: piecewise quadratic, f'' in [{w.curvature_bounds[0]:.6g}, "
+              f"{w.curvature_bounds[1]:.6g}] on a fine grid; knots {w.function.knots.size}")
+        print(f"interpolation (Taylor-Hendrickx-Glineur) violation: "
+              f"{w.interpolation_violation:.3g}")
+        print(f"simulated from the cycle: largest drift {w.cycle_error:.3g} of its spread")
+        print(f"return-map spectral radius {w.return_map_radius:.6g}; a start 0.1 % away "
+              + ("converges" if w.converges_nearby else "does not converge"))
+        print(f"wrote {out}")
+
+    _emit(args, data, None, text)
+
+
+_VERBS = {"witness": _witness, "region": _region, "critical-beta": _critical_beta, "rates": _rates,
           "bode": _bode, "poles": _poles, "variance": _variance,
           "multistep-region": _multistep_region, "equivalents": _equivalents,
           "weight-decay": _weight_decay, "adam-vs-momentum": _adam_vs_momentum,

@@ -177,7 +177,7 @@ def test_every_help_shows_every_default(capsys):
     _, verbs = _subparsers()
     assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
                           "multistep-region", "equivalents", "weight-decay",
-                          "adam-vs-momentum", "game-region"}
+                          "adam-vs-momentum", "game-region", "witness"}
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping

@@ -50,6 +50,7 @@ from momentum_dynamics import (
     numeric,
     physics,
     plotting,
+    robust,
     simulate,
     statphys,
 )
@@ -773,6 +774,26 @@ CORE: dict[str, Spec] = {
     ),
 }
 
+# robust.witness and its figure (heavy ball, period 2: three small LPs per call)
+_WIT = dict(method="heavy_ball", alpha=0.1, beta=0.5, mu=1.0, L=10.0, period=2)
+_WIT_K = dict(method="method", alpha="pos", beta="beta", mu="pos", L="pos", period="count")
+CORE |= {
+    "find_cycle": Spec(robust.find_cycle, dict(_WIT), dict(_WIT_K), hyper=True),
+    "quadratic_rate_extends": Spec(
+        robust.quadratic_rate_extends,
+        {**{k: v for k, v in _WIT.items() if k != "period"}, "max_period": 2},
+        {**{k: v for k, v in _WIT_K.items() if k != "period"}, "max_period": "count"},
+        hyper=True,
+    ),
+    "interpolation_violation": Spec(
+        robust.interpolation_violation,
+        dict(points=[0.0, 1.0], gradients=[0.0, 2.0], values=[0.0, 1.0], mu=1.0, L=4.0),
+        dict(points="vector", gradients="vector", values="vector", mu="pos", L="pos"),
+    ),
+    "witness_data": Spec(plotting.witness_data, dict(_WIT), dict(_WIT_K), hyper=True),
+    "plot_witness": Spec(plotting.plot_witness, dict(_WIT), dict(_WIT_K), hyper=True),
+}
+
 # Modules being rewritten by other helpers (physics, statphys, plotting): the same
 # checks, built lazily so that a renamed function fails one test, not the collection.
 HB_DT = dict(HB_C, dt=1.0)
@@ -1183,6 +1204,7 @@ PUBLIC_MODULES = [
     physics,
     statphys,
     plotting,
+    robust,
 ]
 
 

@@ -57,6 +57,7 @@ CALLS = {
         [10.0], kappa_shown=10.0, steps=10, max_steps=50, alphas=[0.1], tol=1e-2, **kw),
     "plot_game_region": lambda **kw: P.plot_game_region(resolution=15, best_points=3, **kw),
     "plot_game_trajectories": lambda **kw: P.plot_game_trajectories(steps=10, **kw),
+    "plot_witness": lambda **kw: P.plot_witness(period=3, **kw),
 }
 
 

@@ -21,6 +21,10 @@ from .._lazy import lazy_exports
 
 # Every public name -> the submodule that defines it (one line per submodule).
 _ATTRIBUTES: dict[str, str] = {
+    **dict.fromkeys([
+        "ClassCheck", "CycleWitness", "PiecewiseQuadratic", "find_cycle",
+        "interpolation_violation", "quadratic_rate_extends",
+    ], "witness"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -28,4 +32,11 @@ __all__ = list(_ATTRIBUTES)
 __getattr__, __dir__ = lazy_exports(__name__, _ATTRIBUTES, set(_ATTRIBUTES.values()))
 
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
-    pass
+    from .witness import (
+        ClassCheck,
+        CycleWitness,
+        PiecewiseQuadratic,
+        find_cycle,
+        interpolation_violation,
+        quadratic_rate_extends,
+    )
