@@ -1,5 +1,6 @@
 """Command line: ``momentum-dynamics region | critical-beta | rates | bode | poles |
-variance | multistep-region | equivalents | witness``.
+variance | multistep-region | equivalents | weight-decay | adam-vs-momentum |
+game-region | witness``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
 exit status 2; never a traceback, and never part of a table on stdout: each verb checks
@@ -400,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="output file; the trajectories go beside it (*_trajectories)")
     gr.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     _add_format(gr)
+
     w = sub.add_parser(
         "witness", help="a function of F(mu, L) on which the quadratic rate fails (PNG)",
         description="The quadratic rate, and a search for a p-cycle of the method on a 1-D "
@@ -904,21 +906,18 @@ def _game_region(args) -> None:
     _emit(args, data, rows, text)
 
 
-# One verb per line (branches that add verbs then merge without conflicts).
-_VERBS = {
-    "region": _region,
-    "critical-beta": _critical_beta,
-    "rates": _rates,
-    "bode": _bode,
-    "poles": _poles,
-    "variance": _variance,
-    "multistep-region": _multistep_region,
-    "equivalents": _equivalents,
-    "weight-decay": _weight_decay,
-    "adam-vs-momentum": _adam_vs_momentum,
-    "game-region": _game_region,
-    "witness": _witness,
-}
+def _witness(args) -> None:
+    from .robust import quadratic_rate_extends
+
+    out = _out_path(args.out)
+    hp = _params(args)
+    check = quadratic_rate_extends(args.method, args.alpha, args.beta, args.mu, args.L,
+                                   max_period=args.max_period, **hp)
+    w = check.witness
+    data: dict[str, Any] = {
+        "method": args.method, "alpha": args.alpha, "beta": args.beta, "mu": args.mu,
+        "L": args.L, **hp, "quadratic_rate": check.quadratic_rate, "extends": check.extends,
+        "verdict": check.verdict, "periods_searched": list(check.periods), "figure": None}
     if w is not None:
         # The figure before any output: a failure leaves nothing half-written.
         import matplotlib
@@ -963,11 +962,21 @@ _VERBS = {
     _emit(args, data, None, text)
 
 
-_VERBS = {"witness": _witness, "region": _region, "critical-beta": _critical_beta, "rates": _rates,
-          "bode": _bode, "poles": _poles, "variance": _variance,
-          "multistep-region": _multistep_region, "equivalents": _equivalents,
-          "weight-decay": _weight_decay, "adam-vs-momentum": _adam_vs_momentum,
-          "game-region": _game_region}
+# One verb per line (branches that add verbs then merge without conflicts).
+_VERBS = {
+    "region": _region,
+    "critical-beta": _critical_beta,
+    "rates": _rates,
+    "bode": _bode,
+    "poles": _poles,
+    "variance": _variance,
+    "multistep-region": _multistep_region,
+    "equivalents": _equivalents,
+    "weight-decay": _weight_decay,
+    "adam-vs-momentum": _adam_vs_momentum,
+    "game-region": _game_region,
+    "witness": _witness,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
