@@ -28,6 +28,13 @@ _ATTRIBUTES: dict[str, str] = {
                      "linear_warmup", "beta_ramp", "step_decay", "AmplificationExample",
                      "transient_amplification_example"],
                     "schedules"),
+    **dict.fromkeys(["rnn_cell", "rnn_loss", "rnn_hessian_symbolic", "RNNCurvature",
+                     "rnn_curvature", "rnn_transition_matrix", "rnn_stability",
+                     "rnn_spectral_radius", "rnn_max_alpha", "RNNTraining", "rnn_training"],
+                    "rnn"),
+    **dict.fromkeys(["largest_stable_step", "BetaTradeoff", "beta_tradeoff", "PlateauCliff",
+                     "Overshoot", "overshoot"],
+                    "landscapes"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -52,6 +59,27 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         server_momentum_model,
         server_statespace,
         server_variance,
+    )
+    from .landscapes import (
+        BetaTradeoff,
+        Overshoot,
+        PlateauCliff,
+        beta_tradeoff,
+        largest_stable_step,
+        overshoot,
+    )
+    from .rnn import (
+        RNNCurvature,
+        RNNTraining,
+        rnn_cell,
+        rnn_curvature,
+        rnn_hessian_symbolic,
+        rnn_loss,
+        rnn_max_alpha,
+        rnn_spectral_radius,
+        rnn_stability,
+        rnn_training,
+        rnn_transition_matrix,
     )
     from .schedules import (
         AmplificationExample,
