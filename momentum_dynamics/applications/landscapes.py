@@ -445,7 +445,7 @@ def overshoot(betas, alpha: float = 0.05, steps: int = 400, warmup_steps: int = 
     >>> o.cliff_step
     array([46, 20, 17])
     >>> o.overshoot.round(3)
-    array([0.   , 0.13 , 0.749])
+    array([0.133, 0.502, 0.587])
     """
     from ..simulate import simulate
     from .schedules import linear_warmup
@@ -480,8 +480,7 @@ def overshoot(betas, alpha: float = 0.05, steps: int = 400, warmup_steps: int = 
         passed = xs >= land.cliff
         cliff_step = np.where(passed.any(axis=1), np.argmax(passed, axis=1), -1)
         far = ~(np.abs(xs - x_min) <= tol)
-    # Last step that was still far, + 1; settled only if that is inside the run.
-    last_far = np.where(far.any(axis=1), n - np.argmax(far[:, ::-1], axis=1), 0)
-    settle = np.where(last_far <= n, last_far, -1)
+    # One past the last step that was still far; -1 if the run ends far.
+    settle = np.where(far.any(axis=1), n - np.argmax(far[:, ::-1], axis=1) + 1, 0)
     settle = np.where(far[:, -1], -1, settle)
     return Overshoot(b, w, xs, x_min, over, cliff_step, settle, diverged)
