@@ -20,6 +20,11 @@ _ATTRIBUTES: dict[str, str] = {
         "TEXT_WIDTH", "PlotResult",
     ], "_result"),
     **dict.fromkeys([
+        "BNLagData", "BetaTradeoffData", "RNNRegionData", "ScheduleData", "beta_tradeoff_data",
+        "bn_lag_data", "plot_beta_tradeoff", "plot_bn_lag", "plot_rnn_region",
+        "plot_schedule_growth", "rnn_region_data", "schedule_growth_data",
+    ], "deep_learning"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -56,6 +61,20 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from ._result import (
         TEXT_WIDTH,
         PlotResult,
+    )
+    from .deep_learning import (
+        BetaTradeoffData,
+        BNLagData,
+        RNNRegionData,
+        ScheduleData,
+        beta_tradeoff_data,
+        bn_lag_data,
+        plot_beta_tradeoff,
+        plot_bn_lag,
+        plot_rnn_region,
+        plot_schedule_growth,
+        rnn_region_data,
+        schedule_growth_data,
     )
     from .multistep import (
         AbsoluteStabilityPlot,
