@@ -92,7 +92,9 @@ def test_overshoot_against_a_hand_loop(warmup):
         xs = _heavy_ball_loop(f, alphas, b, 0.8)
         np.testing.assert_allclose(o.x[i], xs, rtol=1e-12, atol=1e-14)
         assert o.overshoot[i] == pytest.approx(max(0.0, np.max(xs - f.minimizer)))
-        assert o.cliff_step[i] == int(np.argmax(xs >= f.cliff))
+        k = int(np.argmax(xs >= f.cliff))
+        assert o.cliff_step[i] == k
+        assert o.rebound[i] == pytest.approx(max(0.0, f.minimizer - np.min(xs[k:])))
 
 
 def test_more_momentum_overshoots_more_and_warmup_helps_near_the_cliff():

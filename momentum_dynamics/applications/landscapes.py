@@ -371,6 +371,9 @@ class Overshoot(NamedTuple):
         The minimum of the landscape.
     overshoot : ndarray (k,)
         ``max_t (x_t - minimizer)``, clipped at 0: how far past the minimum the run went.
+    rebound : ndarray (k,)
+        ``minimizer - min x_t`` over the steps after the cliff, clipped at 0: how far the
+        run swung back towards (or up onto) the plateau.
     cliff_step : ndarray (k,)
         First step at which ``x_t`` passed the cliff (-1: never).
     settle_step : ndarray (k,)
@@ -395,6 +398,7 @@ class Overshoot(NamedTuple):
     x: np.ndarray
     minimizer: float
     overshoot: np.ndarray
+    rebound: np.ndarray
     cliff_step: np.ndarray
     settle_step: np.ndarray
     diverged: np.ndarray
@@ -446,6 +450,11 @@ def overshoot(betas, alpha: float = 0.05, steps: int = 400, warmup_steps: int = 
     array([46, 20, 17])
     >>> o.overshoot.round(3)
     array([0.133, 0.502, 0.587])
+
+    and, at ``beta = 0.99``, swings back up the cliff onto the plateau:
+
+    >>> o.rebound.round(2)
+    array([0.03, 0.17, 7.33])
     """
     from ..simulate import simulate
     from .schedules import linear_warmup
@@ -479,8 +488,11 @@ def overshoot(betas, alpha: float = 0.05, steps: int = 400, warmup_steps: int = 
         over = np.where(diverged, np.inf, np.clip(np.nanmax(xs - x_min, axis=1), 0, None))
         passed = xs >= land.cliff
         cliff_step = np.where(passed.any(axis=1), np.argmax(passed, axis=1), -1)
+        after = np.arange(n + 1)[None, :] >= np.where(cliff_step < 0, n + 1, cliff_step)[:, None]
+        low = np.min(np.where(after, xs, np.inf), axis=1)
+        rebound = np.where(diverged, np.inf, np.clip(x_min - low, 0, None))
         far = ~(np.abs(xs - x_min) <= tol)
     # One past the last step that was still far; -1 if the run ends far.
     settle = np.where(far.any(axis=1), n - np.argmax(far[:, ::-1], axis=1) + 1, 0)
     settle = np.where(far[:, -1], -1, settle)
-    return Overshoot(b, w, xs, x_min, over, cliff_step, settle, diverged)
+    return Overshoot(b, w, xs, x_min, over, rebound, cliff_step, settle, diverged)

@@ -113,7 +113,7 @@ class RNNRegionData(NamedTuple):
 
 
 def rnn_region_data(ws=(0.0, 0.5, 0.9), Ts=(5, 20, 50), *, method="heavy_ball",
-                    w_star: float = 0.95, alpha: float = 2e-4, beta: float = 0.9,
+                    w_star: float = 0.95, alpha: float = 5e-5, beta: float = 0.9,
                     steps: int = 200, resolution: int = 200,
                     progress: bool = False) -> RNNRegionData:
     """Curvature, stable (alpha, beta) set and simulated gradient norms of a linear RNN.
@@ -171,7 +171,7 @@ def rnn_region_data(ws=(0.0, 0.5, 0.9), Ts=(5, 20, 50), *, method="heavy_ball",
 
 
 def plot_rnn_region(ws=(0.0, 0.5, 0.9), Ts=(5, 20, 50), *, method="heavy_ball",
-                    w_star: float = 0.95, alpha: float = 2e-4, beta: float = 0.9,
+                    w_star: float = 0.95, alpha: float = 5e-5, beta: float = 0.9,
                     steps: int = 200, resolution: int = 200, progress: bool = False,
                     ax=None, figsize=None, title: str | None = None,
                     legend_loc="best") -> PlotResult:
@@ -579,7 +579,7 @@ class ScheduleData(NamedTuple):
 
 
 def schedule_growth_data(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
-                         warmup_steps: int = 20, beta_start: float = 0.5,
+                         warmup_steps: int = 20, beta_start: float = 0.6,
                          low: float = 0.5) -> ScheduleData:
     """Transient growth of three heavy-ball schedules on curvature 1, step by step.
 
@@ -616,7 +616,7 @@ def schedule_growth_data(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
     --------
     >>> d = schedule_growth_data()
     >>> [f"{g.transient_growth:.3g}" for g in d.growth]
-    ['1.57', '5.76', '6.11e+09']
+    ['1.57', '4.96', '6.11e+09']
     """
     from ..applications import beta_ramp, linear_warmup, schedule_growth, transition_product
     from ..numeric import spectral_radius
@@ -645,7 +645,7 @@ def schedule_growth_data(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
 
 
 def plot_schedule_growth(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
-                         warmup_steps: int = 20, beta_start: float = 0.5, low: float = 0.5,
+                         warmup_steps: int = 20, beta_start: float = 0.6, low: float = 0.5,
                          *, ax=None, figsize=None, title: str | None = None,
                          legend_loc="best") -> PlotResult:
     """Schedules as time-varying systems: (a) the per-step hyper-parameters, (b) the
