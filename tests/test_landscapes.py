@@ -50,7 +50,7 @@ def test_unit_momentum_has_no_stable_step():
 def test_effective_learning_rate_is_the_terminal_speed():
     """Heavy ball under a constant gradient g: the step tends to alpha g/(1 - beta)."""
     t = beta_tradeoff("heavy_ball", [0.0, 0.5, 0.9], alpha=0.01, L=4.0)
-    for b, eff in zip(t.betas, t.effective_lr):
+    for b, eff in zip(t.betas, t.effective_lr, strict=True):
         x, v = 0.0, 0.0
         for _ in range(3000):
             v = b * v + 0.01 * 1.0

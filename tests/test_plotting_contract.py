@@ -49,6 +49,12 @@ CALLS = {
     "plot_ness": lambda **kw: P.plot_ness(resolution=12, **kw),
     "plot_langevin_bias": lambda **kw: P.plot_langevin_bias(steps=np.array([0.01, 0.1]),
                                                             **kw),
+    "plot_rnn_region": lambda **kw: P.plot_rnn_region(ws=(0.5,), Ts=(3,), steps=5,
+                                                      resolution=6, **kw),
+    "plot_beta_tradeoff": lambda **kw: P.plot_beta_tradeoff(("heavy_ball",), (0.9,), steps=30,
+                                                            resolution=6, **kw),
+    "plot_bn_lag": lambda **kw: P.plot_bn_lag((0.0, 0.5), resolution=6, **kw),
+    "plot_schedule_growth": lambda **kw: P.plot_schedule_growth(steps=6, warmup_steps=3, **kw),
 }
 
 

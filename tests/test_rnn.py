@@ -34,7 +34,7 @@ def _fd_hessian(w, u, xs):
 
     def f(a, b):
         hs = _hidden_loop(a, b, [mpmath.mpf(x) for x in xs])
-        return sum((h - y) ** 2 for h, y in zip(hs, ys)) / 2
+        return sum((h - y) ** 2 for h, y in zip(hs, ys, strict=True)) / 2
 
     H = np.empty((2, 2))
     for (i, j), order in {(0, 0): (2, 0), (0, 1): (1, 1), (1, 1): (0, 2)}.items():

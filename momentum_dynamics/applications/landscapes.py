@@ -279,7 +279,8 @@ class PlateauCliff:
 
         f(x) = s\\,\\delta\\,\\mathrm{sp}\\!\\left(\\tfrac{c - x}{\\delta}\\right)
                + h\\,\\sigma\\!\\left(\\tfrac{c - x}{\\delta}\\right)
-               + \\tfrac{\\mu}{2}\\left(\\delta\\,\\mathrm{sp}\\!\\left(\\tfrac{x - c}{\\delta}\\right)\\right)^2
+               + \\tfrac{\\mu}{2}\\Big(\\delta\\,
+                 \\mathrm{sp}\\!\\left(\\tfrac{x - c}{\\delta}\\right)\\Big)^2
 
     with :math:`\\mathrm{sp}(y) = \\log(1 + e^y)` (softplus) and :math:`\\sigma` the
     logistic function. For :math:`x < c` (beyond a few :math:`\\delta`) the loss falls

@@ -163,7 +163,6 @@ def rnn_loss(w, u, inputs, targets):
 _w, _u, _ws, _us = sp.symbols("w u w_star u_star", real=True)
 
 
-@cache
 def rnn_hessian_symbolic(T: int) -> sp.Matrix:
     """Hessian of the sequence loss at the optimum, differentiated symbolically.
 
@@ -197,6 +196,11 @@ def rnn_hessian_symbolic(T: int) -> sp.Matrix:
     if T > MAX_SYMBOLIC_T:
         raise ValueError(f"T must be <= {MAX_SYMBOLIC_T} for the symbolic Hessian; use "
                          f"rnn_curvature for longer sequences; got {T}")
+    return _hessian_symbolic(T).copy()
+
+
+@cache
+def _hessian_symbolic(T: int) -> sp.Matrix:
     ones = [sp.Integer(1)] * T
     loss = rnn_loss(_w, _u, ones, _hidden(_ws, _us, ones))
     H = sp.hessian(loss, (_w, _u)).subs({_ws: _w, _us: _u})

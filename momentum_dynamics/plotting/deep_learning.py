@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_flag
+from .._validation import as_real_array, check_flag, check_scalar
 from ..methods import get_method
 from ._result import (
     TEXT_WIDTH,
@@ -315,16 +315,24 @@ def beta_tradeoff_data(methods=("heavy_ball", "nesterov"), overshoot_betas=(0.5,
     """
     from ..applications import PlateauCliff, beta_tradeoff, overshoot
 
-    names = [methods] if isinstance(methods, str) else list(methods)
+    try:
+        names = [methods] if isinstance(methods, str) else list(methods)
+    except TypeError:
+        raise TypeError(f"methods must be a method name or a sequence of them; got "
+                        f"{methods!r}") from None
     if not names:
         raise ValueError("methods must name at least one method")
+    ob = np.atleast_1d(as_real_array(overshoot_betas, "overshoot_betas"))
+    if ob.ndim != 1 or ob.size == 0 or np.any((ob < 0) | (ob >= 1)):
+        raise ValueError(f"overshoot_betas must be a non-empty 1-D array of momenta in "
+                         f"[0, 1); got {overshoot_betas!r}")
     n = check_count(resolution, "resolution", 2)
     betas = np.linspace(0.0, 0.99, n)
     trade = [beta_tradeoff(m, betas) for m in names]
     w = check_count(warmup_steps, "warmup_steps", 1)
     land = PlateauCliff()
-    plain = overshoot(overshoot_betas, alpha, steps, 0, land, x0)
-    warm = overshoot(overshoot_betas, alpha, steps, w, land, x0)
+    plain = overshoot(ob, alpha, steps, 0, land, x0)
+    warm = overshoot(ob, alpha, steps, w, land, x0)
     return BetaTradeoffData(trade, plain, warm, land)
 
 
@@ -469,11 +477,12 @@ def bn_lag_data(bn_momenta=(0.0, 0.5, 0.9, 0.99), *, omega: float = 0.05,
     >>> bn_lag_data((0.0,), resolution=3).max_step.round(2)
     array([[2.  , 2.99, 3.98]])
     """
-    from ..applications import bn_lag_max_step, bn_lag_phase, check_bn_momentum
+    from ..applications import bn_lag_max_step, bn_lag_phase
 
-    rho = np.atleast_1d(check_bn_momentum(bn_momenta))
-    if rho.ndim != 1 or rho.size == 0:
-        raise ValueError(f"bn_momenta must be a non-empty 1-D array; got shape {rho.shape}")
+    rho = np.atleast_1d(as_real_array(bn_momenta, "bn_momenta"))
+    if rho.ndim != 1 or rho.size == 0 or np.any((rho < 0) | (rho >= 1)):
+        raise ValueError(f"bn_momenta must be a non-empty 1-D array of batch-norm momenta "
+                         f"in [0, 1); got {bn_momenta!r}")
     n = check_count(resolution, "resolution", 2)
     betas = np.linspace(0.0, 0.99, n)
     steps = np.array([bn_lag_max_step(betas, r) for r in _tqdm(rho, progress, "BN momenta")])
@@ -623,6 +632,15 @@ def schedule_growth_data(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
 
     T = check_count(steps, "steps", 2)
     W = check_count(warmup_steps, "warmup_steps", 1)
+    alpha, low = (float(check_scalar(v, n)) for v, n in ((alpha, "alpha"), (low, "low")))
+    for v, n in ((alpha, "alpha"), (low, "low")):
+        if v <= 0:
+            raise ValueError(f"{n} (an alpha*lambda) must be > 0; got {v!r}")
+    beta, beta_start = (check_scalar(v, n) for v, n in ((beta, "beta"),
+                                                        (beta_start, "beta_start")))
+    for v, n in ((beta, "beta"), (beta_start, "beta_start")):
+        if not -1 <= v <= 1:
+            raise ValueError(f"{n} (a momentum) must lie in [-1, 1]; got {v!r}")
     warm = linear_warmup(alpha, T, W)
     ramp = beta_ramp(beta_start, beta, T, W)
     cyc = np.where(np.arange(T) % 2 == 0, low, alpha)
