@@ -147,7 +147,9 @@ def _step_matrices(sch: _Schedule, lam: np.ndarray) -> np.ndarray:
 
 def transition_product(method, alphas, betas=None, curvature=None,
                        **hyperparameters) -> np.ndarray:
-    """The state-transition matrix ``A_T ... A_1`` of a schedule on curvature ``lambda``.
+    """Product of a schedule's per-step state matrices on curvature ``lambda``.
+
+    The state-transition matrix ``A_T ... A_1``.
 
     Step ``t`` (from 1) uses ``alphas[t-1]``, ``betas[t-1]``, as
     :func:`momentum_dynamics.simulate` does with ``schedule={"alpha": alphas, "beta":
@@ -169,7 +171,7 @@ def transition_product(method, alphas, betas=None, curvature=None,
 
     Returns
     -------
-    ndarray, shape (*curvature.shape, n, n)
+    ndarray, shape curvature.shape + (n, n)
         The product of the ``T`` per-step state matrices (``n`` = the method's order).
         It can overflow to ``inf`` for a long unstable schedule; use
         :func:`schedule_growth` for norms and rates, which are computed in scaled

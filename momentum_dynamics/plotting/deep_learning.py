@@ -666,9 +666,11 @@ def plot_schedule_growth(alpha: float = 3.0, beta: float = 0.9, steps: int = 40,
                          warmup_steps: int = 20, beta_start: float = 0.6, low: float = 0.5,
                          *, ax=None, figsize=None, title: str | None = None,
                          legend_loc="best") -> PlotResult:
-    """Schedules as time-varying systems: (a) the per-step hyper-parameters, (b) the
-    growth ``||A_t ... A_1||_2`` of the worst initial state against what the frozen
-    spectral radii predict.
+    """Schedules as time-varying systems: the hyper-parameters and the worst-state growth.
+
+    Panel (a) shows the per-step hyper-parameters, panel (b) the growth
+    ``||A_t ... A_1||_2`` of the worst initial state against what the frozen spectral
+    radii predict.
 
     Parameters
     ----------
