@@ -125,3 +125,14 @@ def test_more_momentum_overshoots_more_and_warmup_helps_near_the_cliff():
 def test_bad_input(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_tradeoff_figure_data_against_closed_forms():
+    from momentum_dynamics.plotting import beta_tradeoff_data
+
+    d = beta_tradeoff_data(("heavy_ball", "nesterov"), (0.9,), steps=50, resolution=5)
+    b = d.tradeoffs[0].betas
+    np.testing.assert_allclose(d.tradeoffs[0].max_step, 2 * (1 + b), rtol=1e-12)
+    np.testing.assert_allclose(d.tradeoffs[1].max_step, 2 * (1 + b) / (1 + 2 * b), rtol=1e-12)
+    xs = _heavy_ball_loop(d.landscape, np.full(50, 0.05), 0.9, 0.8)
+    np.testing.assert_allclose(d.plain.x[0], xs, rtol=1e-12, atol=1e-14)

@@ -184,3 +184,15 @@ def test_exploding_gradients_with_T():
 def test_bad_input(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_region_figure_data_against_closed_forms():
+    """At w = 0 (u = 1, unit inputs) dh_t/dw = 1 for t >= 2 and dh_t/du = 1: the Hessian
+    is [[T - 1, T - 1], [T - 1, T]]; heavy ball's edge is 2 (1 + beta) / lambda_max."""
+    from momentum_dynamics.plotting import rnn_region_data
+
+    d = rnn_region_data(ws=(0.0,), Ts=(4, 9), steps=3, resolution=5)
+    for j, T in enumerate((4, 9)):
+        lam = np.linalg.eigvalsh([[T - 1, T - 1], [T - 1, T]])[-1]
+        assert d.lambda_max[j, 0] == pytest.approx(lam, rel=1e-12)
+        np.testing.assert_allclose(d.max_alpha[0, j], 2 * (1 + d.betas) / lam, rtol=1e-9)
