@@ -1,6 +1,6 @@
 """Command line: ``momentum-dynamics region | critical-beta | rates | bode | poles |
 variance | multistep-region | equivalents | weight-decay | adam-vs-momentum |
-game-region | witness``.
+game-region | witness | rnn-region | beta-tradeoff | bn-lag | schedule``.
 
 Every bad argument gives one line on stderr, ``momentum-dynamics: error: ...``, and
 exit status 2; never a traceback, and never part of a table on stdout: each verb checks
@@ -420,7 +420,97 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     _add_param(w)
     _add_format(w)
+    _add_deep_learning(sub, methods)
     return p
+
+
+def _add_figure(parser: argparse.ArgumentParser, out: str, progress: bool = False) -> None:
+    parser.add_argument("--out", default=out, help="output figure")
+    parser.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
+    if progress:
+        parser.add_argument("--no-progress", action="store_true",
+                            help="hide the progress bar (shown only when stderr is a terminal)")
+    _add_format(parser)
+
+
+def _add_deep_learning(sub, methods: str) -> None:
+    """The verbs of the deep-learning applications (linear RNN, trade-offs, BN lag,
+    schedules)."""
+    rn = sub.add_parser(
+        "rnn-region", help="linear RNN: curvature, stable (alpha, beta) set, gradients (PNG)",
+        description="A linear RNN h_t = w h_{t-1} + u x_t fitted to a teacher with the "
+        "sequence loss: the largest Hessian eigenvalue at the optimum against w, the "
+        "stable (alpha, beta) set for several w and sequence lengths T, and gradient norms "
+        "of simulated momentum training (exploding gradients, Pascanu, Mikolov & Bengio "
+        "2013).")
+    rn.add_argument("--w", type=_number, nargs="+", default=[0.0, 0.5, 0.9],
+                    help="recurrent weights of the optimum, in (-1, 1)")
+    rn.add_argument("--T", type=int, nargs="+", default=[5, 20, 50],
+                    help="sequence lengths (>= 1)")
+    rn.add_argument("--method", default="heavy_ball", type=_method,
+                    help=f"optimiser ({methods}, or module:function)")
+    rn.add_argument("--w-star", type=_number, default=0.95,
+                    help="teacher's recurrent weight of the simulated runs, in (-1, 1)")
+    rn.add_argument("--alpha", type=_number, default=5e-5, help="learning rate of the runs")
+    rn.add_argument("--beta", type=_number, default=0.9,
+                    help="momentum of the runs and of the table's largest stable alpha")
+    rn.add_argument("--steps", type=int, default=200, help="steps of each run")
+    rn.add_argument("--resolution", type=int, default=200, help="points of the w and beta grids")
+    _add_figure(rn, "rnn_region.png", progress=True)
+
+    bt = sub.add_parser(
+        "beta-tradeoff", help="largest stable step, effective rate, cliff overshoot (PNG)",
+        description="Exact largest stable alpha*lambda and effective learning rate against "
+        "beta (from the stability conditions and the terminal velocity), and overshoot "
+        "of simulated runs on a plateau-and-cliff landscape with and without a linear "
+        "learning-rate warm-up (Goyal et al. 2017).")
+    bt.add_argument("--method", nargs="+", default=["heavy_ball", "nesterov"], type=_method,
+                    help=f"methods with momentum ({methods}, or module:function)")
+    bt.add_argument("--betas", type=_number, nargs="+", default=[0.5, 0.9, 0.99],
+                    help="momenta of the table and of the landscape runs, in [0, 1)")
+    bt.add_argument("--alpha", type=_number, default=0.05,
+                    help="learning rate of the runs and of the effective rate (> 0)")
+    bt.add_argument("--warmup-steps", type=int, default=50, help="length of the warm-up")
+    bt.add_argument("--steps", type=int, default=400, help="steps of each run")
+    bt.add_argument("--x0", type=_number, default=0.8,
+                    help="start on the plateau (the cliff is at 1)")
+    bt.add_argument("--resolution", type=int, default=200, help="points of the beta grid")
+    _add_figure(bt, "beta_tradeoff.png")
+
+    bn = sub.add_parser(
+        "bn-lag", help="heavy ball with batch-norm lag: stable set and phase lag (PNG)",
+        description="Heavy ball whose gradient is taken at the batch-norm running "
+        "statistic (Ioffe & Szegedy 2015): the largest stable alpha*lambda against beta "
+        "for several batch-norm momenta, and the phase lag of the velocity behind the "
+        "true gradient at a drifting optimum.")
+    bn.add_argument("--bn-momentum", type=_number, nargs="+", default=[0.0, 0.5, 0.9, 0.99],
+                    help="batch-norm momenta (Keras convention), in [0, 1)")
+    bn.add_argument("--beta", type=_number, nargs="+", default=[0.5, 0.9, 0.99],
+                    help="optimiser momenta of the table")
+    bn.add_argument("--omega", type=_number, default=0.05,
+                    help="drift frequency of the optimum, radians per step, in (0, pi]")
+    bn.add_argument("--alpha-lambda", type=_number, default=0.01,
+                    help="alpha*lambda of the phase lag (> 0)")
+    bn.add_argument("--resolution", type=int, default=200, help="points of the beta grid")
+    _add_figure(bn, "bn_lag.png", progress=True)
+
+    sc = sub.add_parser(
+        "schedule", help="warm-up, momentum ramp, cyclical rate: transient growth (PNG)",
+        description="Heavy ball on curvature 1 with a linear learning-rate warm-up, a "
+        "momentum ramp and a cyclical learning rate, read as time-varying linear systems: "
+        "the growth ||A_t ... A_1||_2 of the worst initial state against the frozen "
+        "spectral radii of each step.")
+    sc.add_argument("--alpha", type=_number, default=3.0,
+                    help="target alpha*lambda (> 0), also the high cyclical value")
+    sc.add_argument("--beta", type=_number, default=0.9, help="target momentum, in [-1, 1]")
+    sc.add_argument("--steps", type=int, default=40, help="length of each schedule (>= 2)")
+    sc.add_argument("--warmup-steps", type=int, default=20,
+                    help="steps of the warm-up and of the momentum ramp")
+    sc.add_argument("--beta-start", type=_number, default=0.6,
+                    help="first momentum of the ramp")
+    sc.add_argument("--low", type=_number, default=0.5,
+                    help="low alpha*lambda of the cyclical schedule (> 0)")
+    _add_figure(sc, "schedule.png")
 
 
 # The name docs/cli.rst (sphinx-argparse) used before build_parser was public.
@@ -962,6 +1052,247 @@ def _witness(args) -> None:
     _emit(args, data, None, text)
 
 
+def _check_dpi(args) -> None:
+    if args.dpi < 10:
+        raise ValueError(f"--dpi must be >= 10; got {args.dpi}")
+
+
+def _check_resolution(args) -> None:
+    if not 2 <= args.resolution <= 4000:
+        raise ValueError(f"--resolution must be in [2, 4000]; got {args.resolution}")
+
+
+def _save(args, plot, out: Path, data: dict, rows: list[dict], text: Callable[[], None]) -> None:
+    """Save the figure, then print: the verbs compute everything before any output."""
+    plot.figure.savefig(out, dpi=args.dpi)
+
+    def text_and_path() -> None:
+        text()
+        print(f"wrote {out}")
+
+    _emit(args, {**data, "rows": rows, "figure": str(out)}, rows, text_and_path)
+    if args.format != "text":  # stdout holds only the data
+        print(f"wrote {out}", file=sys.stderr)
+
+
+def _rnn_region(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    from .applications import rnn_curvature, rnn_max_alpha
+    from .plotting import plot_rnn_region
+
+    out = _out_path(args.out)
+    _check_dpi(args)
+    _check_resolution(args)
+    for w in args.w:
+        if not -1 < w < 1:
+            raise ValueError(f"--w must lie in (-1, 1) (a teacher whose hidden state stays "
+                             f"bounded); got {w:g}")
+    if not -1 < args.w_star < 1:
+        raise ValueError(f"--w-star must lie in (-1, 1); got {args.w_star:g}")
+    for T in args.T:
+        if T < 1:
+            raise ValueError(f"--T (sequence length) must be >= 1; got {T}")
+    if args.steps < 1:
+        raise ValueError(f"--steps must be >= 1; got {args.steps}")
+    plot = plot_rnn_region(args.w, args.T, method=args.method, w_star=args.w_star,
+                           alpha=args.alpha, beta=args.beta, steps=args.steps,
+                           resolution=args.resolution, progress=_progress(args))
+    d = plot.data
+    rows = []
+    for w in args.w:
+        for j, T in enumerate(args.T):
+            c = rnn_curvature(w, T)
+            g = d.gradient_norms[j]
+            rows.append({"w": w, "T": T, "lambda_max": float(c.largest),
+                         "lambda_min": float(c.eigenvalues[0]),
+                         "max_alpha": float(rnn_max_alpha(args.beta, w, T, args.method)),
+                         "run_max_gradient_norm": float(g.max()),
+                         "run_diverged": bool(not np.all(np.isfinite(g)))})
+    settings = {"method": args.method, "beta": args.beta, "w_star": args.w_star,
+                "alpha": args.alpha, "steps": args.steps}
+
+    def text() -> None:
+        print(f"linear RNN h_t = w h_(t-1) + u x_t, u = 1, unit inputs; {args.method}, "
+              f"beta = {args.beta:g}")
+        print(f"runs (last two columns): teacher w* = {args.w_star:g}, alpha = "
+              f"{args.alpha:g}, {args.steps} steps from (w, u) = (0, 0.5); they depend on T only")
+        head = (f"{'w':>6}{'T':>6}{'lambda_max':>14}{'lambda_min':>14}"
+                f"{'largest stable alpha':>22}{'run max |grad|':>16}")
+
+        def line(r: dict) -> str:
+            g = "overflow" if r["run_diverged"] else f"{r['run_max_gradient_norm']:.4g}"
+            return (f"{r['w']:>6g}{r['T']:>6d}{r['lambda_max']:>14.6g}{r['lambda_min']:>14.6g}"
+                    f"{r['max_alpha']:>22.6g}{g:>16}")
+
+        _print_table(head, map(line, rows))
+
+    _save(args, plot, out, {"settings": settings}, rows, text)
+
+
+def _beta_tradeoff(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .applications import beta_tradeoff
+    from .plotting import plot_beta_tradeoff
+
+    out = _out_path(args.out)
+    _check_dpi(args)
+    _check_resolution(args)
+    for b in args.betas:
+        if not 0 <= b < 1:
+            raise ValueError(f"--betas must lie in [0, 1); got {b:g}")
+    if args.steps < 1 or args.warmup_steps < 1:
+        raise ValueError(f"--steps and --warmup-steps must be >= 1; got {args.steps} and "
+                         f"{args.warmup_steps}")
+    plot = plot_beta_tradeoff(tuple(args.method), tuple(args.betas), alpha=args.alpha,
+                              steps=args.steps, warmup_steps=args.warmup_steps, x0=args.x0,
+                              resolution=args.resolution)
+    d = plot.data
+    rows = []
+    for m in args.method:
+        t = beta_tradeoff(m, args.betas, alpha=args.alpha)
+        for i, b in enumerate(args.betas):
+            rows.append({"method": m, "beta": b, "max_alpha_lambda": float(t.max_step[i]),
+                         "effective_lr": float(t.effective_lr[i]),
+                         "max_effective_lr_lambda": float(t.max_effective_lr[i])})
+    runs = [{"beta": b, "overshoot": float(d.plain.overshoot[i]),
+             "overshoot_warmup": float(d.warm.overshoot[i]),
+             "rebound": float(d.plain.rebound[i]), "rebound_warmup": float(d.warm.rebound[i]),
+             "cliff_step": int(d.plain.cliff_step[i]),
+             "cliff_step_warmup": int(d.warm.cliff_step[i]),
+             "settle_step": int(d.plain.settle_step[i]),
+             "settle_step_warmup": int(d.warm.settle_step[i])}
+            for i, b in enumerate(args.betas)]
+    land = d.landscape
+    settings = {"alpha": args.alpha, "warmup_steps": args.warmup_steps, "steps": args.steps,
+                "x0": args.x0, "landscape": {"slope": land.slope, "height": land.height,
+                                             "width": land.width, "cliff": land.cliff,
+                                             "wall": land.wall, "minimizer": land.minimizer}}
+
+    def text() -> None:
+        print(f"largest stable alpha*lambda (exact) and effective learning rate at "
+              f"alpha = {args.alpha:g}")
+        head = (f"{'method':<14}{'beta':>8}{'max alpha*lambda':>18}{'eff. lr':>12}"
+                f"{'eff. lr at max (x lambda)':>28}")
+        _print_table(head, (f"{r['method']:<14}{r['beta']:>8g}{r['max_alpha_lambda']:>18.6g}"
+                            f"{r['effective_lr']:>12.6g}{r['max_effective_lr_lambda']:>28.6g}"
+                            for r in rows))
+        print()
+        print(f"heavy ball on the plateau-and-cliff landscape (cliff at {land.cliff:g}, "
+              f"minimum at {land.minimizer:.6g}), x0 = {args.x0:g}, alpha = {args.alpha:g}, "
+              f"warm-up {args.warmup_steps} steps; overshoot past the minimum, rebound back "
+              f"towards the plateau; settle = within 1e-3 for good (-1: not within "
+              f"{args.steps} steps)")
+        head = (f"{'beta':>8}{'overshoot':>12}{'with warm-up':>14}{'rebound':>10}"
+                f"{'with warm-up':>14}{'cliff step':>12}"
+                f"{'with warm-up':>14}{'settle step':>13}{'with warm-up':>14}")
+        _print_table(head, (f"{r['beta']:>8g}{r['overshoot']:>12.4g}"
+                            f"{r['overshoot_warmup']:>14.4g}{r['rebound']:>10.4g}"
+                            f"{r['rebound_warmup']:>14.4g}{r['cliff_step']:>12d}"
+                            f"{r['cliff_step_warmup']:>14d}{r['settle_step']:>13d}"
+                            f"{r['settle_step_warmup']:>14d}" for r in runs))
+
+    _save(args, plot, out, {"settings": settings, "runs": runs}, rows, text)
+
+
+def _bn_lag(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    from .applications import bn_lag_max_step, bn_lag_phase, check_bn_momentum
+    from .plotting import plot_bn_lag
+
+    out = _out_path(args.out)
+    _check_dpi(args)
+    _check_resolution(args)
+    try:
+        check_bn_momentum(args.bn_momentum)
+    except ValueError as exc:
+        raise ValueError(f"--{str(exc).replace('_', '-')}") from None
+    for b in args.beta:
+        if not -1 <= b <= 1:
+            raise ValueError(f"--beta must lie in [-1, 1]; got {b:g}")
+    if not 0 < args.omega <= math.pi:
+        raise ValueError(f"--omega must lie in (0, pi]; got {args.omega:g}")
+    if args.alpha_lambda <= 0:
+        raise ValueError(f"--alpha-lambda must be > 0; got {args.alpha_lambda:g}")
+    plot = plot_bn_lag(tuple(args.bn_momentum), omega=args.omega,
+                       alpha_lambda=args.alpha_lambda, resolution=args.resolution,
+                       progress=_progress(args))
+    rho = np.asarray(args.bn_momentum)[:, None]
+    steps = bn_lag_max_step(args.beta, rho)
+    phase = bn_lag_phase(args.omega, args.alpha_lambda, args.beta, rho).steps
+    rows = [{"bn_momentum": r, "beta": b, "max_alpha_lambda": float(steps[i, j]),
+             "phase_lag_steps": float(phase[i, j])}
+            for i, r in enumerate(args.bn_momentum) for j, b in enumerate(args.beta)]
+    settings = {"omega": args.omega, "alpha_lambda": args.alpha_lambda}
+
+    def text() -> None:
+        print(f"heavy ball with batch-norm lag; phase lag at omega = {args.omega:g}, "
+              f"alpha*lambda = {args.alpha_lambda:g} (nan: unstable there)")
+        head = f"{'bn momentum':>12}{'beta':>8}{'max alpha*lambda':>18}{'phase lag (steps)':>20}"
+        _print_table(head, (f"{r['bn_momentum']:>12g}{r['beta']:>8g}"
+                            f"{r['max_alpha_lambda']:>18.6g}{r['phase_lag_steps']:>20.4g}"
+                            for r in rows))
+
+    _save(args, plot, out, {"settings": settings}, rows, text)
+
+
+def _schedule(args) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_schedule_growth
+
+    out = _out_path(args.out)
+    _check_dpi(args)
+    if args.steps < 2:
+        raise ValueError(f"--steps must be >= 2; got {args.steps}")
+    if not 1 <= args.warmup_steps <= args.steps:
+        raise ValueError(f"--warmup-steps must lie in [1, --steps = {args.steps}]; got "
+                         f"{args.warmup_steps}")
+    for name in ("alpha", "low"):
+        if getattr(args, name) <= 0:
+            raise ValueError(f"--{name} must be > 0; got {getattr(args, name):g}")
+    for name in ("beta", "beta_start"):
+        if not -1 <= getattr(args, name) <= 1:
+            raise ValueError(f"--{name.replace('_', '-')} must lie in [-1, 1]; got "
+                             f"{getattr(args, name):g}")
+    plot = plot_schedule_growth(args.alpha, args.beta, args.steps, args.warmup_steps,
+                                args.beta_start, args.low)
+    d = plot.data
+    rows = [{"schedule": name, "transient_growth": float(g.transient_growth),
+             "peak_step": int(g.peak_step), "final_norm": float(g.final_norm),
+             "geometric_rate": float(g.geometric_rate),
+             "max_frozen_radius": float(g.max_frozen_radius),
+             "tail_radius": float(g.tail_radius)}
+            for name, g in zip(d.names, d.growth, strict=True)]
+    settings = {"alpha_lambda": args.alpha, "beta": args.beta, "steps": args.steps,
+                "warmup_steps": args.warmup_steps, "beta_start": args.beta_start,
+                "low": args.low}
+
+    def text() -> None:
+        print(f"heavy ball, curvature 1, {args.steps} steps: warm-up of alpha*lambda to "
+              f"{args.alpha:g} over {args.warmup_steps} steps at beta = {args.beta:g}; "
+              f"momentum ramp {args.beta_start:g} -> {args.beta:g}; cyclical "
+              f"{args.low:g}/{args.alpha:g}")
+        head = (f"{'schedule':<24}{'growth':>12}{'at step':>9}{'final norm':>13}"
+                f"{'rate/step':>11}{'max frozen rho':>16}")
+        _print_table(head, (f"{r['schedule']:<24}{r['transient_growth']:>12.4g}"
+                            f"{r['peak_step']:>9d}{r['final_norm']:>13.4g}"
+                            f"{r['geometric_rate']:>11.4f}{r['max_frozen_radius']:>16.4f}"
+                            for r in rows))
+
+    _save(args, plot, out, {"settings": settings}, rows, text)
+
+
 # One verb per line (branches that add verbs then merge without conflicts).
 _VERBS = {
     "region": _region,
@@ -976,6 +1307,10 @@ _VERBS = {
     "adam-vs-momentum": _adam_vs_momentum,
     "game-region": _game_region,
     "witness": _witness,
+    "rnn-region": _rnn_region,
+    "beta-tradeoff": _beta_tradeoff,
+    "bn-lag": _bn_lag,
+    "schedule": _schedule,
 }
 
 

@@ -177,7 +177,8 @@ def test_every_help_shows_every_default(capsys):
     _, verbs = _subparsers()
     assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
                           "multistep-region", "equivalents", "weight-decay",
-                          "adam-vs-momentum", "game-region", "witness"}
+                          "adam-vs-momentum", "game-region", "witness",
+                          "rnn-region", "beta-tradeoff", "bn-lag", "schedule"}
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping
@@ -535,3 +536,88 @@ def test_adam_vs_momentum_json_against_simulations_written_here(tmp_path, capsys
     (k1, k100) = got["rows"]
     assert k100["adam_rotated"] > k100["adam_aligned"]
     assert out.read_bytes()[:4] == b"\x89PNG"
+# --------------------------------------------------------------------------
+# Deep-learning verbs: rnn-region, beta-tradeoff, bn-lag, schedule
+# --------------------------------------------------------------------------
+
+
+def test_rnn_region_json_against_hand_built_hessian(tmp_path, capsys):
+    out = tmp_path / "rnn.png"
+    argv = ["rnn-region", "--w", "0.0", "--T", "3", "--steps", "20", "--resolution", "20",
+            "--dpi", "40", "--no-progress", "--out", str(out), "--format", "json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    (row,) = data["rows"]
+    # w = 0, u = 1, unit inputs: dh/dw = (0, 1, 1), dh/du = (1, 1, 1)
+    G = np.array([[0.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    lam = np.linalg.eigvalsh(G.T @ G)
+    assert row["lambda_max"] == pytest.approx(lam[-1], rel=1e-12)
+    assert row["max_alpha"] == pytest.approx(2 * 1.9 / lam[-1], rel=1e-9)  # 2(1 + beta)
+
+
+def test_beta_tradeoff_text_and_csv(tmp_path, capsys):
+    out = tmp_path / "bt.png"
+    base = ["beta-tradeoff", "--method", "heavy_ball", "--betas", "0.5", "0.9",
+            "--steps", "100", "--resolution", "10", "--dpi", "40", "--out", str(out)]
+    assert main(base) == 0
+    text = capsys.readouterr().out
+    assert "overshoot" in text and str(out) in text
+    assert main(base + ["--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [float(r["max_alpha_lambda"]) for r in rows] == pytest.approx([3.0, 3.8])
+    assert [float(r["effective_lr"]) for r in rows] == pytest.approx([0.1, 0.5])
+
+
+def test_bn_lag_rows_against_heavy_ball_and_closed_form(tmp_path, capsys):
+    out = tmp_path / "bn.png"
+    argv = ["bn-lag", "--bn-momentum", "0", "0.5", "--beta", "0.9", "--resolution", "10",
+            "--dpi", "40", "--no-progress", "--out", str(out), "--format", "json"]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows[0]["max_alpha_lambda"] == pytest.approx(3.8)  # heavy ball 2 (1 + beta)
+    # Neimark-Sacker edge (1 - beta)(1 - beta rho)/(beta rho) at beta = 0.9, rho = 0.5
+    assert rows[1]["max_alpha_lambda"] == pytest.approx(0.1 * 0.55 / 0.45, rel=1e-9)
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_schedule_growth_against_brute_force_products(tmp_path, capsys):
+    out = tmp_path / "s.png"
+    argv = ["schedule", "--steps", "10", "--warmup-steps", "4", "--dpi", "40",
+            "--out", str(out), "--format", "json"]
+    assert main(argv) == 0
+    rows = {r["schedule"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+
+    def hb(h, b):
+        return np.array([[1 - h, -b], [h, b]])
+
+    # cyclical 0.5 / 3 at beta 0.9, brute force
+    P, best = np.eye(2), 1.0
+    for t in range(10):
+        P = hb(0.5 if t % 2 == 0 else 3.0, 0.9) @ P
+        best = max(best, np.linalg.norm(P, 2))
+    assert rows["cyclical learning rate"]["transient_growth"] == pytest.approx(best, rel=1e-10)
+    assert rows["cyclical learning rate"]["max_frozen_radius"] == pytest.approx(np.sqrt(0.9))
+
+
+@pytest.mark.parametrize("argv, word", [
+    (["rnn-region", "--w", "1.0"], "--w"),
+    (["rnn-region", "--T", "0"], "--T"),
+    (["rnn-region", "--w-star", "-1"], "--w-star"),
+    (["beta-tradeoff", "--betas", "1.0"], "--betas"),
+    (["beta-tradeoff", "--method", "gd"], "momentum"),
+    (["bn-lag", "--bn-momentum", "1.0"], "bn-momentum"),
+    (["bn-lag", "--bn-momentum", "-0.1"], "bn-momentum"),
+    (["bn-lag", "--omega", "4"], "--omega"),
+    (["schedule", "--warmup-steps", "50", "--steps", "10"], "--warmup-steps"),
+    (["schedule", "--steps", "1"], "--steps"),
+    (["schedule", "--beta", "1.5"], "--beta"),
+])
+def test_deep_learning_verbs_refuse_bad_arguments(argv, word, tmp_path, capsys):
+    assert main(argv + ["--out", str(tmp_path / "x.png")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert err.startswith("momentum-dynamics: error:") and "\n" not in err
+    assert word in err
+    assert not (tmp_path / "x.png").exists()

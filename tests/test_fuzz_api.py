@@ -180,6 +180,13 @@ KINDS = {
     "time": Kind((0.0, -1.0, NAN, INF, "1", None), _outside(0, INF, True)),
     "time_or_none": Kind((0.0, -1.0, NAN, INF, "1"), _outside(0, INF, True)),
     "sym_expr": Kind(("z**", object(), [1, 2]), numeric=False),
+    # a recurrent weight of a teacher RNN: in (-1, 1)
+    "rnn_w": Kind((1.0, -1.0, 1.5, NAN, INF, *NOT_A_NUMBER), _outside(-1, 1, True, True)),
+    # momenta below 1 (a steady velocity exists), a non-empty array
+    "betas_lt1": Kind((1.0, 1.5, -1.5, NAN, [], "0.1", None), _outside(-1, 1, hi_open=True),
+                      empty_bad=True),
+    "betas01": Kind((1.0, 1.5, -0.1, NAN, [], "0.1", None), _outside(0, 1, hi_open=True),
+                    empty_bad=True),
 }
 
 # Random numbers for time-like arguments stay in a small pool: a random tiny step or
@@ -673,6 +680,98 @@ CORE: dict[str, Spec] = {
              alphas="pos_grid_or_none", beta="beta01", beta2="beta01", eps="pos",
              progress="flag"),
     ),
+    # applications: linear RNN
+    "rnn_hessian_symbolic": Spec(applications.rnn_hessian_symbolic, dict(T=3), dict(T="count")),
+    "rnn_curvature": Spec(
+        applications.rnn_curvature,
+        dict(w=[0.5, 0.9], T=5, u=1.0, inputs=[1.0, 2.0, 1.0, 0.5, 1.0]),
+        dict(w="rnn_w", T="count", u="real", inputs="vector_or_none"),
+        [("w", "u")],
+    ),
+    "rnn_transition_matrix": Spec(
+        applications.rnn_transition_matrix,
+        dict(method="heavy_ball", alpha=0.01, beta=0.9, w=0.5, T=5, u=1.0),
+        dict(method="method", alpha="pos", beta="beta", w="rnn_w", T="count", u="real"),
+        hyper=True,
+    ),
+    **{
+        n: Spec(
+            getattr(applications, n),
+            dict(alpha=[0.01, 0.02], beta=0.9, w=[0.5, 0.9], T=5, method="heavy_ball", u=1.0),
+            dict(alpha="pos", beta="beta", w="rnn_w", T="count", method="method", u="real"),
+            [("alpha", "w")],
+            True,
+        )
+        for n in ("rnn_stability", "rnn_spectral_radius")
+    },
+    "rnn_max_alpha": Spec(
+        applications.rnn_max_alpha,
+        dict(beta=[0.5, 0.9], w=[0.5, 0.9], T=5, method="heavy_ball", u=1.0),
+        dict(beta="beta", w="rnn_w", T="count", method="method", u="real"),
+        [("beta", "w")],
+        True,
+    ),
+    "rnn_training": Spec(
+        applications.rnn_training,
+        dict(w_star=0.5, T=5, alpha=0.01, beta=0.9, steps=5, u_star=1.0, w0=0.0, u0=0.5),
+        dict(w_star="rnn_w", T="count", alpha="pos", beta="beta", steps="count",
+             u_star="real", w0="real", u0="real"),
+    ),
+    # applications: beta trade-offs and the plateau-and-cliff landscape
+    "largest_stable_step": Spec(
+        applications.largest_stable_step, dict(method="heavy_ball", beta=[0.5, 0.9]),
+        dict(method="method", beta="beta"), hyper=True,
+    ),
+    "beta_tradeoff": Spec(
+        applications.beta_tradeoff, dict(method="heavy_ball", betas=[0.5, 0.9], alpha=0.01, L=2.0),
+        dict(method="method", betas="betas_lt1", alpha="pos", L="pos"),
+    ),
+    "overshoot": Spec(
+        applications.overshoot,
+        dict(betas=[0.5, 0.9], alpha=0.05, steps=20, warmup_steps=5, x0=0.8, tol=1e-3),
+        dict(betas="betas01", alpha="pos", steps="count", warmup_steps="count0", x0="real",
+             tol="pos"),
+    ),
+    # plotting: deep-learning figures
+    **{
+        f"{prefix}rnn_region{suffix}": Spec(
+            getattr(plotting, f"{prefix}rnn_region{suffix}"),
+            dict(ws=(0.5,), Ts=(3,), w_star=0.5, alpha=1e-3, beta=0.9, steps=3,
+                 resolution=4, progress=False),
+            dict(ws="grid", w_star="rnn_w", alpha="pos", beta="beta", steps="count",
+                 resolution="count", progress="flag"),
+        )
+        for prefix, suffix in (("plot_", ""), ("", "_data"))
+    },
+    **{
+        f"{prefix}beta_tradeoff{suffix}": Spec(
+            getattr(plotting, f"{prefix}beta_tradeoff{suffix}"),
+            dict(methods=("heavy_ball",), overshoot_betas=(0.5,), alpha=0.05, steps=20,
+                 warmup_steps=5, x0=0.8, resolution=4),
+            dict(methods="method", overshoot_betas="betas01", alpha="pos", steps="count",
+                 warmup_steps="count", x0="real", resolution="count"),
+        )
+        for prefix, suffix in (("plot_", ""), ("", "_data"))
+    },
+    **{
+        f"{prefix}bn_lag{suffix}": Spec(
+            getattr(plotting, f"{prefix}bn_lag{suffix}"),
+            dict(bn_momenta=(0.0, 0.5), omega=0.05, alpha_lambda=0.01, resolution=4,
+                 progress=False),
+            dict(bn_momenta="betas01", omega="pos", alpha_lambda="pos",
+                 resolution="count", progress="flag"),
+        )
+        for prefix, suffix in (("plot_", ""), ("", "_data"))
+    },
+    **{
+        f"{prefix}schedule_growth{suffix}": Spec(
+            getattr(plotting, f"{prefix}schedule_growth{suffix}"),
+            dict(alpha=3.0, beta=0.9, steps=6, warmup_steps=3, beta_start=0.6, low=0.5),
+            dict(alpha="pos", beta="beta", steps="count", warmup_steps="count",
+                 beta_start="beta", low="pos"),
+        )
+        for prefix, suffix in (("plot_", ""), ("", "_data"))
+    },
     # applications: federated
     "server_momentum_model": Spec(
         applications.server_momentum_model,
@@ -1187,6 +1286,10 @@ EXCLUDED = {
     **dict.fromkeys(["gda_simultaneous", "gda_alternating", "gda_simultaneous_heavy_ball",
                      "gda_alternating_heavy_ball", "gda_simultaneous_nesterov",
                      "gda_alternating_nesterov"], "update rule"),
+    # The linear RNN's cell and loss are plain arithmetic, called on SymPy symbols to derive
+    # the Hessian; rnn_curvature and rnn_training validate what they are given.
+    "rnn_cell": "update rule",
+    "rnn_loss": "plain arithmetic on numbers or symbols",
 }
 
 PUBLIC_MODULES = [

@@ -47,6 +47,13 @@ _ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys(["alpha_sigma", "BilinearGame", "bilinear_game", "GameRegion",
                      "game_stability_region", "BestGameMomentum", "best_game_momentum"],
                     "games"),
+    **dict.fromkeys(["rnn_cell", "rnn_loss", "rnn_hessian_symbolic", "RNNCurvature",
+                     "rnn_curvature", "rnn_transition_matrix", "rnn_stability",
+                     "rnn_spectral_radius", "rnn_max_alpha", "RNNTraining", "rnn_training"],
+                    "rnn"),
+    **dict.fromkeys(["largest_stable_step", "BetaTradeoff", "beta_tradeoff", "PlateauCliff",
+                     "Overshoot", "overshoot"],
+                    "landscapes"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -99,6 +106,27 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         best_game_momentum,
         bilinear_game,
         game_stability_region,
+    )
+    from .landscapes import (
+        BetaTradeoff,
+        Overshoot,
+        PlateauCliff,
+        beta_tradeoff,
+        largest_stable_step,
+        overshoot,
+    )
+    from .rnn import (
+        RNNCurvature,
+        RNNTraining,
+        rnn_cell,
+        rnn_curvature,
+        rnn_hessian_symbolic,
+        rnn_loss,
+        rnn_max_alpha,
+        rnn_spectral_radius,
+        rnn_stability,
+        rnn_training,
+        rnn_transition_matrix,
     )
     from .schedules import (
         AmplificationExample,

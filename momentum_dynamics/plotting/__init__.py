@@ -33,6 +33,11 @@ _ATTRIBUTES: dict[str, str] = {
         "game_trajectories_data", "plot_game_region", "plot_game_trajectories",
     ], "games"),
     **dict.fromkeys([
+        "BNLagData", "BetaTradeoffData", "RNNRegionData", "ScheduleData", "beta_tradeoff_data",
+        "bn_lag_data", "plot_beta_tradeoff", "plot_bn_lag", "plot_rnn_region",
+        "plot_schedule_growth", "rnn_region_data", "schedule_growth_data",
+    ], "deep_learning"),
+    **dict.fromkeys([
         "AbsoluteStabilityPlot", "absolute_stability_regions_data",
         "plot_absolute_stability_regions",
     ], "multistep"),
@@ -75,6 +80,20 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         AdamVsMomentumData,
         adam_vs_momentum_data,
         plot_adam_vs_momentum,
+    )
+    from .deep_learning import (
+        BetaTradeoffData,
+        BNLagData,
+        RNNRegionData,
+        ScheduleData,
+        beta_tradeoff_data,
+        bn_lag_data,
+        plot_beta_tradeoff,
+        plot_bn_lag,
+        plot_rnn_region,
+        plot_schedule_growth,
+        rnn_region_data,
+        schedule_growth_data,
     )
     from .frontier import (
         FrontierPlotData,
