@@ -42,7 +42,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["real_roots34", "real_radius34", "companion_roots", "stability_kernel"]
+__all__ = ["real_roots34", "real_radius34", "companion_roots", "schur_cohn_conditions"]
 
 
 # --------------------------------------------------------------------------
@@ -83,6 +83,11 @@ def _quadratic_radius(p, q):
 # units of the terms' moduli are left alone; most points are, so the Newton steps
 # run on the few others only.
 _REFINE_ABOVE = 4.0 * np.finfo(float).eps
+# A factorisation whose equations still do not hold to this after the Newton steps
+# (near-multiple complex pairs, where the Jacobian is singular) is not trusted: those
+# few points go to companion eigenvalues. Below it the factors multiply to a
+# polynomial within a few ulps of each coefficient, so the roots are backward stable.
+_ACCEPT_BELOW = 16.0 * np.finfo(float).eps
 
 
 # cos t = sum (-1)^k t^(2k)/(2k)! for 0 <= t <= pi/3, to half an ulp with ten terms;
@@ -99,22 +104,31 @@ def _cos_small(t):
     return c
 
 
-def _cubic_real_root(a, b, c):
+def _cubic_real_root(a, b, c, largest=False):
     """A real root of ``z^3 + a z^2 + b z + c`` from the closed form: the single one,
-    or the largest of three (Viete). Not yet polished."""
+    or the largest of three (Viete). Not yet polished.
+
+    With ``largest``, where Cardano's formula applies but its complex pair is within
+    rounding of a real double root (``|Im| <= 1e-6`` of the scale), the double root is
+    taken if it is the larger: rounding decides which formula applies there, and the
+    quartic's resolvent needs its largest real root."""
     a3 = a / 3.0
     P = b - a * a3  # z = t - a/3: t^3 + P t + Q
     Q = (2.0 * a3 * a3 - b) * a3 + c
     P3 = P / 3.0
     D = 0.25 * Q * Q + P3 * P3 * P3
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # one real root: t = u - P/(3u), u^3 = -Q/2 - sign(Q) sqrt(D) (no cancellation)
-        u = np.cbrt(-0.5 * Q - np.copysign(np.sqrt(np.maximum(D, 0.0)), Q))
-        t1 = np.where(u != 0.0, u - P3 / u, 0.0)
-        # three real roots: t = 2 sqrt(-P/3) cos(theta/3), the largest
-        m = np.sqrt(np.maximum(-P3, 0.0))
-        cos3 = np.where(m > 0.0, (-0.5 * Q) / (m * m * m), 0.0)
-        t3 = 2.0 * m * _cos_small(np.arccos(np.clip(cos3, -1.0, 1.0)) / 3.0)
+    # one real root: t = u - P/(3u), u^3 = -Q/2 - sign(Q) sqrt(D) (no cancellation)
+    u = np.cbrt(-0.5 * Q - np.copysign(np.sqrt(np.maximum(D, 0.0)), Q))
+    w = np.where(u != 0.0, P3 / u, 0.0)
+    t1 = u - w
+    if largest:
+        # the pair is -t1/2 +- i sqrt(3)/2 (u + P/(3u))
+        near_double = np.abs(u + w) <= 1e-6 * (np.abs(u) + np.abs(w))
+        t1 = np.where(near_double, np.maximum(t1, -0.5 * t1), t1)
+    # three real roots: t = 2 sqrt(-P/3) cos(theta/3), the largest
+    m = np.sqrt(np.maximum(-P3, 0.0))
+    cos3 = np.where(m > 0.0, (-0.5 * Q) / (m * m * m), 0.0)
+    t3 = 2.0 * m * _cos_small(np.arccos(np.clip(cos3, -1.0, 1.0)) / 3.0)
     return np.where(D > 0.0, t1, t3) - a3
 
 
@@ -145,12 +159,18 @@ def _cubic_factor(a, b, c, steps=2):
         todo = ~(res <= _REFINE_ABOVE * size)
         if todo.any():
             r[todo] = _newton_cubic(r[todo], a[todo], b[todo], c[todo], steps)
-    p = a + r
+    # The other two roots have sum -p and product q. Forward deflation (p = a + r,
+    # q = b + r p) is accurate when r is the smallest root, backward (q = -c/r,
+    # p = (q - b)/r) when it is the largest; each is chosen by its rounding error.
+    p_fwd = a + r
+    q_bwd = -c / r
+    p_bwd = (q_bwd - b) / r
+    ok = r != 0.0
+    p = np.where(ok & ((np.abs(q_bwd) + np.abs(b)) < (np.abs(a) + np.abs(r)) * np.abs(r)),
+                 p_bwd, p_fwd)
     rp = r * p
     q_fwd = b + rp
-    q_bwd = -c / r
-    # rounding error of each: forward ~ eps (|b| + |r p|), backward ~ eps |q|
-    use_bwd = (np.abs(q_bwd) < np.abs(b) + np.abs(rp)) & (r != 0.0)
+    use_bwd = ok & (np.abs(q_bwd) < np.abs(b) + np.abs(rp))
     return r, p, np.where(use_bwd, q_bwd, q_fwd)
 
 
@@ -205,11 +225,12 @@ def _refine_factors(x, a, b, c, d, steps):
                                                                    strict=True))
         F = tuple(np.where(better, n, o) for n, o in zip(Fn, F, strict=True))
         res = np.where(better, rn, res)
-    return a1, b1, a2, b2
+    return a1, b1, a2, b2, res
 
 
 def _quartic_factor(a, b, c, d, steps=2):
-    """``z^4 + a z^3 + b z^2 + c z + d = (z^2 + a1 z + b1)(z^2 + a2 z + b2)``, real.
+    """``z^4 + a z^3 + b z^2 + c z + d = (z^2 + a1 z + b1)(z^2 + a2 z + b2)``, real;
+    and where the factorisation is not trusted (see ``_ACCEPT_BELOW``).
 
     Ferrari: with ``y`` the largest real root of the resolvent cubic
     ``y^3 - b y^2 + (a c - 4 d) y + (4 b d - a^2 d - c^2)``, the quartic is
@@ -219,7 +240,7 @@ def _quartic_factor(a, b, c, d, steps=2):
     (Orellana & De Michele 2020).
     """
     r1, r0 = a * c - 4.0 * d, (4.0 * b - a * a) * d - c * c
-    y = _newton_cubic(_cubic_real_root(-b, r1, r0), -b, r1, r0, 1)
+    y = _newton_cubic(_cubic_real_root(-b, r1, r0, largest=True), -b, r1, r0, 1)
     A = np.maximum(0.25 * a * a - b + y, 0.0)
     C = np.maximum(0.25 * y * y - d, 0.0)
     B = 0.5 * a * y - c
@@ -235,15 +256,15 @@ def _quartic_factor(a, b, c, d, steps=2):
     swap1 = (np.abs(b1) < np.abs(b2)) & (b2 != 0.0)
     swap2 = (np.abs(b2) < np.abs(b1)) & (b1 != 0.0)
     b1, b2 = np.where(swap1, d / b2, b1), np.where(swap2, d / b1, b2)
-    if steps:
-        _, res = _relative_residual((a1, b1, a2, b2), a, b, c, d)
-        todo = ~(res <= _REFINE_ABOVE)
-        if todo.any():
-            sub = _refine_factors((a1[todo], b1[todo], a2[todo], b2[todo]),
-                                  a[todo], b[todo], c[todo], d[todo], steps)
-            for full, part in zip((a1, b1, a2, b2), sub, strict=True):
-                full[todo] = part
-    return a1, b1, a2, b2
+    _, res = _relative_residual((a1, b1, a2, b2), a, b, c, d)
+    todo = ~(res <= _REFINE_ABOVE)
+    if steps and todo.any():
+        sub = _refine_factors((a1[todo], b1[todo], a2[todo], b2[todo]),
+                              a[todo], b[todo], c[todo], d[todo], steps)
+        for full, part in zip((a1, b1, a2, b2), sub[:4], strict=True):
+            full[todo] = part
+        todo[todo] = ~(sub[4] <= _ACCEPT_BELOW)
+    return a1, b1, a2, b2, todo
 
 
 # --------------------------------------------------------------------------
@@ -293,10 +314,12 @@ def real_roots34(coeffs: Sequence[np.ndarray]) -> np.ndarray:
             z1, z2 = _quadratic_roots(p, q)
             out = np.stack([r + 0j, z1, z2], axis=-1)
         else:
-            a1, b1, a2, b2 = _quartic_factor(*cs)
+            a1, b1, a2, b2, bad = _quartic_factor(*cs)
             z1, z2 = _quadratic_roots(a1, b1)
             z3, z4 = _quadratic_roots(a2, b2)
             out = np.stack([z1, z2, z3, z4], axis=-1)
+            if bad.any():
+                out[bad] = companion_roots([x[bad] for x in cs])
     order = np.argsort(-np.abs(out), axis=-1, kind="stable")
     return np.take_along_axis(out, order, axis=-1).reshape(*shape, n)
 
@@ -327,8 +350,10 @@ def real_radius34(coeffs: Sequence[np.ndarray]) -> np.ndarray:
             r, p, q = _cubic_factor(*cs)
             out = np.maximum(np.abs(r), _quadratic_radius(p, q))
         else:
-            a1, b1, a2, b2 = _quartic_factor(*cs)
+            a1, b1, a2, b2, bad = _quartic_factor(*cs)
             out = np.maximum(_quadratic_radius(a1, b1), _quadratic_radius(a2, b2))
+            if bad.any():
+                out[bad] = np.abs(companion_roots([x[bad] for x in cs])[:, 0])
     return out.reshape(shape)
 
 
@@ -367,43 +392,41 @@ def companion_roots(coeffs: Sequence[np.ndarray]) -> np.ndarray:
 
 
 @cache
-def stability_kernel(method) -> Callable:
-    """The exact Schur-Cohn stability conditions of ``method``, compiled.
+def schur_cohn_conditions(n: int) -> Callable:
+    """The Schur-Cohn determinants of a monic real polynomial of degree ``n``, compiled.
 
-    The conjunction :func:`momentum_dynamics.symbolic.stability_conditions` derives
-    (each inequality factored, so that factors such as ``1 - beta`` are evaluated
-    without cancellation) becomes one function of ``(alpha, [beta,] lambda, *extras)``
-    returning the left-hand sides ``g_i`` of ``g_i > 0``; stable exactly where all are
-    positive. Valid for real parameters.
+    Derived once per degree by the symbolic core's reduction
+    (``momentum_dynamics.symbolic._schur_cohn``, the one behind
+    :func:`momentum_dynamics.symbolic.stability_conditions`) on symbolic coefficients,
+    so they cost nothing per method. The last of the ``n`` reduction steps is left
+    out: given the first ``n - 1``, it holds exactly when ``p(1) > 0`` and
+    ``(-1)**n p(-1) > 0`` (the reduced polynomials satisfy
+    ``p_k(+-1) = (c_k -+ c_0) p_{k-1}(+-1)`` with ``c_k -+ c_0 > 0``), which is Jury's
+    form of the test. The caller evaluates ``p(+-1)`` from its exact expanded forms: they
+    vanish as ``alpha*lambda -> 0`` and would lose every digit if formed from the
+    rounded coefficients. All roots lie strictly inside the unit circle exactly where
+    ``p(1) > 0``, ``(-1)**n p(-1) > 0`` and every value returned is positive.
 
     Parameters
     ----------
-    method : Method
-        A registered method.
+    n : int
+        The degree, >= 1.
 
     Returns
     -------
     callable
-        ``f(*values) -> list of arrays``.
+        ``f(a_{n-1}, ..., a_0) -> list of n - 1 arrays``.
+
+    Examples
+    --------
+    >>> f = schur_cohn_conditions(2)
+    >>> [float(v) for v in f(-1.0, 0.5)]  # z**2 - z + 1/2: 1 - a_0**2 > 0
+    [0.75]
     """
     import sympy as sp
 
     from . import symbolic as S
     from ._compile import compile_numpy
 
-    syms = S.hyperparameter_symbols(method)
-    args = [S.alpha, *([S.beta] if method.has_momentum else []), S.curvature,
-            *[syms[h] for h in method.extra_hyperparameters]]
-    cond = S.stability_conditions(method)
-    parts = cond.args if isinstance(cond, sp.And) else (cond,)
-    exprs = []
-    for rel in parts:
-        if isinstance(rel, sp.StrictGreaterThan):
-            exprs.append(rel.lhs - rel.rhs)
-        elif isinstance(rel, sp.StrictLessThan):
-            exprs.append(rel.rhs - rel.lhs)
-        elif rel is sp.true:
-            continue
-        else:  # pragma: no cover - stability_conditions only returns strict inequalities
-            raise ValueError(f"unexpected stability condition {rel!r}")
-    return compile_numpy(args, exprs)
+    a = sp.symbols(f"a0:{n}", real=True)[::-1]  # a_{n-1}, ..., a_0
+    return compile_numpy(list(a), S._schur_cohn([sp.Integer(1), *a])[:-1])  # noqa: SLF001

@@ -970,9 +970,9 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
 
     Decided by the sign of :func:`convergence_gap`, so a stable point whose spectral
     radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable; for
-    three- and four-state methods at real curvature, by the exact Schur-Cohn
-    conditions (:func:`momentum_dynamics.symbolic.stability_conditions`), without
-    computing a pole. Only
+    three- and four-state methods at real curvature, by the Schur-Cohn conditions
+    (:func:`momentum_dynamics.symbolic.stability_conditions`; ``p(1)`` and ``p(-1)``
+    in their exact expanded forms), without computing a pole. Only
     the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
     stable with ``beta = 1``, its unused velocity's pole.
 
@@ -1013,17 +1013,22 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
 
 
 def _schur_cohn_stable(args: _Args) -> np.ndarray:
-    """Stability of three- and four-state methods at real points from the exact
-    Schur-Cohn conditions (no roots), in blocks; where a mode is hidden, from the
-    observable part's radius instead."""
-    conditions = _polyroots.stability_kernel(args.method)
+    """Stability of three- and four-state methods at real points from the Schur-Cohn
+    conditions (no roots), in blocks: ``p(1) > 0`` and ``(-1)**n p(-1) > 0`` from the
+    method's exact expanded forms (so tiny ``alpha*lambda`` is decided right), the
+    reduction's determinants from the coefficients. Where a mode is hidden, the
+    observable part's radius decides instead."""
+    n = args.kernel.degree
+    conditions = _polyroots.schur_cohn_conditions(n)
+    ends = _gap_kernel(args.method).ends
+    sign = -1.0 if n % 2 else 1.0
 
     def f(*vals):
-        ok = None
-        for g in conditions(*vals):
-            pos = np.asarray(g) > 0.0
-            ok = pos if ok is None else ok & pos
-        return (True if ok is None else ok,)
+        p1, pm1 = ends(*vals)
+        ok = (np.asarray(p1) > 0.0) & (sign * np.asarray(pm1) > 0.0)
+        for g in conditions(*_coeff_arrays(args, list(vals))):
+            ok = ok & (np.asarray(g) > 0.0)
+        return (ok,)
 
     with np.errstate(all="ignore"):
         (out,) = _run(f, args.values, args.shape, [bool])
