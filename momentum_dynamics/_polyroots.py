@@ -12,8 +12,8 @@ result is as accurate as the problem allows:
 - cubic ``z^3 + a z^2 + b z + c``: one real root from the closed form (Cardano's
   formula in its cancellation-free form when there is one real root, Viete's
   trigonometric form, largest root, when there are three), polished by guarded Newton
-  steps on the cubic itself, then deflated to ``z^2 + p z + q``; ``q`` is taken from
-  ``q = -c/r`` or ``q = b + r p``, whichever has the smaller rounding error;
+  steps on the cubic itself, then deflated to ``z^2 + p z + q``, forwards or
+  backwards by the rounding-error estimate of each coefficient;
 - quartic ``z^4 + a z^3 + b z^2 + c z + d``: Ferrari's factorisation into two real
   quadratics through the largest real root of the resolvent cubic, then guarded Newton
   steps on the four coefficient equations of the factorisation
@@ -159,19 +159,28 @@ def _cubic_factor(a, b, c, steps=2):
         todo = ~(res <= _REFINE_ABOVE * size)
         if todo.any():
             r[todo] = _newton_cubic(r[todo], a[todo], b[todo], c[todo], steps)
-    # The other two roots have sum -p and product q. Forward deflation (p = a + r,
-    # q = b + r p) is accurate when r is the smallest root, backward (q = -c/r,
-    # p = (q - b)/r) when it is the largest; each is chosen by its rounding error.
-    p_fwd = a + r
-    q_bwd = -c / r
-    p_bwd = (q_bwd - b) / r
-    ok = r != 0.0
-    p = np.where(ok & ((np.abs(q_bwd) + np.abs(b)) < (np.abs(a) + np.abs(r)) * np.abs(r)),
-                 p_bwd, p_fwd)
-    rp = r * p
-    q_fwd = b + rp
-    use_bwd = ok & (np.abs(q_bwd) < np.abs(b) + np.abs(rp))
-    return r, p, np.where(use_bwd, q_bwd, q_fwd)
+    # The other two roots have sum -p and product q: forwards p = a + r, q = b + r p,
+    # backwards q = -c/r, p = (q - b)/r (Wilkinson: forward deflation is stable from
+    # small roots, backward from large ones). Each is taken by its rounding-error
+    # estimate, r being known to dr (a few ulps of the roots' scale); a backward value
+    # is only used when it agrees with the forward one within the latter's error
+    # (at r = 0 it is 0/0).
+    eps = np.finfo(float).eps
+    ar = np.abs(r)
+    dr = eps * (ar + np.abs(a) + np.sqrt(np.abs(b)) + np.cbrt(np.abs(c)))
+    p_f = a + r
+    e_pf = eps * (np.abs(a) + ar) + dr
+    q_f = b + r * p_f
+    e_qf = eps * (np.abs(b) + np.abs(r * p_f)) + np.abs(p_f) * dr + ar * e_pf
+    q_b = -c / r
+    e_qb = np.abs(q_b) * (eps + dr / ar)
+    use = (e_qb < e_qf) & (np.abs(q_b - q_f) <= 4.0 * e_qf)
+    q = np.where(use, q_b, q_f)
+    e_q = np.where(use, e_qb, e_qf)
+    p_b = (q - b) / r
+    e_pb = (eps * (np.abs(q) + np.abs(b)) + e_q + np.abs(p_b) * dr) / ar
+    use = (e_pb < e_pf) & (np.abs(p_b - p_f) <= 4.0 * e_pf)
+    return r, np.where(use, p_b, p_f), q
 
 
 # --------------------------------------------------------------------------

@@ -682,6 +682,22 @@ def _poles_of(args: _Args) -> np.ndarray:
     return _poles_higher(args)
 
 
+_SMALL = 8192  # points per inner block of the order-3/4 kernels: their temporaries stay in cache
+
+
+def _in_small_blocks(func: Callable, vals, tail: tuple, dtype=float) -> np.ndarray:
+    """``func(list of 1-d value arrays) -> array (m, *tail)`` over the broadcast
+    ``vals`` in blocks of ``_SMALL`` points (``_run``'s blocks are larger than the
+    cache for the many temporaries of the cubic and quartic solvers)."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
+    size = math.prod(shape)
+    flat = [np.broadcast_to(v, shape).reshape(-1) for v in vals]
+    out = np.empty((size, *tail), dtype=dtype)
+    for lo in range(0, size, _SMALL):
+        out[lo:lo + _SMALL] = func([v[lo:lo + _SMALL] for v in flat])
+    return out.reshape(shape + tail)
+
+
 def _poles_higher(args: _Args) -> np.ndarray:
     """Poles for three or more states, in blocks: degree 3 and 4 with real coefficients
     by the vectorised factorisations of :mod:`._polyroots` (no companion matrices),
@@ -691,7 +707,7 @@ def _poles_higher(args: _Args) -> np.ndarray:
     solve = _polyroots.real_roots34 if real34 else _polyroots.companion_roots
 
     def f(*vals):
-        r = solve(_coeff_arrays(args, list(vals)))
+        r = _in_small_blocks(lambda v: solve(_coeff_arrays(args, v)), vals, (n,), complex)
         return tuple(r[..., i] for i in range(n))
 
     cols = _run(f, args.values, args.shape, [complex] * n)
@@ -778,7 +794,8 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
         (out,) = _run(f1, args.values, args.shape, [float])
     elif k.degree in (3, 4) and not args.complex_:
         def f34(*vals):
-            return (_polyroots.real_radius34(_coeff_arrays(args, list(vals))),)
+            return (_in_small_blocks(
+                lambda v: _polyroots.real_radius34(_coeff_arrays(args, v)), vals, ()),)
 
         (out,) = _run(f34, args.values, args.shape, [float])
     else:
@@ -1023,12 +1040,15 @@ def _schur_cohn_stable(args: _Args) -> np.ndarray:
     ends = _gap_kernel(args.method).ends
     sign = -1.0 if n % 2 else 1.0
 
-    def f(*vals):
-        p1, pm1 = ends(*vals)
+    def small(v):
+        p1, pm1 = ends(*v)
         ok = (np.asarray(p1) > 0.0) & (sign * np.asarray(pm1) > 0.0)
-        for g in conditions(*_coeff_arrays(args, list(vals))):
+        for g in conditions(*_coeff_arrays(args, v)):
             ok = ok & (np.asarray(g) > 0.0)
-        return (ok,)
+        return ok
+
+    def f(*vals):
+        return (_in_small_blocks(small, vals, (), bool),)
 
     with np.errstate(all="ignore"):
         (out,) = _run(f, args.values, args.shape, [bool])
