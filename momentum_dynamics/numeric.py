@@ -15,8 +15,11 @@ instead of in floating point. For heavy ball, for instance,
 whose terms are all of the size of ``alpha*lambda``: near a double root and for
 ``beta`` close to 1 the rounding error stays of the order of
 ``eps * alpha*lambda``, the problem's own conditioning, where the textbook form
-loses everything to cancellation. Methods with more states use batched
-``numpy.linalg.eigvals`` on companion matrices.
+loses everything to cancellation. Methods with three or four states factor the
+characteristic polynomial into real quadratics in closed form (Cardano, Ferrari),
+polished by guarded Newton steps (:mod:`momentum_dynamics._polyroots`), and decide
+stability from the exact Schur-Cohn conditions; more states (and complex curvature)
+use batched ``numpy.linalg.eigvals`` on companion matrices.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
+from . import _polyroots
 from . import symbolic as S
 from ._compile import compile_numpy
 from ._docstrings import fill_doc, optimal_fields
@@ -335,12 +339,8 @@ def _critical_block(m: Method, k: _CriticalKernel, flat: list[np.ndarray]):
     vals = [flat[0][:, None], betas, flat[1][:, None], *[e[:, None] for e in flat[2:]]]
     with np.errstate(all="ignore"):
         pc = [np.broadcast_to(np.asarray(c, float), betas.shape) for c in kc(*vals)]
-    comp = np.zeros((*betas.shape, n, n))
-    for i, c in enumerate(pc):
-        comp[..., 0, i] = -np.nan_to_num(c)
-    idx = np.arange(n - 1)
-    comp[..., idx + 1, idx] = 1.0
-    ev = np.linalg.eigvals(comp)
+    pc = [np.nan_to_num(c) for c in pc]
+    ev = (_polyroots.real_roots34 if n in (3, 4) else _polyroots.companion_roots)(pc)
     mod = np.abs(ev)
     rho = mod.max(axis=-1)
     # the closest pair of poles is the double pole
@@ -690,16 +690,39 @@ def _poles_of(args: _Args) -> np.ndarray:
         T, D, disc = np.broadcast_arrays(T, D, disc)
         r1, r2 = _roots_quadratic(T, D, disc)
         return np.stack([r1, r2], axis=-1)
-    coeffs = _coeff_arrays(args)
-    n = k.degree
-    comp = np.zeros((*args.shape, n, n), dtype=complex if args.complex_ else float)
-    for i, c in enumerate(coeffs):
-        comp[..., 0, i] = -c
-    idx = np.arange(n - 1)
-    comp[..., idx + 1, idx] = 1.0
-    ev = np.linalg.eigvals(comp)
-    order = np.argsort(-np.abs(ev), axis=-1, kind="stable")
-    return np.take_along_axis(ev, order, axis=-1)
+    return _poles_higher(args)
+
+
+_SMALL = 8192  # points per inner block of the order-3/4 kernels: their temporaries stay in cache
+
+
+def _in_small_blocks(func: Callable, vals, tail: tuple, dtype=float) -> np.ndarray:
+    """``func(list of 1-d value arrays) -> array (m, *tail)`` over the broadcast
+    ``vals`` in blocks of ``_SMALL`` points (``_run``'s blocks are larger than the
+    cache for the many temporaries of the cubic and quartic solvers)."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in vals))
+    size = math.prod(shape)
+    flat = [np.broadcast_to(v, shape).reshape(-1) for v in vals]
+    out = np.empty((size, *tail), dtype=dtype)
+    for lo in range(0, size, _SMALL):
+        out[lo:lo + _SMALL] = func([v[lo:lo + _SMALL] for v in flat])
+    return out.reshape(shape + tail)
+
+
+def _poles_higher(args: _Args) -> np.ndarray:
+    """Poles for three or more states, in blocks: degree 3 and 4 with real coefficients
+    by the vectorised factorisations of :mod:`._polyroots` (no companion matrices),
+    otherwise batched eigenvalues of companion matrices."""
+    n = args.kernel.degree
+    real34 = n in (3, 4) and not args.complex_
+    solve = _polyroots.real_roots34 if real34 else _polyroots.companion_roots
+
+    def f(*vals):
+        r = _in_small_blocks(lambda v: solve(_coeff_arrays(args, v)), vals, (n,), complex)
+        return tuple(r[..., i] for i in range(n))
+
+    cols = _run(f, args.values, args.shape, [complex] * n)
+    return np.stack(cols, axis=-1)
 
 
 @fill_doc()
@@ -786,6 +809,12 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
             return (np.abs(a0),)
 
         (out,) = _run(f1, args.values, args.shape, [float])
+    elif k.degree in (3, 4) and not args.complex_:
+        def f34(*vals):
+            return (_in_small_blocks(
+                lambda v: _polyroots.real_radius34(_coeff_arrays(args, v)), vals, ()),)
+
+        (out,) = _run(f34, args.values, args.shape, [float])
     else:
         p = _poles_of(args._replace(values=[np.broadcast_to(v, args.shape)
                                             for v in args.values]))
@@ -974,7 +1003,10 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     """Whether all poles lie strictly inside the unit circle.
 
     Decided by the sign of :func:`convergence_gap`, so a stable point whose spectral
-    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable. Only
+    radius rounds to 1 (``alpha*lambda = 1e-15``, say) is still reported stable; for
+    three- and four-state methods at real curvature, by the Schur-Cohn conditions
+    (:func:`momentum_dynamics.symbolic.stability_conditions`; ``p(1)`` and ``p(-1)``
+    in their exact expanded forms), without computing a pole. Only
     the modes the iterate sees count (see :func:`hidden_modes`): QHM at ``nu = 0`` is
     stable with ``beta = 1``, its unused velocity's pole.
 
@@ -1001,6 +1033,8 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
         from . import _games
         return _games.is_stable(game, alpha, beta, curvature, hyperparameters)
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
+    if args.kernel.degree in (3, 4) and not args.complex_:
+        return to_output(_schur_cohn_stable(args))
     rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
     # The radius is accurate to far better than 2**-16 (about sqrt(eps) at a double
     # pole, 1e-14 elsewhere), so its comparison with 1 is safe outside that band; the
@@ -1013,6 +1047,37 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
         out = np.array(out, copy=True)
         out[near] = np.asarray(convergence_gap(args.method, **vals)) > 0.0
     return to_output(out)
+
+
+def _schur_cohn_stable(args: _Args) -> np.ndarray:
+    """Stability of three- and four-state methods at real points from the Schur-Cohn
+    conditions (no roots), in blocks: ``p(1) > 0`` and ``(-1)**n p(-1) > 0`` from the
+    method's exact expanded forms (so tiny ``alpha*lambda`` is decided right), the
+    reduction's determinants from the coefficients. Where a mode is hidden, the
+    observable part's radius decides instead."""
+    n = args.kernel.degree
+    conditions = _polyroots.schur_cohn_conditions(n)
+    ends = _gap_kernel(args.method).ends
+    sign = -1.0 if n % 2 else 1.0
+
+    def small(v):
+        p1, pm1 = ends(*v)
+        ok = (np.asarray(p1) > 0.0) & (sign * np.asarray(pm1) > 0.0)
+        for g in conditions(*_coeff_arrays(args, v)):
+            ok = ok & (np.asarray(g) > 0.0)
+        return ok
+
+    def f(*vals):
+        return (_in_small_blocks(small, vals, (), bool),)
+
+    with np.errstate(all="ignore"):
+        (out,) = _run(f, args.values, args.shape, [bool])
+    hid, mask = _hidden_mask(args)
+    if mask is not None:
+        vals = [np.broadcast_to(v, args.shape)[mask] for v in args.values]
+        seen = _observable_poles_generic(hid, vals, (int(mask.sum()),), args.complex_)
+        out[mask] = np.nanmax(np.abs(seen), axis=-1) < 1.0
+    return out
 
 
 def damping_regime(method, alpha, beta=None, curvature=None, *, rtol=1e-12, **hyperparameters):
