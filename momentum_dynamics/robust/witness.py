@@ -415,6 +415,10 @@ def _solve_order(order, closure, Y, U, mu, L):
     return float(-res.fun), res.x[:size]
 
 
+def _lean(y: np.ndarray) -> float:
+    return float(y.min() + y.max())
+
+
 def _return_map(step: _Step, curv: np.ndarray) -> np.ndarray:
     """Product over the cycle of the one-step matrices with u = c * y at each query."""
     n, calls = step.B.shape
@@ -777,7 +781,14 @@ def find_cycle(method: str | Method, alpha: float, beta: float | None = None,
             continue
         tried += 1
         sol = _solve_order(order, closure, Y, U, mu, L)
-        if sol is not None and (best is None or sol[0] > best[0]):
+        if sol is None:
+            continue
+        # A cycle and its mirror image (x -> -x) have the same gap; which of the two the
+        # LP solver reports first depends on its rounding, so ties go to the cycle whose
+        # points lean left (smaller min + max): the same answer on every SciPy.
+        if best is None or sol[0] > best[0] * (1 + 1e-9):
+            best = sol
+        elif sol[0] >= best[0] * (1 - 1e-9) and _lean(Y @ sol[1]) < _lean(Y @ best[1]) - 1e-9:
             best = sol
     empty = np.zeros(0)
     if best is None or best[0] <= _GAP_TOL:
