@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -681,6 +682,209 @@ def _roots_quadratic(T, D, disc):
 
 
 # --------------------------------------------------------------------------
+# Scalar fast path: one point given as Python numbers
+# --------------------------------------------------------------------------
+
+class _Square:
+    """``x ** _SQ`` is ``x*x``: NumPy squares an array that way, while a Python float's
+    ``x**2`` goes through ``pow``, which differs in the last bit."""
+
+    def __rpow__(self, x):
+        return x * x
+
+
+def _scalar_compile(args, exprs) -> Callable | None:
+    """A function of Python floats returning, to the last bit, what
+    ``compile_numpy(args, exprs)`` returns on 0-d arrays; None when that cannot be
+    guaranteed.
+
+    It runs the very same generated code (same common subexpressions, same order of
+    operations), with ``**2`` read as ``x*x``. Only sums, products, numbers and squares
+    are accepted: on those, Python floats round exactly as NumPy's array loops (other
+    powers and functions may not, and a float division by zero raises).
+    """
+    seq = exprs if isinstance(exprs, (list, tuple)) else [exprs]
+    for expr in seq:
+        for node in sp.preorder_traversal(sp.sympify(expr)):
+            if isinstance(node, sp.Pow):
+                if node.exp != 2:
+                    return None
+            elif not isinstance(node, (sp.Add, sp.Mul, sp.Symbol, sp.Number)):
+                return None
+    f = compile_numpy(args, exprs)
+    try:
+        import inspect
+
+        source = inspect.getsource(f)
+    except (OSError, TypeError):
+        return None
+    source = re.sub(r"\*\*\s*2(?![\d.eE])", "**_SQ", source)
+    namespace = dict(f.__globals__)
+    namespace["_SQ"] = _Square()
+    exec(compile(source, f"<momentum_dynamics scalar {f.__name__}>", "exec"), namespace)
+    return namespace[f.__name__]
+
+
+class _ScalarKernel(NamedTuple):
+    quadratic: Callable  # floats -> (T, D, disc), as _Kernel.quadratic
+    gap: Callable  # floats -> (p(1), p(-1), 2 - T, 2 + T, 1 - D), as _GapKernel
+
+
+def _scalar_in_product(args, exprs) -> Callable | None:
+    ip = _in_product(args, exprs)
+    f = _scalar_compile(ip.args, ip.exprs)
+    if f is None or not ip.product:
+        return f
+    uses_g, i_alpha, i_lam, others = ip.uses_g, ip.i_alpha, ip.i_lam, ip.others
+
+    def g(*vals):
+        a, lam = vals[i_alpha], vals[i_lam]
+        prod = a * lam
+        gap = prod - 1.0
+        if uses_g and abs(gap) < 2.0**-10:
+            gap += _two_product_error(a, lam)
+        return f(prod, gap, *[vals[i] for i in others])
+
+    return g
+
+
+@cache
+def _scalar_kernel(method: Method) -> _ScalarKernel | None:
+    """Float versions of the degree-2 kernels (same forms, same operations), or None."""
+    if method.order != 2 or _kernel(method).degree != 2:
+        return None
+    q = _quadratic_exprs(method)
+    raw_e = _scalar_in_product(q.args_e, q.exprs_e)
+    extras = [S.hyperparameter_symbols(method)[h] for h in method.extra_hyperparameters]
+
+    def gap_form(args, shift):  # as _gap_kernel: ends and quad compiled apart
+        ends, quad, _ = _gap_exprs(method, shift)
+        fe, fq = _scalar_compile(args, ends), _scalar_compile(args, quad)
+        if fe is None or fq is None:
+            return None
+        return lambda *v: (*fe(*v), *fq(*v))
+
+    if not method.has_momentum:
+        gap_f = gap_form([S.alpha, S.curvature, *extras], {})
+        if raw_e is None or gap_f is None:
+            return None
+        return _ScalarKernel(raw_e, gap_f)
+    raw_b = _scalar_in_product(q.args_b, q.exprs_b)
+    gaps = [gap_form([S.alpha, v, S.curvature, *extras], shift)
+            for v, shift in ((_e, {S.beta: 1 - _e}), (_f, {S.beta: _f - 1}), (S.beta, {}))]
+    if raw_e is None or raw_b is None or None in gaps:
+        return None
+    gap_e, gap_f, gap_b = gaps
+
+    def quadratic(alpha, beta, *rest):  # _choose_by_beta, per point
+        if beta >= 0.5:
+            return raw_e(alpha, 1.0 - beta, *rest)
+        T, D = raw_b(alpha, beta, *rest)
+        return T, D, T * T - 4.0 * D
+
+    def gap(alpha, beta, *rest):  # _gap_kernel's three forms, per point
+        if beta >= 0.5:
+            return gap_e(alpha, 1.0 - beta, *rest)
+        if beta <= -0.5:
+            return gap_f(alpha, 1.0 + beta, *rest)
+        return gap_b(alpha, beta, *rest)
+
+    return _ScalarKernel(quadratic, gap)
+
+
+def _is_float(x) -> bool:
+    return (type(x) is float or type(x) is int) and math.isfinite(x)
+
+
+def _scalar_args(method, alpha, beta, curvature, params):
+    """``(method, values, scalar kernel)`` when the call is one valid point given as
+    Python numbers and the method has a scalar kernel; None otherwise (the general
+    path then validates, and raises its errors)."""
+    if not isinstance(method, (str, Method)):
+        return None
+    try:
+        m = get_method(method)
+    except (ValueError, TypeError):
+        return None
+    if not (_is_float(alpha) and alpha > 0 and _is_float(curvature)):
+        return None
+    if m.has_momentum:
+        if not (_is_float(beta) and -1.0 <= beta <= 1.0):
+            return None
+        vals = [float(alpha), float(beta), float(curvature)]
+    else:
+        if beta is not None:
+            return None
+        vals = [float(alpha), float(curvature)]
+    extra = m.extra_hyperparameters
+    if len(params) != len(extra):
+        return None
+    for h in extra:
+        v = params.get(h, None)
+        if not _is_float(v):
+            return None
+        vals.append(float(v))
+    sk = _scalar_kernel(m)
+    if sk is None:
+        return None
+    hid = _hidden(m)
+    if hid.test is not None:  # a hidden mode that matters: the general path handles it
+        try:
+            if any(float(t) == 0.0 for t in hid.test(*vals)):
+                return None
+        except ArithmeticError:
+            return None
+    return m, vals, sk
+
+
+def _max_nan(x: float, y: float) -> float:
+    """``numpy.maximum`` of two floats: NaN if either is."""
+    if x != x or y != y:
+        return math.nan
+    return x if x >= y else y
+
+
+def _min_nan(x: float, y: float) -> float:
+    """``numpy.minimum`` of two floats: NaN if either is."""
+    if x != x or y != y:
+        return math.nan
+    return x if x <= y else y
+
+
+def _scalar_rho(sk: _ScalarKernel, vals) -> float:
+    """``_rho_quadratic_real`` at one point."""
+    T, D, disc = sk.quadratic(*vals)
+    return _max_nan(0.5 * (math.sqrt(_max_nan(disc, 0.0)) + abs(T)),
+                    math.sqrt(_max_nan(D, 0.0)))
+
+
+def _scalar_gap(sk: _ScalarKernel, vals) -> float:
+    """``_gap_real`` at one point."""
+    p1, pm1, s_plus, s_minus, one_minus_D = sk.gap(*vals)
+    T, D, disc = sk.quadratic(*vals)
+    sq = math.sqrt(_max_nan(disc, 0.0))
+
+    def smaller(s, c):  # _smaller_root; s + sq > 0 where it divides
+        return 2.0 * c / (s + sq) if s > 0 else 0.5 * (s - sq)
+
+    real = _min_nan(smaller(s_plus, p1), smaller(s_minus, pm1))
+    pair = one_minus_D / (1.0 + math.sqrt(_max_nan(D, 0.0)))
+    return real if disc >= 0 else pair
+
+
+def _scalar_poles(sk: _ScalarKernel, vals) -> np.ndarray:
+    """``_roots_quadratic`` (real branch) at one point."""
+    T, D, disc = sk.quadratic(*vals)
+    sq = math.sqrt(abs(disc))
+    real = disc >= 0
+    big = 0.5 * (T + (1.0 if T >= 0 else -1.0) * sq) if real else 0.5 * T
+    small = D / big if big != 0 else 0.0
+    r1 = complex(big) if real else 0.5 * T + 0.5j * sq
+    r2 = complex(small) if real else 0.5 * T - 0.5j * sq
+    return np.array([r1, r2], dtype=complex)
+
+
+# --------------------------------------------------------------------------
 # Hidden modes: what the iterate does not see
 # --------------------------------------------------------------------------
 
@@ -920,6 +1124,9 @@ def poles(method, alpha, beta=None, curvature=None, **hyperparameters):
     >>> poles("heavy_ball", alpha=0.25, beta=0.25, curvature=1.0)
     array([0.5+0.j, 0.5+0.j])
     """
+    fast = _scalar_args(method, alpha, beta, curvature, hyperparameters)
+    if fast is not None:
+        return _scalar_poles(fast[2], fast[1])
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     vals = [np.broadcast_to(v, args.shape) for v in args.values]
     return _poles_of(args._replace(values=vals))
@@ -954,6 +1161,9 @@ def spectral_radius(method, alpha, beta=None, curvature=None, **hyperparameters)
     >>> spectral_radius("gd", alpha=[0.5, 1.0, 2.5], curvature=1.0)
     array([0.5, 0. , 1.5])
     """
+    fast = _scalar_args(method, alpha, beta, curvature, hyperparameters)
+    if fast is not None:
+        return _scalar_rho(fast[2], fast[1])
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     k = args.kernel
     if k.degree == 2 and not args.complex_:
@@ -1137,6 +1347,9 @@ def convergence_gap(method, alpha, beta=None, curvature=None, **hyperparameters)
     >>> 1 - spectral_radius("gd", alpha=0.02, curvature=1e-15)
     0.0
     """
+    fast = _scalar_args(method, alpha, beta, curvature, hyperparameters)
+    if fast is not None:
+        return _scalar_gap(fast[2], fast[1])
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     k = args.kernel
     if args.complex_ or k.degree > 2:
@@ -1182,6 +1395,12 @@ def is_stable(method, alpha, beta=None, curvature=None, **hyperparameters):
     >>> bool(is_stable("gd", alpha=0.02, curvature=1e-15))
     True
     """
+    fast = _scalar_args(method, alpha, beta, curvature, hyperparameters)
+    if fast is not None:
+        rho = _scalar_rho(fast[2], fast[1])
+        if abs(rho - 1.0) > 2.0**-16:
+            return rho < 1.0
+        return _scalar_gap(fast[2], fast[1]) > 0.0
     args = _prepare(method, alpha, beta, curvature, hyperparameters)
     rho = np.asarray(spectral_radius(method, alpha, beta, curvature, **hyperparameters))
     # The radius is accurate to far better than 2**-16 (about sqrt(eps) at a double
