@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -1934,9 +1934,23 @@ def optimal_parameters(method, mu, L, *, tuning="optimal", **hyperparameters):
         raise ValueError("numeric tuning of a registered method takes scalar mu and L")
     if not m.has_momentum:
         raise ValueError(f"numeric tuning needs a method with momentum; {m.name!r} has none")
+    fixed = {k: np.asarray(v) for k, v in check_hyperparameters(m, hyperparameters).items()}
+    if all(v.ndim == 0 for v in fixed.values()):
+        # Cached per point: the search costs ~0.4 s and is deterministic. Keyed by the
+        # exact bits of each float (float.hex), so a hit returns the very same numbers.
+        key = tuple((k, float(v).hex()) for k, v in sorted(fixed.items()))
+        return _numeric_tuning(m, float(mu_a).hex(), float(L_a).hex(), key)
+    return _numeric_tuning.__wrapped__(m, float(mu_a).hex(), float(L_a).hex(),
+                                       tuple(hyperparameters.items()))
+
+
+@lru_cache(maxsize=512)
+def _numeric_tuning(m: Method, mu_hex: str, L_hex: str, extras: tuple) -> OptimalParameters:
+    """Nelder-Mead minimax tuning of a registered method (see optimal_parameters)."""
     from scipy.optimize import minimize
 
-    mu_f, L_f = float(mu_a), float(L_a)
+    hyperparameters = {k: (float.fromhex(v) if isinstance(v, str) else v) for k, v in extras}
+    mu_f, L_f = float.fromhex(mu_hex), float.fromhex(L_hex)
     # Start from Polyak's heavy-ball tuning, derived from the shipped rule itself (the
     # registry entry "heavy_ball" may have been replaced by the user).
     start = S.optimal_parameters(_POLYAK)
