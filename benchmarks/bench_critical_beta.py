@@ -27,6 +27,11 @@ import momentum_dynamics as md
 from momentum_dynamics import symbolic as S
 from momentum_dynamics._compile import compile_numpy
 
+try:
+    from benchmarks._common import Row
+except ImportError:  # run as a script
+    from _common import Row
+
 
 def aggmo(x, v1, v2, grad, alpha, beta):
     g = grad(x)
@@ -51,6 +56,33 @@ def loop(h, coeff_fn):
             if d[i1, i2] < 1e-4 and abs(ev[i1]) >= rho - 1e-4 and rho < 1 and rho < best:
                 best, out[i] = rho, b
     return out
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Aggregated momentum's critical beta against the per-point roots loop."""
+    points, loop_points = (5000, 200) if quick else (20000, 500)
+    m = md.register_method(aggmo, overwrite=True)
+    try:
+        coeff_fn = compile_numpy([S.alpha, S.curvature],
+                                 S.model(m).discriminant_in_beta.all_coeffs())
+        md.critical_beta(m, 1.0, 0.5)  # compile once, outside the timing
+        h = np.linspace(0.01, 4.0, points)
+        t = time.perf_counter()
+        md.critical_beta(m, 1.0, h)
+        t_ours = time.perf_counter() - t
+        sub = h[:: max(1, points // loop_points)]
+        t = time.perf_counter()
+        ref = loop(sub, coeff_fn)
+        t_loop = (time.perf_counter() - t) * h.size / sub.size
+        ours_sub = md.critical_beta(m, 1.0, sub)
+        agree = np.nanmax(np.abs(ours_sub - ref))
+        same_nan = bool(np.array_equal(np.isnan(ours_sub), np.isnan(ref)))
+    finally:
+        md.unregister_method("aggmo")
+    return [Row("critical beta (AggMo)", f"{points} values of alpha*lambda", t_ours,
+                "per-point numpy.roots loop (scaled)", t_loop,
+                f"max diff {agree:.0e}, NaN pattern {'same' if same_nan else 'DIFFERS'}",
+                points)]
 
 
 def main():

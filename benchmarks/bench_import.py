@@ -21,6 +21,11 @@ import sys
 import time
 from pathlib import Path
 
+try:
+    from benchmarks._common import Row
+except ImportError:  # run as a script
+    from _common import Row
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Eager: every submodule, and every heavy dependency the modules defer (found as the
@@ -65,6 +70,19 @@ def wall_time(code: str) -> float:
                    stdout=subprocess.DEVNULL, env={"PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg",
                                                    "PATH": "/usr/bin:/bin"})
     return time.perf_counter() - t
+
+
+def run(quick: bool = False) -> list[Row]:
+    """One interleaved round of fresh interpreters per case (the suite repeats it)."""
+    t = {name: min(wall_time(code) for _ in range(1 if quick else 2))
+         for name, code in CASES.items()}
+    return [
+        Row("startup", "import momentum_dynamics", t["import momentum_dynamics (lazy)"],
+            "eager import of every submodule", t["import every submodule (eager)"],
+            f"bare interpreter {t['interpreter (python -c pass)'] * 1e3:.0f} ms"),
+        Row("startup", "CLI --help", t["--help (lazy)"], "--help after eager import",
+            t["--help after eager import"]),
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

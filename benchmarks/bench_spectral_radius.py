@@ -21,6 +21,11 @@ import numpy as np
 
 import momentum_dynamics as md
 
+try:
+    from benchmarks._common import Row
+except ImportError:  # run as a script
+    from _common import Row
+
 
 def best_of(fn, repeat):
     times = []
@@ -41,6 +46,47 @@ def state_matrices(method, h, b):
         A[..., 0, 0], A[..., 0, 1] = 1 - h, -b * (1 - h)
         A[..., 1, 0], A[..., 1, 1] = h, b * (1 - h)
     return A
+
+
+def loop_radius(method, flat_a, flat_b, curvature):
+    """The obvious per-point code: build the 2x2 matrix, take its eigenvalues."""
+    out = np.empty(flat_a.size)
+    for i in range(flat_a.size):
+        h, b = flat_a[i] * curvature, flat_b[i]
+        if method == "heavy_ball":
+            Ai = np.array([[1 - h, -b], [h, b]])
+        else:
+            Ai = np.array([[1 - h, -b * (1 - h)], [h, b * (1 - h)]])
+        out[i] = np.abs(np.linalg.eigvals(Ai)).max()
+    return out
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Heavy ball and Nesterov on an n x n (alpha, beta) grid against batched
+    ``numpy.linalg.eigvals`` and a per-point loop (timed on a subset, scaled)."""
+    n = 1000 if quick else 2000
+    loop_points = 2000 if quick else 20000
+    alpha = np.linspace(1e-3, 4.0, n)[None, :]
+    beta = np.linspace(0.0, 0.999, n)[:, None]
+    points = n * n
+    rows = []
+    for method in ("heavy_ball", "nesterov"):
+        md.spectral_radius(method, alpha, beta, 1.0)  # compile once
+        t_ours, ours = best_of(lambda m=method: md.spectral_radius(m, alpha, beta, 1.0), 3)
+        A = state_matrices(method, alpha, beta)
+        t_eig, ref = best_of(lambda A=A: np.abs(np.linalg.eigvals(A)).max(axis=-1), 1)
+        del A
+        k = min(loop_points, points)
+        flat_a = np.broadcast_to(alpha, (n, n)).ravel()[:k]
+        flat_b = np.broadcast_to(beta, (n, n)).ravel()[:k]
+        t_loop, _ = best_of(lambda m=method, fa=flat_a, fb=flat_b: loop_radius(m, fa, fb, 1.0), 1)
+        err = np.max(np.abs(ours - ref) / ref)
+        case = f"{method}, {n}x{n} grid"
+        rows.append(Row("spectral radius deg 2", case, t_ours, "batched numpy eigvals", t_eig,
+                        f"max rel. diff {err:.0e}", points))
+        rows.append(Row("spectral radius deg 2", case, t_ours, "per-point eigvals loop (scaled)",
+                        t_loop * points / k, "", points))
+    return rows
 
 
 def main(argv=None):

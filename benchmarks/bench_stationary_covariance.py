@@ -27,6 +27,11 @@ import numpy as np
 
 import momentum_dynamics as md
 
+try:
+    from benchmarks._common import Row
+except ImportError:  # run as a script
+    from _common import Row
+
 
 def best_time(fn, repeat):
     best, out = np.inf, None
@@ -35,6 +40,45 @@ def best_time(fn, repeat):
         out = fn()
         best = min(best, time.perf_counter() - t)
     return best, out
+
+
+def problem(d):
+    rng = np.random.default_rng(0)
+    Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    lam = np.geomspace(1e-3, 1.0, d)
+    H = (Q * lam) @ Q.T
+    H = 0.5 * (H + H.T)
+    N = rng.normal(size=(d, d))
+    return Q, lam, H, N @ N.T / d
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Every setting at several d against ``control.dlyap`` on the full system."""
+    alpha, beta = 1.0, 0.9
+    rows = []
+    for d in ((100, 300) if quick else (300, 1000)):
+        Q, lam, H, general = problem(d)
+
+        def solve(hessian, noise):
+            r = md.stationary_covariance("heavy_ball", alpha, beta, hessian, noise)
+            r.x  # noqa: B018 - materialise the dense covariance inside the timing
+            return r
+
+        cases = [
+            ("co-diagonal, curvatures", lam, 1.0, np.diag(lam), np.eye(d)),
+            ("co-diagonal, (w, Q)", (lam, Q), 1.0, H, np.eye(d)),
+            ("co-diagonal, dense H", H, np.eye(d), H, np.eye(d)),
+            ("general, dense H", H, general, H, general),
+        ]
+        for name, hessian, noise, H_full, S_full in cases:
+            A, B = md.state_space_matrices("heavy_ball", alpha, beta, hessian=H_full)
+            t_dense, dense = best_time(lambda A=A, B=B, S=S_full: control.dlyap(
+                A, B @ S @ B.T), 1)
+            t_ours, ours = best_time(lambda h=hessian, n=noise: solve(h, n), 3)
+            err = np.abs(ours.state - dense).max() / np.abs(dense).max()
+            rows.append(Row("stationary covariance", f"{name}, d={d}", t_ours,
+                            "control.dlyap", t_dense, f"max rel. diff {err:.0e}"))
+    return rows
 
 
 def main(argv=None):
