@@ -30,6 +30,11 @@ import momentum_dynamics as md
 from momentum_dynamics import _polyroots
 from momentum_dynamics.numeric import _kernel
 
+try:
+    from benchmarks._common import Row
+except ImportError:  # run as a script
+    from _common import Row
+
 
 def aggmo(x, v1, v2, grad, alpha, beta):
     g = grad(x)
@@ -55,7 +60,7 @@ def best_of(fn, repeat):
     return min(times), out
 
 
-def run(size: int = 1000, repeat: int = 3, eig_points: int = 100000) -> list[dict]:
+def measure(size: int = 1000, repeat: int = 3, eig_points: int = 100000) -> list[dict]:
     """Time both rules; one row (a dict of numbers) per rule."""
     rows = []
     alpha = np.linspace(1e-3, 4.0, size)[None, :]
@@ -103,13 +108,28 @@ def run(size: int = 1000, repeat: int = 3, eig_points: int = 100000) -> list[dic
     return rows
 
 
+def run(quick: bool = False) -> list[Row]:
+    """The suite's entry (``python -m benchmarks``): one Row per rule and alternative."""
+    size = 500 if quick else 1000
+    rows = []
+    for r in measure(size, repeat=3, eig_points=20000 if quick else 100000):
+        case = f"{r['rule']} ({r['states']} states), {size}x{size} grid"
+        ours = r["spectral_radius_ns"] * 1e-9 * r["points"]
+        check = (f"max rel. diff {r['max_rel_diff']:.0e}; mask mismatches "
+                 f"{r['mask_mismatches']}")
+        rows.append(Row(f"spectral radius deg {r['states']}", case, ours,
+                        "batched numpy eigvals (scaled)", r["eigvals_ns"] * 1e-9 * r["points"],
+                        check, r["points"]))
+    return rows
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--eig-points", type=int, default=100000)
     args = parser.parse_args(argv)
-    for r in run(args.size, args.repeat, args.eig_points):
+    for r in measure(args.size, args.repeat, args.eig_points):
         print(f"{r['rule']} ({r['states']} states): {r['points']:,} points")
         print(f"  spectral_radius            {r['spectral_radius_ns']:8.1f} ns/point")
         print(f"  is_stable (Schur-Cohn)     {r['is_stable_ns']:8.1f} ns/point")
