@@ -64,7 +64,8 @@ __all__ = ["Certificate", "certified_rate", "verify_certificate"]
 IQCS = ("sector", "off_by_one")
 # Relative tolerance of the independent check: the largest eigenvalue of the LMI matrix
 # over the sum of the norms of its terms (an interior-point solution sits at ~1e-9).
-_VERIFY_TOL = 1e-7
+# Bound on the SDPs of one bisection (about 20 are needed at tol = 1e-6).
+_MAX_SOLVES = 80
 
 
 @dataclass(frozen=True, eq=False)
@@ -316,7 +317,7 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
         The sector IQC alone, or with the weighted off-by-one IQC (less conservative;
         certifies the accelerated methods).
     tol : float
-        Bisection tolerance on :math:`\rho`, in (0, 0.1].
+        Bisection tolerance on :math:`\rho`, in [1e-9, 0.1].
     **hyperparameters
         Extra hyper-parameters of the method (``gamma``, ``delta``, ``nu``).
 
@@ -371,8 +372,8 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
                          f"quadratic); got mu={mu!r}, L={L!r}")
     iqc = check_choice(iqc, "iqc", IQCS)
     tol = check_scalar(tol, "tol")
-    if not 0 < tol <= 0.1:
-        raise ValueError(f"tol must be in (0, 0.1]; got {tol!r}")
+    if not 1e-9 <= tol <= 0.1:
+        raise ValueError(f"tol must be in [1e-9, 0.1]; got {tol!r}")
     params = _params(m, alpha, beta, hyperparameters)
     step = _normalised(_linear_step(m, params), L)
     extra = {k: v for k, v in params.items() if k not in ("alpha", "beta")}
@@ -433,7 +434,7 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
         hi = got
     else:
         gap = 1.0 - lo
-        while gap > tol / 4:
+        while gap > tol / 4 and solves < _MAX_SOLVES:
             gap /= 2
             got = attempt(1.0 - gap)
             if got < 1:
@@ -442,7 +443,7 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
             lo = 1.0 - gap
     # Bisection; a solution proves a rate a little above the rho it was solved at (the
     # solver's rounding): it counts if that is below the middle of the bracket.
-    while hi < 1 and hi - lo > tol:
+    while hi < 1 and hi - lo > tol and solves < _MAX_SOLVES:
         mid = (lo + hi) / 2
         got = attempt(mid)
         if got <= (mid + hi) / 2:
