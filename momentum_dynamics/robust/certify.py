@@ -358,7 +358,7 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
 
     >>> c = certified_rate("heavy_ball", 1.0, 25.0, alpha=1 / 9, beta=4 / 9, iqc="off_by_one")
     >>> c.rate, c.reason
-    (nan, 'no certificate at rho = 1 with the off_by_one IQC')
+    (nan, 'no certificate at rho < 1 with the off_by_one IQC')
     """
     from ..numeric import convergence_rate
 

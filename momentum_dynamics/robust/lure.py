@@ -312,9 +312,8 @@ def lure_matrices(method: str | Method, alpha: float, beta: float | None = None,
     Examples
     --------
     >>> sys = lure_matrices("heavy_ball", alpha=0.1, beta=0.5)
-    >>> sys.A, sys.B.ravel(), sys.C, sys.D
-    (array([[1. , -0.5],
-           [0. ,  0.5]]), array([-0.1,  0.1]), array([[1., 0.]]), array([[0.]]))
+    >>> sys.A.tolist(), sys.B.tolist(), sys.C.tolist(), sys.D.tolist()
+    ([[1.0, -0.5], [0.0, 0.5]], [[-0.1], [0.1]], [[1.0, 0.0]], [[0.0]])
     """
     m = get_method(method)
     step = _linear_step(m, _params(m, alpha, beta, hyperparameters))
