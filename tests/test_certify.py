@@ -204,3 +204,20 @@ def test_record_fields():
     assert isinstance(c, Certificate) and c.iqc == "sector" and c.lmi_rate <= c.rate
     assert c.multipliers["sector"][0] >= 0 and np.linalg.eigvalsh(c.P)[0] == pytest.approx(1)
     assert c.condition_number == pytest.approx(1.0)
+
+
+def test_cli_certify_prints_both_rates(capsys):
+    """The verb's CSV: gradient descent's exact rate next to the quadratic one; a game
+    rule is an error naming the problem."""
+    from momentum_dynamics.cli import main
+
+    assert main(["certify", "--method", "gd", "--alpha", "0.15", "--mu", "1", "--L", "10",
+                 "--iqc", "sector", "--format", "csv"]) == 0
+    head, row = capsys.readouterr().out.strip().splitlines()
+    rec = dict(zip(head.split(","), row.split(","), strict=True))
+    assert float(rec["quadratic_rate"]) == pytest.approx(0.85, abs=1e-12)
+    assert float(rec["certified_rate"]) == pytest.approx(0.85, abs=2e-6)
+    assert rec["reason"] == "certified"
+    assert main(["certify", "--method", "gda_simultaneous", "--alpha", "0.1", "--mu", "1",
+                 "--L", "10"]) == 2
+    assert "game" in capsys.readouterr().err

@@ -286,6 +286,19 @@ def _solve(Ah, Bh, terms, rho):
     return np.array(P.value), np.maximum(np.array(lam.value), 0.0)
 
 
+def _balance(Ah, Bh, terms) -> np.ndarray:
+    """A diagonal change of coordinates that balances the augmented system's rows and
+    columns (scipy.linalg.matrix_balance of [[A, B], [C, D]]): the first SDP's guess."""
+    from scipy.linalg import matrix_balance
+
+    N = Ah.shape[0]
+    H = np.vstack([np.hstack([Ah, Bh])] + [np.hstack([Cz, Dz]) for Cz, Dz, _, _ in terms])
+    sq = np.zeros((H.shape[0], H.shape[0]))
+    sq[:, :H.shape[1]] = H
+    _, (scale, _) = matrix_balance(sq, permute=False, separate=True)
+    return np.diag(scale[:N] / scale[N])
+
+
 def _named(terms, lams) -> dict:
     out: dict[str, list] = {}
     for (_, _, _, kind), v in zip(terms, lams, strict=True):
@@ -392,7 +405,7 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
         """Solve at rho; keep the best verified certificate; the rate it proves (or inf)."""
         nonlocal solves, T, best
         Ah, Bh, terms = _blocks(step, m_n, rho, iqc)
-        Tm = np.eye(Ah.shape[0]) if T is None else T
+        Tm = _balance(Ah, Bh, terms) if T is None else T
         Ti = np.linalg.inv(Tm)
         solves += 1
         sol = _solve(Ti @ Ah @ Tm, Ti @ Bh, [(Cz @ Tm, Dz, M, k) for Cz, Dz, M, k in terms],
