@@ -435,8 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("--L", type=_number, required=True, help="smoothness, > mu")
     ce.add_argument("--iqc", choices=("sector", "off_by_one", "both"), default="both",
                     help="the IQC(s) to certify with")
-    ce.add_argument("--tol", type=_number, default=1e-6,
-                    help="bisection tolerance on the rate, in [1e-9, 0.1]")
+    ce.add_argument("--tol", type=_number, default=None,
+                    help="bisection tolerance on the rate, in [1e-9, 0.1] (default: "
+                    "1e-3 times 1 - quadratic rate, at most 1e-6)")
     _add_param(ce)
     _add_format(ce)
     _add_deep_learning(sub, methods)

@@ -897,7 +897,7 @@ CORE |= {
 _LURE = dict(method="heavy_ball", alpha=0.1, beta=0.5)
 _LURE_K = dict(method="method", alpha="pos", beta="beta")
 _CERT = dict(method="gd", mu=1.0, L=10.0, alpha=0.1, iqc="sector", tol=1e-4)
-_CERT_K = dict(method="method", mu="pos", L="pos", alpha="pos", iqc="choice", tol="pos")
+_CERT_K = dict(method="method", mu="pos", L="pos", alpha="pos", iqc="choice")
 CORE |= {
     "lure_system": Spec(robust.lure_system, dict(M), dict(MK)),
     "lure_matrices": Spec(robust.lure_matrices, dict(_LURE), dict(_LURE_K), hyper=True),

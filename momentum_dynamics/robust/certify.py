@@ -307,7 +307,7 @@ def _named(terms, lams) -> dict:
 
 
 def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
-                   beta: float | None = None, *, iqc: str = "sector", tol: float = 1e-6,
+                   beta: float | None = None, *, iqc: str = "sector", tol: float | None = None,
                    **hyperparameters: float) -> Certificate:
     r"""The smallest rate an IQC certifies on all L-smooth, mu-strongly convex functions.
 
@@ -329,8 +329,10 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
     iqc : {"sector", "off_by_one"}
         The sector IQC alone, or with the weighted off-by-one IQC (less conservative;
         certifies the accelerated methods).
-    tol : float
-        Bisection tolerance on :math:`\rho`, in [1e-9, 0.1].
+    tol : float, optional
+        Bisection tolerance on :math:`\rho`, in [1e-9, 0.1]; default
+        :math:`10^{-3}(1 - \rho_q)` (:math:`\rho_q` the quadratic rate), at most
+        :math:`10^{-6}` and at least :math:`10^{-9}`.
     **hyperparameters
         Extra hyper-parameters of the method (``gamma``, ``delta``, ``nu``).
 
@@ -384,14 +386,17 @@ def certified_rate(method: str | Method, mu: float, L: float, alpha: float,
         raise ValueError(f"mu must be < L for the class F(mu, L) (mu = L is a single "
                          f"quadratic); got mu={mu!r}, L={L!r}")
     iqc = check_choice(iqc, "iqc", IQCS)
-    tol = check_scalar(tol, "tol")
-    if not 1e-9 <= tol <= 0.1:
-        raise ValueError(f"tol must be in [1e-9, 0.1]; got {tol!r}")
+    if tol is not None:
+        tol = check_scalar(tol, "tol")
+        if not 1e-9 <= tol <= 0.1:
+            raise ValueError(f"tol must be in [1e-9, 0.1]; got {tol!r}")
     params = _params(m, alpha, beta, hyperparameters)
     step = _normalised(_linear_step(m, params), L)
     extra = {k: v for k, v in params.items() if k not in ("alpha", "beta")}
     q = float(convergence_rate(m, params["alpha"], params.get("beta"), mu, L, **extra))
     m_n = mu / L
+    if tol is None:  # relative to the distance to 1: kappa = 1e6 has 1 - rate ~ 1e-6
+        tol = min(1e-6, max(1e-9, 1e-3 * (1 - q))) if q < 1 else 1e-6
     n = step.A.shape[0]
     solves = 0
     # Near the best rate the certificates of the accelerated methods are badly
