@@ -8,7 +8,10 @@ import momentum_dynamics as md
 from momentum_dynamics import symbolic as S
 from momentum_dynamics.robust import LureSystem, lure_matrices, lure_ss, lure_system
 
-ONE_PLAYER = [m for m in md.available_methods() if not md.get_method(m).is_game]
+# The one-player rules registered by methods.py (others may register more during the
+# run, e.g. applications.batchnorm).
+ONE_PLAYER = ["gd", "heavy_ball", "nesterov", "ema_momentum", "qh_momentum",
+              "robust_momentum", "triple_momentum"]
 PARAMS = {"alpha": 0.13, "beta": 0.61, "nu": 0.7, "gamma": 0.37, "delta": 0.23}
 
 
