@@ -178,7 +178,8 @@ def test_every_help_shows_every_default(capsys):
     assert set(verbs) == {"region", "critical-beta", "rates", "bode", "poles", "variance",
                           "multistep-region", "equivalents", "weight-decay",
                           "adam-vs-momentum", "game-region", "witness",
-                          "rnn-region", "beta-tradeoff", "bn-lag", "schedule"}
+                          "rnn-region", "beta-tradeoff", "bn-lag", "schedule",
+                          "certify"}
     for verb, sub in verbs.items():
         assert main([verb, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # undo the line wrapping

@@ -893,6 +893,25 @@ CORE |= {
     "plot_witness": Spec(plotting.plot_witness, dict(_WIT), dict(_WIT_K), hyper=True),
 }
 
+# robust.lure and robust.certify (gradient descent: one small SDP per certificate)
+_LURE = dict(method="heavy_ball", alpha=0.1, beta=0.5)
+_LURE_K = dict(method="method", alpha="pos", beta="beta")
+_CERT = dict(method="gd", mu=1.0, L=10.0, alpha=0.1, iqc="sector", tol=1e-4)
+_CERT_K = dict(method="method", mu="pos", L="pos", alpha="pos", iqc="choice")
+CORE |= {
+    "lure_system": Spec(robust.lure_system, dict(M), dict(MK)),
+    "lure_matrices": Spec(robust.lure_matrices, dict(_LURE), dict(_LURE_K), hyper=True),
+    "lure_ss": Spec(robust.lure_ss, dict(_LURE), dict(_LURE_K), hyper=True),
+    "certified_rate": Spec(robust.certified_rate, dict(_CERT), dict(_CERT_K), hyper=True),
+    "verify_certificate": Spec(
+        robust.verify_certificate,
+        # a record without a certificate (built by hand: no SDP at collection)
+        dict(certificate=robust.Certificate("gd", 1.0, 10.0, {"alpha": 0.1}, "sector", NAN,
+                                            0.9, NAN, None, {}, NAN, NAN, False, "none")),
+        dict(certificate="object"),
+    ),
+}
+
 # Modules being rewritten by other helpers (physics, statphys, plotting): the same
 # checks, built lazily so that a renamed function fails one test, not the collection.
 HB_DT = dict(HB_C, dt=1.0)

@@ -21,8 +21,9 @@ import pytest
 
 import momentum_dynamics
 
-HEAVY = ("control", "matplotlib", "scipy", "sympy")
-PACKAGES = ("momentum_dynamics", "momentum_dynamics.plotting", "momentum_dynamics.applications")
+HEAVY = ("control", "matplotlib", "scipy", "sympy", "cvxpy")
+PACKAGES = ("momentum_dynamics", "momentum_dynamics.plotting", "momentum_dynamics.applications",
+            "momentum_dynamics.robust")
 
 
 def _fresh(code: str) -> dict:

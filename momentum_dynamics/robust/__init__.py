@@ -25,6 +25,8 @@ _ATTRIBUTES: dict[str, str] = {
         "ClassCheck", "CycleWitness", "PiecewiseQuadratic", "find_cycle",
         "interpolation_violation", "quadratic_rate_extends",
     ], "witness"),
+    **dict.fromkeys(["LureSystem", "lure_matrices", "lure_ss", "lure_system"], "lure"),
+    **dict.fromkeys(["Certificate", "certified_rate", "verify_certificate"], "certify"),
 }
 
 __all__ = list(_ATTRIBUTES)
@@ -32,6 +34,8 @@ __all__ = list(_ATTRIBUTES)
 __getattr__, __dir__ = lazy_exports(__name__, _ATTRIBUTES, set(_ATTRIBUTES.values()))
 
 if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal to the table
+    from .certify import Certificate, certified_rate, verify_certificate
+    from .lure import LureSystem, lure_matrices, lure_ss, lure_system
     from .witness import (
         ClassCheck,
         CycleWitness,

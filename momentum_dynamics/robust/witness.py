@@ -71,6 +71,7 @@ from .._validation import (
     check_spectrum,
 )
 from ..methods import Method, get_method
+from .lure import _linear_step, _Step
 
 __all__ = [
     "PiecewiseQuadratic",
@@ -289,84 +290,8 @@ def interpolation_violation(points: ArrayLike, gradients: ArrayLike, values: Arr
 
 
 # --------------------------------------------------------------------------
-# The update rule's linear structure, read off by running it
+# The update rule's linear structure: read off by running it (robust/lure.py)
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One step in 1-D: s+ = A s + B u, y = C s + D u (D strictly lower triangular)."""
-
-    A: np.ndarray
-    B: np.ndarray
-    C: np.ndarray
-    D: np.ndarray
-
-
-def _run_step(m: Method, params: dict, state: np.ndarray, grads: np.ndarray | None):
-    """Run the rule once on floats; ``grads`` scripted (None: return 0, count calls)."""
-    queries: list[float] = []
-
-    def oracle(y):
-        k = len(queries)
-        queries.append(float(y))
-        if grads is None:
-            return 0.0
-        if k >= grads.size:
-            raise _NotLinear("the number of gradient calls per step changed")
-        return float(grads[k])
-
-    try:
-        out = m.step(tuple(float(s) for s in state), oracle, **params)
-        out = np.array([float(o) for o in out])
-    except _NotLinear:
-        raise
-    except Exception as exc:  # the user's rule: any failure is reported as bad input
-        raise ValueError(
-            f"method {m.name!r} cannot be run on floats with {params}: "
-            f"{type(exc).__name__}: {exc}"
-        ) from None
-    return out, np.array(queries)
-
-
-class _NotLinear(ValueError):
-    pass
-
-
-def _linear_step(m: Method, params: dict) -> _Step:
-    """Read the one-step matrices off the update rule by probing it with unit inputs."""
-    n = m.order
-    _, q0 = _run_step(m, params, np.zeros(n), None)
-    calls = q0.size
-    if calls == 0:
-        raise ValueError(f"method {m.name!r} never calls grad; nothing to search")
-    size = n + calls
-    cols_s, cols_y = [], []
-    for k in range(size):
-        e = np.zeros(size)
-        e[k] = 1.0
-        s1, y1 = _run_step(m, params, e[:n], e[n:])
-        if y1.size != calls:
-            raise ValueError(f"method {m.name!r}: the number of gradient calls per step "
-                             "depends on the state; its cycles cannot be searched")
-        cols_s.append(s1)
-        cols_y.append(y1)
-    Ms, My = np.array(cols_s).T, np.array(cols_y).T
-    # A linear rule reproduces a random combination (and maps 0 to 0): check it.
-    rng = np.random.default_rng(12345)
-    z = rng.standard_normal(size)
-    s1, y1 = _run_step(m, params, z[:n], z[n:])
-    s0, y0 = _run_step(m, params, np.zeros(n), np.zeros(calls))
-    scale = 1.0 + np.abs(Ms).sum() + np.abs(My).sum()
-    err = max(np.max(np.abs(s1 - Ms @ z)), np.max(np.abs(y1 - My @ z)),
-              np.max(np.abs(s0)), np.max(np.abs(y0)))
-    if not np.isfinite(err) or err > 1e-9 * scale:
-        raise ValueError(
-            f"method {m.name!r} is not linear in its state and gradients with {params}; "
-            "cycles are searched for linear update rules (a linear system in feedback "
-            "with the gradient) only"
-        )
-    return _Step(A=Ms[:, :n], B=Ms[:, n:], C=My[:, :n], D=My[:, n:])
 
 
 def _cycle_maps(step: _Step, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
