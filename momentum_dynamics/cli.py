@@ -398,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a = c (in units of sigma) of the self-curvature panel and row")
     gr.add_argument("--resolution", type=int, default=241, help="grid points per axis")
     gr.add_argument("--out", default="game_region.png",
-                    help="output file; the trajectories go beside it (*_trajectories)")
+                    help="output file; the trajectories go beside it, as STEM_trajectories.png")
     gr.add_argument("--dpi", type=int, default=150, help="resolution of the saved figure")
     _add_format(gr)
 
