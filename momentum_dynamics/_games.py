@@ -127,3 +127,22 @@ def is_stable(method: Method, alpha, beta, curvature, params: dict):
         out = np.array(out, copy=True)
         out[near] = _schur_cohn(coeffs) & ~np.isnan(rho[near])
     return to_output(out)
+
+
+@cache
+def _matrices_kernel(method: Method):
+    syms = S.hyperparameter_symbols(method)
+    game = S.game_symbols()
+    args = [syms[h] for h in method.hyperparameters] + [game[g] for g in GAME_PARAMETERS]
+    mod = S.model(method)
+    return compile_numpy(args, [mod.A, mod.B])
+
+
+def state_space_matrices(method: Method, alpha, beta, curvature, params: dict):
+    """Numeric ``(A, B)`` of a game rule at one point: ``B`` has one column per player."""
+    args = prepare(method, alpha, beta, curvature, params)
+    if args.shape != ():
+        raise ValueError(f"the state space of game rule {method.name!r} takes scalar alpha, "
+                         f"beta, sigma, a and c; got arguments of shape {args.shape}")
+    A, B = _matrices_kernel(method)(*(float(v) for v in args.values))
+    return np.asarray(A, dtype=float), np.asarray(B, dtype=float)

@@ -220,9 +220,19 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
     (2, True)
     >>> to_statespace("heavy_ball", 0.1, 0.0, curvature=2.0, minimal=True).nstates
     1
+
+    A game rule (one gradient oracle per player) gives the system from the players'
+    gradient noises to their iterates, with the game's ``sigma``, ``a``, ``c`` by name:
+
+    >>> g = to_statespace("gda_alternating_heavy_ball", 0.5, -0.3, sigma=1.0)
+    >>> g.nstates, g.ninputs, g.noutputs
+    (4, 2, 2)
     """
     m = get_method(method)
     dt = check_dt(dt)
+    if m.is_game:
+        return _game_statespace(m, alpha, beta, curvature, hessian, output, dt, minimal,
+                                hyperparameters)
     _check_output(m, output)
     A, B = state_space_matrices(m, alpha, beta, curvature, hessian=hessian, **hyperparameters)
     if not isinstance(minimal, bool):
@@ -241,6 +251,26 @@ def to_statespace(method, alpha, beta=None, curvature=None, *, hessian=None, out
         C[:, i * d:(i + 1) * d] = np.eye(d)
         D = np.zeros((d, d))
     return control.ss(A, B, C, D, dt=dt)
+
+
+def _game_statespace(m, alpha, beta, curvature, hessian, output, dt, minimal, params):
+    # A game rule: inputs are the players' gradient noises (xi_x, xi_y), outputs their
+    # iterates (x, y); sigma, a and c come by name as in spectral_radius.
+    from . import _games
+
+    if hessian is not None:
+        raise TypeError(f"method {m.name!r} is a game: it takes sigma, a and c by name, not "
+                        "hessian")
+    if output != "x":
+        raise ValueError(f"output of game rule {m.name!r}: only 'x' (the players' iterates) "
+                         f"is supported; got {output!r}")
+    if minimal is not False:
+        raise ValueError(f"minimal=True is not supported for game rule {m.name!r}")
+    A, B = _games.state_space_matrices(m, alpha, beta, curvature, params)
+    p = B.shape[1]
+    C = np.zeros((p, A.shape[0]))
+    C[:, :p] = np.eye(p)
+    return control.ss(A, B, C, np.zeros((p, p)), dt=dt)
 
 
 def _minimal_statespace(m, alpha, beta, curvature, hessian, output, dt, hyperparameters):

@@ -523,6 +523,12 @@ CORE: dict[str, Spec] = {
         dict(alpha_sigma=0.5, method="gda_alternating_heavy_ball", a=0.0, c=0.0, xtol=1e-9),
         dict(alpha_sigma="pos", method="method", a="real", c="real", xtol="pos"),
     ),
+    "game_stationary_covariance": Spec(
+        applications.game_stationary_covariance,
+        dict(method="gda_alternating_heavy_ball", alpha=0.5, beta=-0.3, sigma=1.0, a=0.0,
+             c=0.0),
+        dict(method="method", alpha="pos", beta="beta", sigma="nonneg", a="real", c="real"),
+    ),
     **{
         name: Spec(
             getattr(plotting, name),

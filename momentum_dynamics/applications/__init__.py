@@ -45,7 +45,8 @@ _ATTRIBUTES: dict[str, str] = {
                      "steps_to_tolerance", "AdamComparison", "compare_adam_momentum"],
                     "adaptive"),
     **dict.fromkeys(["alpha_sigma", "BilinearGame", "bilinear_game", "GameRegion",
-                     "game_stability_region", "BestGameMomentum", "best_game_momentum"],
+                     "game_stability_region", "BestGameMomentum", "best_game_momentum",
+                     "GameCovariance", "game_stationary_covariance"],
                     "games"),
     **dict.fromkeys(["rnn_cell", "rnn_loss", "rnn_hessian_symbolic", "RNNCurvature",
                      "rnn_curvature", "rnn_transition_matrix", "rnn_stability",
@@ -101,11 +102,13 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
     from .games import (
         BestGameMomentum,
         BilinearGame,
+        GameCovariance,
         GameRegion,
         alpha_sigma,
         best_game_momentum,
         bilinear_game,
         game_stability_region,
+        game_stationary_covariance,
     )
     from .landscapes import (
         BetaTradeoff,

@@ -375,3 +375,105 @@ def best_game_momentum(alpha_sigma: float, method: str | Method = "gda_alternati
         if res.fun <= best_r:
             best_b, best_r = float(res.x), float(res.fun)
     return BestGameMomentum(best_b, best_r, float(rho(0.0)), h)
+
+
+class GameCovariance(NamedTuple):
+    """Stationary covariance of a game rule under independent gradient noise per player.
+
+    Attributes
+    ----------
+    iterates : ndarray, shape (2, 2)
+        Covariance of the players' iterates ``(x, y)``.
+    state : ndarray, shape (n, n)
+        Covariance of the whole state (iterates first, then the rule's other states).
+    spectral_radius : float
+        Of the linearisation (< 1, or there is no stationary distribution).
+
+    See Also
+    --------
+    game_stationary_covariance : computes it.
+
+    Examples
+    --------
+    >>> c = game_stationary_covariance("gda_alternating_heavy_ball", 0.5, -0.3, 1.0)
+    >>> c.iterates.shape, bool(c.spectral_radius < 1)
+    ((2, 2), True)
+    """
+
+    iterates: np.ndarray
+    state: np.ndarray
+    spectral_radius: float
+
+
+def game_stationary_covariance(method: str | Method, alpha: float, beta: float | None,
+                               sigma: float, *, a: float = 0.0, c: float = 0.0,
+                               noise=(1.0, 1.0)) -> GameCovariance:
+    """Stationary covariance of a stable game rule under gradient noise, one level per player.
+
+    Each player's gradient oracle returns the exact gradient plus independent zero-mean
+    noise of variance ``noise[i]``; the linearisation on
+    :math:`a x^2/2 + \\sigma x y - c y^2/2` (derived by :mod:`momentum_dynamics.symbolic`,
+    one noise input per player) gives ``s' = A s + B xi``, whose stationary covariance
+    solves the discrete Lyapunov equation :math:`P = A P A^\\top + B\\,\\mathrm{diag}(
+    \\mathrm{noise}) B^\\top`.
+
+    Parameters
+    ----------
+    method : str or Method
+        A game rule, e.g. ``"gda_alternating_heavy_ball"``.
+    alpha : float
+        Step size, > 0.
+    beta : float or None
+        Momentum in [-1, 1] (None for a rule without momentum).
+    sigma : float
+        Singular value of the coupling, >= 0.
+    a, c : float
+        Self-curvatures of the two players (default 0).
+    noise : pair of float
+        Gradient-noise variances of the two players, >= 0.
+
+    Returns
+    -------
+    GameCovariance
+
+    Raises
+    ------
+    ValueError
+        For a rule that is not a game, bad parameters (named), a negative noise variance,
+        or an unstable linearisation (spectral radius >= 1: no stationary distribution).
+
+    See Also
+    --------
+    momentum_dynamics.to_statespace : the same system as a python-control object.
+    momentum_dynamics.stationary_covariance : one-player methods.
+
+    Examples
+    --------
+    >>> c = game_stationary_covariance("gda_alternating_heavy_ball", 0.5, -0.3, 1.0,
+    ...                                noise=(1.0, 0.0))
+    >>> bool(c.iterates[0, 0] > 0 and c.iterates[1, 1] > 0)
+    True
+    """
+    from scipy.linalg import solve_discrete_lyapunov
+
+    from .. import lti
+
+    m = get_method(method)
+    if not m.is_game:
+        raise ValueError(f"method {m.name!r} is not a game rule; use "
+                         "momentum_dynamics.stationary_covariance")
+    q = np.asarray(check_nonnegative(noise, "noise"), dtype=float)
+    if q.shape != (len(m.oracles),):
+        raise ValueError(f"noise must hold one variance per player ({len(m.oracles)}); got "
+                         f"shape {q.shape}")
+    sys = lti.to_statespace(m, alpha, beta, sigma=sigma, a=a, c=c)
+    A, B = np.asarray(sys.A), np.asarray(sys.B)
+    rho = float(np.abs(np.linalg.eigvals(A)).max())
+    if not rho < 1:
+        raise ValueError(f"the linearisation of {m.name!r} at alpha={alpha!r}, beta={beta!r}, "
+                         f"sigma={sigma!r}, a={a!r}, c={c!r} is unstable (spectral radius "
+                         f"{rho:.6g} >= 1): no stationary covariance")
+    P = solve_discrete_lyapunov(A, B @ np.diag(q) @ B.T)
+    P = (P + P.T) / 2
+    p = len(m.oracles)
+    return GameCovariance(P[:p, :p], P, rho)
