@@ -193,7 +193,7 @@ def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
             a_.axhline(0.0, color="0.3", ls="--", lw=0.8)
             if best:
                 (ln,) = a_.plot([p.alpha_sigma for p in best], [p.beta for p in best],
-                                color="#fd8d3c", lw=2.0, label="best beta")
+                                color="#fd8d3c", lw=2.0, label=r"best $\beta$")
                 lines.append(ln)
             game = ("bilinear" if r.a == 0 and r.c == 0
                     else f"a = c = {r.a:g} sigma" if r.a == r.c
@@ -202,7 +202,7 @@ def plot_game_region(panels: Sequence = DEFAULT_PANELS, ax=None, *,
             head, _, tail = get_method(r.method).title.partition(", ")
             leg = label_panel(a_, show_legend=show_legend and bool(best) and i == n - 1,
                         loc=loc,
-                        xlabel="alpha * sigma", ylabel="beta" if i == 0 else None,
+                        xlabel=r"$\alpha\sigma$", ylabel=r"$\beta$" if i == 0 else None,
                         title=f"{head}\n{tail}\n{game}" if tail else f"{head}\n{game}",
                         grid=None)
             legend = leg if leg is not None else legend
@@ -281,10 +281,10 @@ def game_trajectories_data(alpha_sigma: float = 0.5, *, steps: int = 60
     steps = check_count(steps, "steps", 1)
     best = best_game_momentum(h)
     game = QuadraticGame(1.0)
-    runs = (("gda_alternating_heavy_ball", 0.0, "alternating, beta = 0\ncycles"),
+    runs = (("gda_alternating_heavy_ball", 0.0, "alternating, $\\beta$ = 0\ncycles"),
             ("gda_alternating_heavy_ball", best.beta,
-             f"alternating, beta = {best.beta:.3f}\nconverges"),
-            ("gda_simultaneous_heavy_ball", 0.0, "simultaneous, beta = 0\ndiverges"))
+             f"alternating, $\\beta$ = {best.beta:.3f}\nconverges"),
+            ("gda_simultaneous_heavy_ball", 0.0, "simultaneous, $\\beta$ = 0\ndiverges"))
     trs, rates = [], []
     for name, b, _ in runs:
         trs.append(simulate(name, game, alpha=h, beta=b, steps=steps))
@@ -343,8 +343,8 @@ def plot_game_trajectories(alpha_sigma: float = 0.5, ax=None, *, steps: int = 60
             starts.append(st)
             a_.plot([0.0], [0.0], ls="none", marker="+", ms=8, color="k")
             a_.set_aspect("equal", adjustable="datalim")
-            label_panel(a_, xlabel="x (minimises)", ylabel="y (maximises)",
-                        title=f"{lab}, rho = {rate:.4f}")
+            label_panel(a_, xlabel=r"$x$ (minimises)", ylabel=r"$y$ (maximises)",
+                        title=f"{lab}, $\\rho$ = {rate:.4f}")
     out = PlotResult(fig, axes, lines + starts, None, data=d)
-    return finish(out, title, f"GDA on f(x, y) = xy, alpha*sigma = {d.alpha_sigma:g} "
+    return finish(out, title, f"GDA on $f(x, y) = xy$, $\\alpha\\sigma$ = {d.alpha_sigma:g} "
                   "(Gidel et al. 2019)", suptitle=True)
