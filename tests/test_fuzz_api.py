@@ -897,6 +897,12 @@ CORE |= {
     ),
     "witness_data": Spec(plotting.witness_data, dict(_WIT), dict(_WIT_K), hyper=True),
     "plot_witness": Spec(plotting.plot_witness, dict(_WIT), dict(_WIT_K), hyper=True),
+    "certified_rates_data": Spec(plotting.certified_rates_data,
+                                 dict(kappas=3.0, methods="gd", iqc="sector"),
+                                 dict(kappas="kappa", methods="choice", iqc="choice")),
+    "plot_certified_rates": Spec(plotting.plot_certified_rates,
+                                 dict(kappas=3.0, methods="gd", iqc="sector"),
+                                 dict(kappas="kappa", methods="choice", iqc="choice")),
 }
 
 # robust.lure and robust.certify (gradient descent: one small SDP per certificate)

@@ -58,6 +58,8 @@ CALLS = {
     "plot_game_region": lambda **kw: P.plot_game_region(resolution=15, best_points=3, **kw),
     "plot_game_trajectories": lambda **kw: P.plot_game_trajectories(steps=10, **kw),
     "plot_witness": lambda **kw: P.plot_witness(period=3, **kw),
+    "plot_certified_rates": lambda **kw: P.plot_certified_rates([3.0], methods=("gd",),
+                                                                iqc="sector", **kw),
     "plot_rnn_region": lambda **kw: P.plot_rnn_region(ws=(0.5,), Ts=(3,), steps=5,
                                                       resolution=6, **kw),
     "plot_beta_tradeoff": lambda **kw: P.plot_beta_tradeoff(("heavy_ball",), (0.9,), steps=30,

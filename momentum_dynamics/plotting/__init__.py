@@ -55,7 +55,8 @@ _ATTRIBUTES: dict[str, str] = {
         "REGIME_COLORS", "RegionData", "RegionPlot", "plot_rates_versus_kappa",
         "plot_stability_region", "rates_versus_kappa_data", "stability_region_data",
     ], "regions"),
-    **dict.fromkeys(["WitnessData", "plot_witness", "witness_data"], "robust"),
+    **dict.fromkeys(["WitnessData", "plot_witness", "witness_data", "CertifiedRatesData",
+                     "certified_rates_data", "plot_certified_rates"], "robust"),
     **dict.fromkeys([
         "TrackingLagPlot", "VarianceCurvesPlot", "plot_tracking_lag",
         "plot_variance_versus_beta", "tracking_lag_data", "variance_versus_beta_data",
@@ -140,7 +141,14 @@ if TYPE_CHECKING:  # what static tools see; tests/test_startup.py keeps it equal
         rates_versus_kappa_data,
         stability_region_data,
     )
-    from .robust import WitnessData, plot_witness, witness_data
+    from .robust import (
+        CertifiedRatesData,
+        WitnessData,
+        certified_rates_data,
+        plot_certified_rates,
+        plot_witness,
+        witness_data,
+    )
     from .signals import (
         TrackingLagPlot,
         VarianceCurvesPlot,
