@@ -214,7 +214,7 @@ def _tuned(method: str, mu: float, L: float) -> dict[str, float]:
     from ..numeric import optimal_parameters
 
     if method == "gd":
-        return {"alpha": 2.0 / (mu + L)}
+        return {"alpha": float(optimal_parameters("gd", mu, L).alpha)}
     if method == "heavy_ball":
         p = optimal_parameters("heavy_ball", mu, L)
         return {"alpha": float(p.alpha), "beta": float(p.beta)}
